@@ -1,0 +1,71 @@
+/// Cuts a corpus into B parallel streams and walks them in chunks of T steps, as char-rnn
+/// does: stream b owns pairs [b·L, (b+1)·L), chunk k is columns [k·T, (k+1)·T) of every stream,
+/// and the state is carried from chunk k to k + 1. After the last whole chunk the walk wraps to
+/// the start (a new epoch) with the state zeroed.
+public struct Batcher: Sendable, Codable, Equatable {
+  public let batchSize: Int
+  public let seqLength: Int
+  public let streamLength: Int
+  public let chunksPerEpoch: Int
+  /// The next chunk to read, counted from the start of training (the data cursor).
+  public var position: Int = 0
+
+  public init(pairs: Int, batchSize: Int, seqLength: Int) throws(EngineError) {
+    self.batchSize = batchSize
+    self.seqLength = seqLength
+    streamLength = pairs / batchSize
+    chunksPerEpoch = streamLength / seqLength
+    guard chunksPerEpoch >= 1 else {
+      throw .corpusTooSmall(
+        "the training corpus has \(pairs) steps, fewer than one batch of batch-size × seq-length = \(batchSize) × \(seqLength) = \(batchSize * seqLength); use a smaller --batch-size or --seq-length")
+    }
+  }
+
+  public var epoch: Int { position / chunksPerEpoch }
+
+  /// Fills `chunk` with the chunk at the cursor and advances it.
+  public mutating func next<Target>(from corpus: EncodedCorpus<Target>, into chunk: Chunk<Target>) {
+    let k = position % chunksPerEpoch
+    chunk.setShape(steps: seqLength, batch: batchSize)
+    for t in 0..<seqLength {
+      for b in 0..<batchSize {
+        corpus.fill(chunk, row: t * batchSize + b, pair: b * streamLength + k * seqLength + t, forceReset: k == 0 && t == 0)
+      }
+    }
+    position += 1
+  }
+
+  /// Visits a whole corpus once for evaluation: up to `batchSize` streams of equal length
+  /// (the last padded), chunks of up to `seqLength` steps, the state carried throughout.
+  public static func evaluationChunks<Target>(
+    _ corpus: EncodedCorpus<Target>, batchSize: Int, seqLength: Int, into chunk: Chunk<Target>,
+    _ body: (Chunk<Target>) throws -> Void
+  ) rethrows {
+    let n = corpus.count
+    guard n > 0 else { return }
+    let streams = max(1, min(batchSize, n / seqLength))
+    let length = (n + streams - 1) / streams
+    var start = 0
+    while start < length {
+      let steps = min(seqLength, length - start)
+      chunk.setShape(steps: steps, batch: streams)
+      for t in 0..<steps {
+        for b in 0..<streams {
+          let p = b * length + start + t
+          if p < min(n, (b + 1) * length) {
+            corpus.fill(chunk, row: t * streams + b, pair: p, forceReset: start == 0 && t == 0)
+          } else {
+            corpus.pad(chunk, row: t * streams + b)
+          }
+        }
+      }
+      try body(chunk)
+      start += steps
+    }
+  }
+
+  /// Streams used by `evaluationChunks` for a corpus of `pairs`.
+  public static func evaluationStreams(pairs: Int, batchSize: Int, seqLength: Int) -> Int {
+    max(1, min(batchSize, pairs / seqLength))
+  }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// A softmax over `classes` with cross-entropy loss: the head of text and note events.
+public struct CategoricalHead: OutputHead {
+  public typealias Target = Int
+  public typealias Sample = Int
+
+  public let classes: Int
+  public var outputSize: Int { classes }
+
+  public init(classes: Int) {
+    precondition(classes > 0)
+    self.classes = classes
+  }
+
+  /// −log softmax(x)[target], computed as logsumexp(x) − x[target]; gradient softmax − one-hot.
+  public func loss(
+    _ output: UnsafePointer<Float>, targets: UnsafeBufferPointer<Int?>, scale: Float,
+    dOutput: UnsafeMutablePointer<Float>?
+  ) -> Double {
+    var total = 0.0
+    for (r, target) in targets.enumerated() {
+      let x = output + r * classes
+      guard let target else {
+        dOutput?.advanced(by: r * classes).update(repeating: 0, count: classes)
+        continue
+      }
+      precondition(target >= 0 && target < classes, "target class out of range")
+      var m = x[0]
+      for j in 1..<classes { m = max(m, x[j]) }
+      var sum: Float = 0
+      for j in 0..<classes { sum += expf(x[j] - m) }
+      let logSum = m + logf(sum)
+      total += Double(logSum - x[target])
+      if let d = dOutput?.advanced(by: r * classes) {
+        let inv = scale / sum
+        for j in 0..<classes { d[j] = expf(x[j] - m) * inv }
+        d[target] -= scale
+      }
+    }
+    return total
+  }
+
+  public func sample(_ output: UnsafePointer<Float>, controls: SamplingControls, rng: inout SeededGenerator) -> Int {
+    let logits = UnsafeBufferPointer(start: output, count: classes)
+    if controls.argmax { return logits.indices.max { logits[$0] < logits[$1] }! }
+    var order = Array(0..<classes)
+    order.sort { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
+    let top = Double(logits[order[0]])
+    var probs = order.map { exp((Double(logits[$0]) - top) / Double(controls.temperature)) }
+    var keep = min(controls.topK ?? classes, classes)
+    if let p = controls.topP {
+      let total = probs.reduce(0, +)
+      var cumulative = 0.0
+      for (n, q) in probs.enumerated() {
+        cumulative += q / total
+        if cumulative >= Double(p) {
+          keep = min(keep, n + 1)
+          break
+        }
+      }
+    }
+    probs.removeSubrange(keep...)
+    let u = rng.nextDouble() * probs.reduce(0, +)
+    var cumulative = 0.0
+    for (n, q) in probs.enumerated() {
+      cumulative += q
+      if u < cumulative { return order[n] }
+    }
+    return order[keep - 1]
+  }
+
+  public func check(_ controls: SamplingControls) throws(EngineError) {
+    try controls.validate()
+  }
+}

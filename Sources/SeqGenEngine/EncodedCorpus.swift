@@ -1,0 +1,94 @@
+import Foundation
+
+/// A corpus turned into (input, target, reset) triples, one per predicted step.
+///
+/// A sequence of n steps gives n − 1 pairs (step i predicts step i + 1), so no target ever
+/// crosses from one file to the next; the first pair of a sequence, and any pair the domain
+/// marks, zeroes the state first.
+public struct EncodedCorpus<Target: Sendable>: Sendable {
+  public let kind: InputKind
+  public private(set) var indices: [Int32] = []
+  public private(set) var dense: [Float] = []
+  public private(set) var targets: [Target] = []
+  public private(set) var resets: [Bool] = []
+
+  public var count: Int { targets.count }
+
+  public init<D: SequenceDomain>(_ sequences: [SourceSequence<D.Step>], domain: D, codec: D.Codec) throws
+  where D.Head.Target == Target {
+    kind = domain.inputKind(codec)
+    for sequence in sequences {
+      let steps = sequence.steps
+      guard steps.count >= 2 else { continue }
+      do {
+        for i in 0..<(steps.count - 1) {
+          switch (try domain.input(steps[i], codec: codec), kind) {
+          case (.index(let k), .categorical(let classes)):
+            precondition(k >= 0 && k < classes, "domain produced index \(k) outside \(classes) classes")
+            indices.append(Int32(k))
+          case (.dense(let row), .dense(let width)):
+            precondition(row.count == width, "domain produced a row of \(row.count), expected \(width)")
+            dense.append(contentsOf: row)
+          default:
+            preconditionFailure("domain input does not match its input kind")
+          }
+          targets.append(try domain.target(steps[i + 1], codec: codec))
+          resets.append(i == 0 || domain.resetsState(before: steps[i], after: steps[i - 1], codec: codec))
+        }
+      } catch let error as EngineError {
+        throw error
+      } catch {
+        throw EngineError.badData(path: sequence.source, reason: "\(error)")
+      }
+    }
+  }
+
+  /// Splits every sequence: the last `fraction` of its steps go to validation.
+  ///
+  /// The validation part starts one step early so that every step after the split point is
+  /// predicted exactly once; a sequence too short to give both parts two steps stays in training.
+  public static func split<Step>(_ sequences: [SourceSequence<Step>], validationFraction fraction: Double)
+    -> (train: [SourceSequence<Step>], validation: [SourceSequence<Step>])
+  {
+    guard fraction > 0 else { return (sequences, []) }
+    var train: [SourceSequence<Step>] = []
+    var validation: [SourceSequence<Step>] = []
+    for s in sequences {
+      let n = s.steps.count
+      let held = Int((Double(n) * fraction).rounded())
+      if held >= 1, n - held >= 2 {
+        let k = n - held
+        train.append(SourceSequence(source: s.source, steps: Array(s.steps[..<k])))
+        validation.append(SourceSequence(source: s.source, steps: Array(s.steps[(k - 1)...])))
+      } else {
+        train.append(s)
+      }
+    }
+    return (train, validation)
+  }
+
+  /// Copies pair `p` into row `r` of a chunk.
+  @inline(__always)
+  func fill(_ chunk: Chunk<Target>, row r: Int, pair p: Int, forceReset: Bool) {
+    switch kind {
+    case .categorical: chunk.indices[r] = indices[p]
+    case .dense(let width):
+      dense.withUnsafeBufferPointer { src in
+        (chunk.dense.pointer + r * width).update(from: src.baseAddress! + p * width, count: width)
+      }
+    }
+    chunk.targets[r] = targets[p]
+    chunk.resets[r] = resets[p] || forceReset
+  }
+
+  /// Fills row `r` of a chunk with padding: zero input, no target, no reset.
+  @inline(__always)
+  func pad(_ chunk: Chunk<Target>, row r: Int) {
+    switch kind {
+    case .categorical: chunk.indices[r] = 0
+    case .dense(let width): (chunk.dense.pointer + r * width).update(repeating: 0, count: width)
+    }
+    chunk.targets[r] = nil
+    chunk.resets[r] = false
+  }
+}

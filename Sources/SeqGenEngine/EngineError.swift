@@ -1,0 +1,30 @@
+/// Everything the engine reports to a user: each case prints as one line naming what is wrong.
+public enum EngineError: Error, CustomStringConvertible, Equatable {
+  /// A flag or option outside its range.
+  case invalidArgument(String)
+  /// A data file that cannot be used (unreadable, wrong format, empty).
+  case badData(path: String, reason: String)
+  /// The corpus is too small for the requested batch.
+  case corpusTooSmall(String)
+  /// A directory that holds no SeqGen run.
+  case notARun(path: String)
+  /// A checkpoint or manifest that cannot be loaded.
+  case badCheckpoint(path: String, reason: String)
+  /// A file system failure while saving.
+  case io(path: String, reason: String)
+  /// Training produced non-finite values too many times in a row.
+  case diverged(step: Int, reason: String)
+
+  public var description: String {
+    switch self {
+    case .invalidArgument(let m): m
+    case .badData(let path, let reason): "\(path): \(reason)"
+    case .corpusTooSmall(let m): m
+    case .notARun(let path): "\(path): not a SeqGen run directory (no manifest.json)"
+    case .badCheckpoint(let path, let reason): "\(path): \(reason)"
+    case .io(let path, let reason): "\(path): \(reason)"
+    case .diverged(let step, let reason):
+      "training stopped at step \(step): \(reason); the last good checkpoint is kept"
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/// Loss of a model over a whole corpus, the state carried through each stream, no dropout.
+public struct Evaluator<Head: OutputHead> {
+  public let config: ModelConfig
+  public let head: Head
+  public let params: ParameterStore
+  public let batchSize: Int
+  public let seqLength: Int
+
+  public init(config: ModelConfig, head: Head, params: ParameterStore, batchSize: Int, seqLength: Int) {
+    self.config = config
+    self.head = head
+    self.params = params
+    self.batchSize = batchSize
+    self.seqLength = seqLength
+  }
+
+  /// Summed loss in nats and the number of predicted steps.
+  public func evaluate(_ corpus: EncodedCorpus<Head.Target>) -> Loss {
+    guard corpus.count > 0 else { return Loss(nats: 0, steps: 0) }
+    let streams = Batcher.evaluationStreams(pairs: corpus.count, batchSize: batchSize, seqLength: seqLength)
+    let model = Model(config: config, head: head, params: params, maxSteps: seqLength, batch: streams)
+    let state = RecurrentState(numLayers: config.numLayers, batch: streams, hiddenSize: config.hiddenSize)
+    let chunk = Chunk<Head.Target>(kind: config.input, capacity: seqLength * streams)
+    var rng = SeededGenerator(seed: 0)
+    var total = Loss(nats: 0, steps: 0)
+    Batcher.evaluationChunks(corpus, batchSize: streams, seqLength: seqLength, into: chunk) { chunk in
+      let rows = chunk.steps * chunk.batch
+      model.forward(chunk.input, steps: chunk.steps, batch: chunk.batch, state: state, resets: chunk.resets, rng: &rng)
+      total.nats += chunk.targets.withUnsafeBufferPointer {
+        model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<rows]), gradient: false)
+      }
+      total.steps += chunk.targetCount
+    }
+    return total
+  }
+}
+
+/// A summed loss over a number of predicted steps, reported per step in nats and bits.
+public struct Loss: Sendable, Equatable {
+  public var nats: Double
+  public var steps: Int
+
+  public init(nats: Double, steps: Int) {
+    self.nats = nats
+    self.steps = steps
+  }
+
+  public var natsPerStep: Double { steps > 0 ? nats / Double(steps) : .nan }
+  public var bitsPerStep: Double { natsPerStep / 0.693_147_180_559_945_3 }
+}

@@ -1,0 +1,96 @@
+/// Generates new sequences from a trained model: primes the state with the domain's seed
+/// steps, then feeds each sample back in, one step at a time, `count` samples as one batch.
+public final class Generator<D: SequenceDomain> {
+  public let domain: D
+  public let codec: D.Codec
+  public let manifest: Manifest
+  let params: ParameterStore
+  let head: D.Head
+
+  /// Rebuilds the model of a checkpoint.
+  public init(domain: D, checkpoint: RunDirectory.Checkpoint) throws(EngineError) {
+    let m = checkpoint.manifest
+    guard m.domain == D.name else {
+      throw .badCheckpoint(path: checkpoint.url.path, reason: "holds a \(m.domain) model, not \(D.name)")
+    }
+    self.domain = domain
+    manifest = m
+    codec = try m.codec(as: D.Codec.self, path: checkpoint.url.path)
+    head = domain.makeHead(codec)
+    guard head.outputSize == m.model.outputSize, domain.inputKind(codec) == m.model.input else {
+      throw .badCheckpoint(path: checkpoint.url.path, reason: "codec and model sizes disagree")
+    }
+    params = ParameterStore(m.model.parameterSpecs)
+    try params.load(params.values, from: checkpoint.tensors, path: checkpoint.url.path)
+  }
+
+  /// Longest prime piece fed in one forward pass; longer primes go in pieces.
+  static var primePiece: Int { 256 }
+
+  /// Generates `count` samples of `length` steps each after `prime`.
+  ///
+  /// - Parameters:
+  ///   - prime: at least one step; the state is conditioned on all of them.
+  ///   - onStep: called with (sample index, step) as each step is drawn, for streaming.
+  /// - Returns: the generated steps of each sample (without the prime).
+  public func generate(
+    prime: [D.Step], length: Int, count: Int, controls: SamplingControls, seed: UInt64,
+    onStep: (Int, D.Step) -> Void = { _, _ in }
+  ) throws -> [[D.Step]] {
+    precondition(!prime.isEmpty && count >= 1)
+    try head.check(controls)
+    let config = manifest.model
+    let piece = min(prime.count, Self.primePiece)
+    let model = Model(config: config, head: head, params: params, maxSteps: piece, batch: count)
+    let state = RecurrentState(numLayers: config.numLayers, batch: count, hiddenSize: config.hiddenSize)
+    let chunk = Chunk<D.Head.Target>(kind: config.input, capacity: piece * count)
+    var rng = SeededGenerator(seed: seed)
+
+    /// Writes `step` as the input of row t·count + b.
+    func setInput(_ step: D.Step, previous: D.Step?, t: Int, b: Int) throws {
+      let r = t * count + b
+      switch try domain.input(step, codec: codec) {
+      case .index(let k): chunk.indices[r] = Int32(k)
+      case .dense(let row): row.withUnsafeBufferPointer { (chunk.dense.pointer + r * row.count).update(from: $0.baseAddress!, count: row.count) }
+      }
+      chunk.resets[r] = previous.map { domain.resetsState(before: step, after: $0, codec: codec) } ?? true
+    }
+
+    var start = 0
+    var steps = 0
+    while start < prime.count {
+      steps = min(piece, prime.count - start)
+      for t in 0..<steps {
+        for b in 0..<count {
+          let i = start + t
+          try setInput(prime[i], previous: i > 0 ? prime[i - 1] : nil, t: t, b: b)
+        }
+      }
+      model.forward(chunk.input, steps: steps, batch: count, state: state, resets: chunk.resets, rng: &rng)
+      start += steps
+    }
+
+    var samples = Array(repeating: [D.Step](), count: count)
+    var last = Array(repeating: prime[prime.count - 1], count: count)
+    var outputRow = (steps - 1) * count
+    for _ in 0..<length {
+      for b in 0..<count {
+        let sample = head.sample(model.output + (outputRow + b) * config.outputSize, controls: controls, rng: &rng)
+        let step = domain.step(from: sample, codec: codec)
+        samples[b].append(step)
+        onStep(b, step)
+        try setInput(step, previous: last[b], t: 0, b: b)
+        last[b] = step
+      }
+      model.forward(chunk.input, steps: 1, batch: count, state: state, resets: chunk.resets, rng: &rng)
+      outputRow = 0
+    }
+    return samples
+  }
+
+  /// Loss of the model on other sequences, the state carried through each.
+  public func evaluate(_ sequences: [SourceSequence<D.Step>], batchSize: Int, seqLength: Int) throws -> Loss {
+    let corpus = try EncodedCorpus(sequences, domain: domain, codec: codec)
+    return Evaluator(config: manifest.model, head: head, params: params, batchSize: batchSize, seqLength: seqLength).evaluate(corpus)
+  }
+}

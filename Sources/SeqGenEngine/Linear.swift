@@ -1,0 +1,52 @@
+/// A fully connected layer, y = x·weightᵀ + bias, as `torch.nn.Linear`.
+///
+/// `weight` is (out, in) and `bias` (out). Activations are kept for up to `capacity` rows.
+final class Linear {
+  let inputSize: Int
+  let outputSize: Int
+  let weight, bias, dWeight, dBias: UnsafeMutablePointer<Float>
+  /// (N, out)
+  let output: FloatBuffer
+  /// (N, in), filled by `backward`.
+  let dInput: FloatBuffer
+  private var input: UnsafePointer<Float>?
+
+  init(params: ParameterStore, name: String, inputSize: Int, outputSize: Int, capacity: Int) {
+    self.inputSize = inputSize
+    self.outputSize = outputSize
+    weight = params.value("\(name).weight")
+    bias = params.value("\(name).bias")
+    dWeight = params.gradient("\(name).weight")
+    dBias = params.gradient("\(name).bias")
+    output = FloatBuffer(count: capacity * outputSize)
+    dInput = FloatBuffer(count: capacity * inputSize)
+  }
+
+  static func parameterSpecs(name: String, inputSize: Int, outputSize: Int) -> [(name: String, shape: [Int])] {
+    [("\(name).weight", [outputSize, inputSize]), ("\(name).bias", [outputSize])]
+  }
+
+  /// x (N, in) → y (N, out). `x` must stay valid until `backward`.
+  @discardableResult
+  func forward(_ x: UnsafePointer<Float>, rows: Int) -> UnsafeMutablePointer<Float> {
+    input = x
+    let y = output.pointer
+    BLAS.gemm(transB: true, m: rows, n: outputSize, k: inputSize, a: x, lda: inputSize, b: weight, ldb: inputSize, c: y, ldc: outputSize)
+    for r in 0..<rows {
+      let row = y + r * outputSize
+      for j in 0..<outputSize { row[j] += bias[j] }
+    }
+    return y
+  }
+
+  /// dy (N, out) → accumulates dWeight, dBias; writes dInput (N, in).
+  func backward(_ dy: UnsafePointer<Float>, rows: Int) {
+    guard let x = input else { preconditionFailure("backward before forward") }
+    BLAS.gemm(transA: true, m: outputSize, n: inputSize, k: rows, a: dy, lda: outputSize, b: x, ldb: inputSize, beta: 1, c: dWeight, ldc: inputSize)
+    for r in 0..<rows {
+      let row = dy + r * outputSize
+      for j in 0..<outputSize { dBias[j] += row[j] }
+    }
+    BLAS.gemm(m: rows, n: inputSize, k: outputSize, a: dy, lda: outputSize, b: weight, ldb: inputSize, c: dInput.pointer, ldc: inputSize)
+  }
+}

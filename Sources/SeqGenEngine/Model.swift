@@ -1,0 +1,97 @@
+/// The sizes that define a model; saved in the manifest.
+public struct ModelConfig: Codable, Sendable, Equatable {
+  public var input: InputKind
+  public var hiddenSize: Int
+  public var numLayers: Int
+  public var dropout: Float
+  /// Width of the decoder output, the numbers the head reads per row.
+  public var outputSize: Int
+
+  public init(input: InputKind, hiddenSize: Int, numLayers: Int, dropout: Float, outputSize: Int) {
+    self.input = input
+    self.hiddenSize = hiddenSize
+    self.numLayers = numLayers
+    self.dropout = dropout
+    self.outputSize = outputSize
+  }
+
+  public var inputSize: Int { input.width }
+
+  /// Tensor names and shapes in checkpoint order (torch names).
+  public var parameterSpecs: [(name: String, shape: [Int])] {
+    LSTM.parameterSpecs(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers)
+      + Linear.parameterSpecs(name: "decoder", inputSize: hiddenSize, outputSize: outputSize)
+  }
+
+  public var parameterCount: Int { parameterSpecs.reduce(0) { $0 + $1.shape.reduce(1, *) } }
+}
+
+/// LSTM stack → linear decoder → output head, over chunks of (T, B) steps.
+///
+/// Several models (a training one, an evaluation one with another batch, a generator) can
+/// share one `ParameterStore`: the model owns only its activation buffers.
+public final class Model<Head: OutputHead> {
+  public let config: ModelConfig
+  public let head: Head
+  public let params: ParameterStore
+  public let lstm: LSTM
+  let decoder: Linear
+  public let maxSteps: Int
+  public let maxBatch: Int
+  /// Gradient of the loss with respect to the decoder output, (T·B, outputSize).
+  let dLogits: FloatBuffer
+  private var lastTop: UnsafeMutablePointer<Float>?
+
+  public init(config: ModelConfig, head: Head, params: ParameterStore? = nil, maxSteps: Int, batch: Int) {
+    precondition(head.outputSize == config.outputSize, "head reads \(head.outputSize) outputs, config has \(config.outputSize)")
+    self.config = config
+    self.head = head
+    self.params = params ?? ParameterStore(config.parameterSpecs)
+    precondition(self.params.entries.map(\.name) == config.parameterSpecs.map(\.name), "parameter layout mismatch")
+    self.maxSteps = maxSteps
+    maxBatch = batch
+    let capacity = maxSteps * batch
+    lstm = LSTM(
+      params: self.params, inputSize: config.inputSize, hiddenSize: config.hiddenSize,
+      numLayers: config.numLayers, dropout: config.dropout, capacity: capacity, maxBatch: batch)
+    decoder = Linear(params: self.params, name: "decoder", inputSize: config.hiddenSize, outputSize: config.outputSize, capacity: capacity)
+    dLogits = FloatBuffer(count: capacity * config.outputSize)
+  }
+
+  /// torch's default initialisation: U(−1/√H, 1/√H) for the LSTM and, since the decoder's
+  /// fan-in is H too, for the decoder.
+  public func initialize(rng: inout SeededGenerator) {
+    let bound = 1 / Float(config.hiddenSize).squareRoot()
+    let p = params.values.pointer
+    for i in 0..<params.count { p[i] = (rng.nextFloat() * 2 - 1) * bound }
+  }
+
+  /// Runs the chunk and returns the decoder output (T·B, outputSize).
+  @discardableResult
+  public func forward(
+    _ input: LayerInput, steps: Int, batch: Int, state: RecurrentState, resets: UnsafePointer<Bool>,
+    training: Bool = false, rng: inout SeededGenerator
+  ) -> UnsafeMutablePointer<Float> {
+    precondition(steps <= maxSteps && batch <= maxBatch, "chunk (\(steps), \(batch)) exceeds model capacity")
+    let top = lstm.forward(input, steps: steps, batch: batch, state: state, resets: resets, training: training, rng: &rng)
+    lastTop = top
+    return decoder.forward(top, rows: steps * batch)
+  }
+
+  /// The head's loss over the last forward's output; with `gradient`, fills `dLogits` scaled
+  /// by `scale`. Returns nats summed over the rows that have a target.
+  public func loss(targets: UnsafeBufferPointer<Head.Target?>, scale: Float = 1, gradient: Bool) -> Double {
+    head.loss(UnsafePointer(decoder.output.pointer), targets: targets, scale: scale, dOutput: gradient ? dLogits.pointer : nil)
+  }
+
+  /// Back-propagates `dLogits` through the decoder and the LSTM, accumulating gradients.
+  public func backward(
+    steps: Int, batch: Int, resets: UnsafePointer<Bool>, dState: RecurrentState? = nil, inputGradient: Bool = false
+  ) {
+    decoder.backward(dLogits.pointer, rows: steps * batch)
+    lstm.backward(dOutput: decoder.dInput.pointer, steps: steps, batch: batch, resets: resets, dState: dState, inputGradient: inputGradient)
+  }
+
+  /// The decoder output of the last forward, (T·B, outputSize).
+  public var output: UnsafePointer<Float> { UnsafePointer(decoder.output.pointer) }
+}

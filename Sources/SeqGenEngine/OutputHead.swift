@@ -1,0 +1,60 @@
+/// Maps the model's output rows to a distribution over the next step: trains it (loss and
+/// gradient) and draws from it (sample).
+///
+/// The engine's linear decoder produces `outputSize` numbers per row; what they mean is the
+/// head's business (class logits; mixture parameters; per-sample logits of a frame).
+public protocol OutputHead: Sendable {
+  /// What the head is trained to predict at one step (a class index, a pen offset, a frame).
+  associatedtype Target: Sendable
+  /// What the head draws for one step during generation.
+  associatedtype Sample: Sendable
+
+  /// Numbers the head reads per row.
+  var outputSize: Int { get }
+
+  /// Negative log-likelihood of the targets, in nats, summed over rows that have a target.
+  ///
+  /// - Parameters:
+  ///   - output: (N, outputSize).
+  ///   - targets: N entries; nil rows (padding) add nothing and get a zero gradient.
+  ///   - scale: factor applied to the gradient (1/count for a mean loss).
+  ///   - dOutput: if given, receives scale · ∂loss/∂output, (N, outputSize).
+  func loss(
+    _ output: UnsafePointer<Float>, targets: UnsafeBufferPointer<Target?>, scale: Float,
+    dOutput: UnsafeMutablePointer<Float>?
+  ) -> Double
+
+  /// Draws one step from one output row.
+  func sample(_ output: UnsafePointer<Float>, controls: SamplingControls, rng: inout SeededGenerator) -> Sample
+
+  /// Rejects controls that mean nothing to this head, with a message naming the flag.
+  func check(_ controls: SamplingControls) throws(EngineError)
+}
+
+/// The knobs of generation. Each head uses those that mean something to it.
+public struct SamplingControls: Sendable, Equatable {
+  /// Divides logits (sharper below 1, flatter above). Must be > 0.
+  public var temperature: Float = 1
+  /// Keep only the k most likely classes.
+  public var topK: Int?
+  /// Keep the smallest set of classes whose probability reaches p, in (0, 1].
+  public var topP: Float?
+  /// Always take the most likely class.
+  public var argmax = false
+
+  public init(temperature: Float = 1, topK: Int? = nil, topP: Float? = nil, argmax: Bool = false) {
+    self.temperature = temperature
+    self.topK = topK
+    self.topP = topP
+    self.argmax = argmax
+  }
+
+  /// The range checks every head shares.
+  public func validate() throws(EngineError) {
+    guard temperature > 0, temperature.isFinite else {
+      throw .invalidArgument("--temperature must be a positive number, got \(temperature)")
+    }
+    if let topK, topK < 1 { throw .invalidArgument("--top-k must be at least 1, got \(topK)") }
+    if let topP, !(topP > 0 && topP <= 1) { throw .invalidArgument("--top-p must be in (0, 1], got \(topP)") }
+  }
+}

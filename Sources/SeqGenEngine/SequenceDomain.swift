@@ -1,0 +1,99 @@
+import Foundation
+
+/// A kind of sequence data the shared engine can learn and generate.
+///
+/// The engine knows numbers; a domain knows files and meaning. A domain reads its formats,
+/// learns a codec from the corpus, turns steps into input rows and training targets, turns
+/// the head's samples back into steps, says where the recurrent state must be reset, and
+/// writes generated steps out.
+public protocol SequenceDomain: Sendable {
+  /// One time step of the data (a character, a pen offset, a MIDI event, a frame).
+  associatedtype Step: Sendable
+  /// Everything learned from the corpus that generation needs again (saved in the manifest).
+  associatedtype Codec: Codable & Sendable
+  /// The output head that models the next step.
+  associatedtype Head: OutputHead
+
+  /// The name used on the command line and in manifests ("text").
+  static var name: String { get }
+  /// The unit of one step in human terms ("char", "point", "event", "frame").
+  static var stepUnit: String { get }
+
+  /// Reads files (and directories of them) into sequences; one sequence per file or per
+  /// natural unit. Throws a typed error naming the file for anything unusable.
+  func read(_ urls: [URL]) throws -> [SourceSequence<Step>]
+  /// Learns the codec (vocabulary, normalisation, …) from a training corpus.
+  func makeCodec(for corpus: [SourceSequence<Step>]) throws -> Codec
+  /// Whether steps enter the LSTM as class indices or dense rows, and how wide.
+  func inputKind(_ codec: Codec) -> InputKind
+  /// Encodes one step as the LSTM input; throws if the codec cannot represent it.
+  func input(_ step: Step, codec: Codec) throws -> StepInput
+  /// Encodes one step as the head's training target.
+  func target(_ step: Step, codec: Codec) throws -> Head.Target
+  /// The head that models the next step.
+  func makeHead(_ codec: Codec) -> Head
+  /// Turns a sampled output back into a step.
+  func step(from sample: Head.Sample, codec: Codec) -> Step
+  /// Whether the state is zeroed before `step` when it follows `previous` inside a sequence
+  /// (the state is always zeroed between sequences).
+  func resetsState(before step: Step, after previous: Step, codec: Codec) -> Bool
+  /// The steps that condition generation.
+  func prime(_ request: PrimeRequest, codec: Codec) throws -> [Step]
+  /// Writes generated samples to a file.
+  func write(_ samples: [[Step]], codec: Codec, to url: URL) throws
+  /// The text a step prints as when streamed to a terminal, or nil if the domain does not stream.
+  func streamed(_ step: Step, codec: Codec) -> String?
+}
+
+extension SequenceDomain {
+  public func resetsState(before step: Step, after previous: Step, codec: Codec) -> Bool { false }
+  public func streamed(_ step: Step, codec: Codec) -> String? { nil }
+}
+
+/// One sequence of steps and where it came from, so errors can name the file.
+public struct SourceSequence<Step: Sendable>: Sendable {
+  public var source: String
+  public var steps: [Step]
+
+  public init(source: String, steps: [Step]) {
+    self.source = source
+    self.steps = steps
+  }
+}
+
+/// How a step enters the LSTM.
+public enum InputKind: Codable, Sendable, Equatable {
+  /// One of `classes` indices: a one-hot row, computed as a gather.
+  case categorical(classes: Int)
+  /// A dense row of `width` numbers.
+  case dense(width: Int)
+
+  public var width: Int {
+    switch self {
+    case .categorical(let n): n
+    case .dense(let n): n
+    }
+  }
+}
+
+/// One encoded input step.
+public enum StepInput: Sendable, Equatable {
+  case index(Int)
+  case dense([Float])
+}
+
+/// What the user asked generation to start from.
+public struct PrimeRequest: Sendable {
+  /// Literal prime text (`--prime`).
+  public var text: String?
+  /// A file to prime from (`--prime-file`).
+  public var file: URL?
+  /// Skip prime steps the codec cannot represent instead of failing.
+  public var skipUnknown: Bool
+
+  public init(text: String? = nil, file: URL? = nil, skipUnknown: Bool = false) {
+    self.text = text
+    self.file = file
+    self.skipUnknown = skipUnknown
+  }
+}

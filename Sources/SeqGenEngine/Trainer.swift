@@ -1,0 +1,279 @@
+import Foundation
+
+/// What training reports as it goes; the CLI decides how to show it.
+public enum TrainingEvent {
+  case log(MetricsRecord, totalSteps: Int)
+  case checkpoint(step: Int, best: Bool)
+  case rejected(step: Int, reason: String)
+}
+
+/// Stateful truncated-BPTT training of one domain's model, with validation, checkpoints and
+/// exact resume.
+///
+/// Everything that decides the next step (weights, Adam moments, the carried LSTM state, the
+/// data cursor, the dropout generator) is saved in each checkpoint, so a run stopped at step N
+/// and resumed to N + M ends bit-identical to one that ran N + M steps straight.
+public final class Trainer<D: SequenceDomain> {
+  public let domain: D
+  public let codec: D.Codec
+  public let options: TrainingOptions
+  public let run: RunDirectory
+  public let totalSteps: Int
+  public private(set) var manifest: Manifest
+  public let model: Model<D.Head>
+  let train: EncodedCorpus<D.Head.Target>
+  let validation: EncodedCorpus<D.Head.Target>
+  var batcher: Batcher
+  let adam: Adam
+  let state: RecurrentState
+  let chunk: Chunk<D.Head.Target>
+  var rng: SeededGenerator
+  let metrics: MetricsLog
+  /// Consecutive non-finite steps after which training stops.
+  public var maxRejectedSteps = 5
+
+  /// Prepares a new run in an empty `run` directory, or resumes the one there.
+  ///
+  /// - Parameters:
+  ///   - sequences: the corpus as the domain read it.
+  ///   - options: the settings of a new run; on resume only `steps`/`epochs`,
+  ///     `checkpointEvery` and `logEvery` are taken from here, the rest from the manifest.
+  public init(
+    domain: D, sequences: [SourceSequence<D.Step>], dataPaths: [String], options newOptions: TrainingOptions,
+    run: RunDirectory, resume: Bool
+  ) throws {
+    try newOptions.validate()
+    self.domain = domain
+    self.run = run
+    var resumed: RunDirectory.Checkpoint?
+    if resume {
+      let checkpoint = try run.checkpoint(.latest)
+      guard checkpoint.manifest.domain == D.name else {
+        throw EngineError.badCheckpoint(path: run.url.path, reason: "holds a \(checkpoint.manifest.domain) model, not \(D.name)")
+      }
+      resumed = checkpoint
+    } else if run.exists {
+      throw EngineError.invalidArgument(
+        "\(run.url.path) already holds a run; pass --resume to continue it, or choose another --out")
+    }
+    var options = resumed?.manifest.training ?? newOptions
+    if resumed != nil {
+      options.steps = newOptions.steps
+      options.epochs = newOptions.epochs
+      options.checkpointEvery = newOptions.checkpointEvery
+      options.logEvery = newOptions.logEvery
+    }
+    self.options = options
+
+    let (trainSeqs, valSeqs) = EncodedCorpus<D.Head.Target>.split(sequences, validationFraction: options.valFraction)
+    let codec = try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) } ?? domain.makeCodec(for: trainSeqs)
+    self.codec = codec
+    train = try EncodedCorpus(trainSeqs, domain: domain, codec: codec)
+    validation = try EncodedCorpus(valSeqs, domain: domain, codec: codec)
+    guard train.count > 0 else { throw EngineError.corpusTooSmall("the corpus has no steps to train on") }
+    var batcher = try Batcher(pairs: train.count, batchSize: options.batchSize, seqLength: options.seqLength)
+    self.batcher = batcher
+    totalSteps =
+      options.steps ?? options.epochs.map { max(1, Int(($0 * Double(batcher.chunksPerEpoch)).rounded(.up))) }
+      ?? TrainingOptions.defaultSteps
+
+    let head = domain.makeHead(codec)
+    let config = ModelConfig(
+      input: domain.inputKind(codec), hiddenSize: options.hiddenSize, numLayers: options.numLayers,
+      dropout: options.dropout, outputSize: head.outputSize)
+    model = Model(config: config, head: head, maxSteps: options.seqLength, batch: options.batchSize)
+    adam = Adam(parameterCount: model.params.count, beta1: options.beta1, beta2: options.beta2, eps: options.eps)
+    state = RecurrentState(numLayers: options.numLayers, batch: options.batchSize, hiddenSize: options.hiddenSize)
+    chunk = Chunk(kind: config.input, capacity: options.seqLength * options.batchSize)
+    let fingerprint = train.fingerprint
+
+    if let resumed {
+      let m = resumed.manifest
+      let path = resumed.url.path
+      guard m.model == config else { throw EngineError.badCheckpoint(path: path, reason: "model configuration does not match its manifest") }
+      guard m.data.fingerprint == fingerprint else {
+        throw EngineError.invalidArgument(
+          "the training data differs from the data this run was started on (\(m.data.paths.joined(separator: ", "))); resume needs the same files")
+      }
+      guard totalSteps > m.progress.step else {
+        throw EngineError.invalidArgument("the run is already at step \(m.progress.step); pass --steps greater than that to continue")
+      }
+      try model.params.load(model.params.values, from: resumed.tensors, path: path)
+      try model.params.load(adam.expAvg, from: resumed.tensors, prefix: "optimizer.exp_avg.", path: path)
+      try model.params.load(adam.expAvgSq, from: resumed.tensors, prefix: "optimizer.exp_avg_sq.", path: path)
+      for (name, buffer) in [("trainer.state_h", state.h), ("trainer.state_c", state.c)] {
+        guard let t = resumed.tensors[name], t.values.count == buffer.count else {
+          throw EngineError.badCheckpoint(path: path, reason: "tensor \(name) is missing or has the wrong size")
+        }
+        buffer.copy(from: t.values)
+      }
+      adam.stepCount = m.progress.adamSteps
+      batcher.position = m.progress.cursor
+      self.batcher = batcher
+      guard let words = Optional(m.progress.rng.compactMap { UInt64($0, radix: 16) }), let restored = SeededGenerator(words: words) else {
+        throw EngineError.badCheckpoint(path: path, reason: "malformed generator state")
+      }
+      rng = restored
+      manifest = m
+      manifest.training = options
+      manifest.progress.totalSteps = totalSteps
+    } else {
+      var initRNG = SeededGenerator(seed: options.seed)
+      model.initialize(rng: &initRNG)
+      rng = SeededGenerator(seed: options.seed ^ 0x5EED_D809_0000_0001)
+      manifest = Manifest(
+        formatVersion: Manifest.currentFormatVersion, seqgenVersion: Manifest.seqgenVersion, domain: D.name,
+        codec: Manifest.encodeCodec(codec), model: config, training: options,
+        data: .init(paths: dataPaths, trainSteps: train.count, validationSteps: validation.count, fingerprint: fingerprint),
+        progress: .init(
+          step: 0, totalSteps: totalSteps, adamSteps: 0, cursor: 0, epoch: 0, rng: [], trainLoss: nil,
+          validationLoss: nil, bestValidationLoss: nil, bestStep: nil, elapsedSeconds: 0))
+      try run.create()
+    }
+    metrics = try MetricsLog(url: run.metricsURL, resumeAt: resumed?.manifest.progress.step)
+  }
+
+  public var step: Int { manifest.progress.step }
+  public var chunksPerEpoch: Int { batcher.chunksPerEpoch }
+  public var trainingSteps: Int { train.count }
+  public var validationSteps: Int { validation.count }
+
+  /// Trains until `totalSteps`, checkpointing every `checkpointEvery` steps and at the end.
+  public func run(_ onEvent: (TrainingEvent) -> Void = { _ in }) throws {
+    let T = options.seqLength, B = options.batchSize, rows = T * B
+    var sumLoss = 0.0, sumNorm = 0.0, logged = 0, rejectedInARow = 0
+    var clock = ContinuousClock.now
+    let startElapsed = manifest.progress.elapsedSeconds
+    let start = ContinuousClock.now
+    var stepsSinceLog = 0
+
+    while manifest.progress.step < totalSteps {
+      let step = manifest.progress.step
+      batcher.next(from: train, into: chunk)
+      model.params.zeroGradients()
+      model.forward(chunk.input, steps: T, batch: B, state: state, resets: chunk.resets, training: true, rng: &rng)
+      let count = chunk.targetCount
+      let nats = chunk.targets.withUnsafeBufferPointer {
+        model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<rows]), scale: 1 / Float(max(count, 1)), gradient: true)
+      }
+      model.backward(steps: T, batch: B, resets: chunk.resets)
+      let norm = model.params.gradientNorm()
+      let loss = nats / Double(max(count, 1))
+      manifest.progress.step += 1
+      stepsSinceLog += 1
+      if !loss.isFinite || !norm.isFinite || !state.isFinite {
+        rejectedInARow += 1
+        state.zero()
+        let reason = "non-finite \(loss.isFinite ? "gradient" : "loss")"
+        onEvent(.rejected(step: step + 1, reason: reason))
+        if rejectedInARow >= maxRejectedSteps {
+          throw EngineError.diverged(step: step + 1, reason: "\(rejectedInARow) steps in a row had a \(reason)")
+        }
+        continue
+      }
+      rejectedInARow = 0
+      if options.gradClip > 0 { Adam.clipGradients(model.params, maxNorm: options.gradClip) }
+      adam.step(model.params, learningRate: options.learningRate(at: step))
+      sumLoss += loss
+      sumNorm += norm
+      logged += 1
+
+      let done = manifest.progress.step
+      let checkpointNow = done % options.checkpointEvery == 0 || done == totalSteps
+      if done % options.logEvery == 0 || checkpointNow {
+        let now = ContinuousClock.now
+        let seconds = (now - clock).seconds
+        clock = now
+        var record = MetricsRecord(
+          step: done, epoch: Double(batcher.position) / Double(batcher.chunksPerEpoch),
+          learningRate: Double(options.learningRate(at: step)), trainLoss: sumLoss / Double(max(logged, 1)),
+          trainBits: sumLoss / Double(max(logged, 1)) / M_LN2, validationLoss: nil, validationBits: nil,
+          gradNorm: sumNorm / Double(max(logged, 1)), stepsPerSecond: Double(stepsSinceLog) / seconds,
+          itemsPerSecond: Double(stepsSinceLog * rows) / seconds,
+          elapsedSeconds: startElapsed + (now - start).seconds)
+        manifest.progress.trainLoss = record.trainLoss
+        if checkpointNow, validation.count > 0 {
+          let v = evaluate(validation)
+          record.validationLoss = v.natsPerStep
+          record.validationBits = v.bitsPerStep
+          manifest.progress.validationLoss = v.natsPerStep
+        }
+        manifest.progress.elapsedSeconds = record.elapsedSeconds
+        try metrics.append(record)
+        onEvent(.log(record, totalSteps: totalSteps))
+        sumLoss = 0
+        sumNorm = 0
+        logged = 0
+        stepsSinceLog = 0
+        clock = ContinuousClock.now
+      }
+      if checkpointNow {
+        let improved = try saveCheckpoint()
+        onEvent(.checkpoint(step: done, best: improved))
+        clock = ContinuousClock.now
+      }
+    }
+  }
+
+  /// Validation (or any) loss with the current weights.
+  public func evaluate(_ corpus: EncodedCorpus<D.Head.Target>) -> Loss {
+    Evaluator(config: model.config, head: model.head, params: model.params, batchSize: options.batchSize, seqLength: options.seqLength)
+      .evaluate(corpus)
+  }
+
+  public var validationLoss: Loss { evaluate(validation) }
+
+  /// Writes best.safetensors if validation improved, then model.safetensors and manifest.json.
+  /// Returns whether this was a new best.
+  @discardableResult
+  func saveCheckpoint() throws -> Bool {
+    guard model.params.valuesAreFinite else {
+      throw EngineError.diverged(step: manifest.progress.step, reason: "the weights became non-finite; nothing was saved")
+    }
+    manifest.progress.adamSteps = adam.stepCount
+    manifest.progress.cursor = batcher.position
+    manifest.progress.epoch = Double(batcher.position) / Double(batcher.chunksPerEpoch)
+    manifest.progress.rng = rng.words.map { String($0, radix: 16) }
+    var improved = false
+    if let v = manifest.progress.validationLoss, v < (manifest.progress.bestValidationLoss ?? .infinity) {
+      manifest.progress.bestValidationLoss = v
+      manifest.progress.bestStep = manifest.progress.step
+      improved = true
+    }
+    let weights = model.params.tensors(model.params.values)
+    if improved { try run.save(manifest, tensors: weights, as: .best) }
+    let shape = [options.numLayers, options.batchSize, options.hiddenSize]
+    let extra: [(name: String, tensor: Safetensors.Tensor)] = [
+      ("trainer.state_h", .init(shape: shape, values: state.h.array)),
+      ("trainer.state_c", .init(shape: shape, values: state.c.array)),
+    ]
+    try run.save(
+      manifest,
+      tensors: weights + model.params.tensors(adam.expAvg, prefix: "optimizer.exp_avg.")
+        + model.params.tensors(adam.expAvgSq, prefix: "optimizer.exp_avg_sq.") + extra,
+      as: .latest)
+    let svg = LossPlot.svg(metrics.records, title: "\(D.name): loss per \(D.stepUnit)", unit: D.stepUnit)
+    try AtomicFile.write(Data(svg.utf8), to: run.lossPlotURL)
+    return improved
+  }
+}
+
+extension EncodedCorpus {
+  /// FNV-1a over the encoded inputs and reset marks: detects changed data on resume.
+  var fingerprint: String {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    func mix(_ v: UInt64) {
+      h ^= v
+      h = h &* 0x100_0000_01b3
+    }
+    mix(UInt64(count))
+    for i in indices { mix(UInt64(UInt32(bitPattern: i))) }
+    for f in dense { mix(UInt64(f.bitPattern)) }
+    for (i, r) in resets.enumerated() where r { mix(UInt64(i)) }
+    return String(h, radix: 16)
+  }
+}
+
+extension Duration {
+  var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -1,0 +1,65 @@
+/// Everything that shapes a training run; saved in the manifest so a resumed run continues
+/// with the same settings. Defaults follow char-rnn's and train something sensible on the
+/// bundled Shakespeare in a few minutes on 2 cores.
+public struct TrainingOptions: Codable, Sendable, Equatable {
+  public var hiddenSize = 128
+  public var numLayers = 2
+  public var seqLength = 50
+  public var batchSize = 32
+  /// Total optimizer steps of the run (a resumed run counts the steps already done).
+  public var steps: Int?
+  /// Alternatively, passes over the training data.
+  public var epochs: Double?
+  public var learningRate: Float = 2e-3
+  public var beta1: Float = 0.9
+  public var beta2: Float = 0.999
+  public var eps: Float = 1e-8
+  public var dropout: Float = 0
+  public var gradClip: Float = 5
+  /// Multiply the learning rate by this every `lrDecayEvery` steps (1 = no decay).
+  public var lrDecay: Float = 1
+  public var lrDecayEvery = 1000
+  public var valFraction = 0.05
+  public var seed: UInt64 = 0
+  public var checkpointEvery = 250
+  public var logEvery = 25
+
+  public init() {}
+
+  /// Steps when neither --steps nor --epochs is given.
+  public static let defaultSteps = 1500
+
+  /// The learning rate in force at `step` (step decay).
+  public func learningRate(at step: Int) -> Float {
+    guard lrDecay < 1, lrDecayEvery > 0 else { return learningRate }
+    return learningRate * Float(pow(Double(lrDecay), Double(step / lrDecayEvery)))
+  }
+
+  /// Range checks: every value a user can type is checked here, before anything is allocated.
+  public func validate() throws(EngineError) {
+    func check(_ ok: Bool, _ message: String) throws(EngineError) {
+      if !ok { throw .invalidArgument(message) }
+    }
+    try check((1...16384).contains(hiddenSize), "--hidden-size must be in 1...16384, got \(hiddenSize)")
+    try check((1...64).contains(numLayers), "--num-layers must be in 1...64, got \(numLayers)")
+    try check((1...100_000).contains(seqLength), "--seq-length must be in 1...100000, got \(seqLength)")
+    try check((1...100_000).contains(batchSize), "--batch-size must be in 1...100000, got \(batchSize)")
+    let activations = Double(seqLength) * Double(batchSize) * Double(hiddenSize) * Double(numLayers) * 16
+    try check(activations * 4 < 64e9, "--seq-length × --batch-size × --hidden-size × --num-layers is too large for memory")
+    if let steps { try check(steps >= 1, "--steps must be at least 1, got \(steps)") }
+    if let epochs { try check(epochs > 0 && epochs.isFinite, "--epochs must be positive, got \(epochs)") }
+    try check(steps == nil || epochs == nil, "give --steps or --epochs, not both")
+    try check(learningRate > 0 && learningRate.isFinite, "--learning-rate must be positive, got \(learningRate)")
+    try check(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "Adam betas must be in [0, 1)")
+    try check(eps > 0, "Adam eps must be positive")
+    try check(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got \(dropout)")
+    try check(gradClip >= 0 && gradClip.isFinite, "--grad-clip must be ≥ 0 (0 = off), got \(gradClip)")
+    try check(lrDecay > 0 && lrDecay <= 1, "--lr-decay must be in (0, 1], got \(lrDecay)")
+    try check(lrDecayEvery >= 1, "--lr-decay-every must be at least 1, got \(lrDecayEvery)")
+    try check(valFraction >= 0 && valFraction <= 0.5, "--val-fraction must be in [0, 0.5], got \(valFraction)")
+    try check(checkpointEvery >= 1, "--checkpoint-every must be at least 1, got \(checkpointEvery)")
+    try check(logEvery >= 1, "--log-every must be at least 1, got \(logEvery)")
+  }
+}
+
+import Foundation

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import SeqGenEngine
+
+struct EvalCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "eval",
+    abstract: "Loss of a trained model on other data, in nats and bits per step.",
+    discussion: "The state is carried through each file and zeroed between files. Example: seqgen eval runs/shakespeare --data more.txt"
+  )
+
+  @Argument(help: ArgumentHelp("A run directory written by seqgen train.", valueName: "run-dir")) var runDir: String
+  @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Files or directories to evaluate on.", valueName: "path"))
+  var data: [String]
+  @Option(help: "Checkpoint to evaluate: best or latest.") var checkpoint: RunDirectory.Which = .best
+  @Option(help: "Parallel streams (does not change the result beyond float rounding).") var batchSize = 32
+
+  func validate() throws {
+    guard !data.isEmpty else { throw ValidationError("--data is required") }
+    guard (1...100_000).contains(batchSize) else { throw ValidationError("--batch-size must be in 1...100000") }
+  }
+
+  func run() throws {
+    let dir = RunDirectory(URL(fileURLWithPath: runDir))
+    try evaluate(try Domains.named(try dir.manifest().domain), dir: dir)
+  }
+
+  private func evaluate<D: SequenceDomain>(_ domain: D, dir: RunDirectory) throws {
+    let checkpoint = try dir.checkpoint(checkpoint)
+    let generator = try Generator(domain: domain, checkpoint: checkpoint)
+    let sequences = try domain.read(data.map { URL(fileURLWithPath: $0) })
+    let loss = try generator.evaluate(sequences, batchSize: batchSize, seqLength: checkpoint.manifest.training.seqLength)
+    Console.line(String(format: "%@: %.4f nats/%@ = %.4f bits/%@ over %@ %@s (checkpoint %@, step %d)",
+      data.joined(separator: ", "), loss.natsPerStep, D.stepUnit, loss.bitsPerStep, D.stepUnit,
+      loss.steps.formatted(), D.stepUnit, checkpoint.url.lastPathComponent, checkpoint.manifest.progress.step))
+  }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import SeqGenEngine
+
+/// Flags every `seqgen train <domain>` command shares.
+struct TrainFlags: ParsableArguments {
+  @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Data files or directories (directories are searched recursively).", valueName: "path"))
+  var data: [String] = []
+
+  @Option(name: .long, help: ArgumentHelp("Run directory for checkpoints, metrics.jsonl and loss.svg.", valueName: "run-dir"))
+  var out: String
+
+  @Option(help: "LSTM hidden units per layer.") var hiddenSize = TrainingOptions().hiddenSize
+  @Option(help: "Number of stacked LSTM layers.") var numLayers = TrainingOptions().numLayers
+  @Option(help: "Steps per truncated-BPTT chunk.") var seqLength = TrainingOptions().seqLength
+  @Option(help: "Parallel streams per batch.") var batchSize = TrainingOptions().batchSize
+  @Option(help: "Total optimizer steps of the run (default \(TrainingOptions.defaultSteps); counts steps already done on --resume).")
+  var steps: Int?
+  @Option(help: "Train for this many passes over the data instead of --steps.") var epochs: Double?
+  @Option(help: "Adam learning rate.") var learningRate = TrainingOptions().learningRate
+  @Option(help: "Multiply the learning rate by this every --lr-decay-every steps (1 = off).") var lrDecay = TrainingOptions().lrDecay
+  @Option(help: "Steps between learning-rate decays.") var lrDecayEvery = TrainingOptions().lrDecayEvery
+  @Option(help: "Dropout between LSTM layers (training only).") var dropout = TrainingOptions().dropout
+  @Option(help: "Clip the global gradient norm to this (0 = off).") var gradClip = TrainingOptions().gradClip
+  @Option(help: "Fraction at the end of each file held out for validation.") var valFraction = TrainingOptions().valFraction
+  @Option(help: "Seed for initial weights and dropout: same seed, same run.") var seed = TrainingOptions().seed
+  @Option(help: "Steps between checkpoints (each also runs validation).") var checkpointEvery = TrainingOptions().checkpointEvery
+  @Option(help: "Steps between log lines.") var logEvery = TrainingOptions().logEvery
+  @Flag(help: "Continue the run in --out from its last checkpoint (model settings come from the run).")
+  var resume = false
+
+  var options: TrainingOptions {
+    var o = TrainingOptions()
+    o.hiddenSize = hiddenSize
+    o.numLayers = numLayers
+    o.seqLength = seqLength
+    o.batchSize = batchSize
+    o.steps = steps
+    o.epochs = epochs
+    o.learningRate = learningRate
+    o.lrDecay = lrDecay
+    o.lrDecayEvery = lrDecayEvery
+    o.dropout = dropout
+    o.gradClip = gradClip
+    o.valFraction = valFraction
+    o.seed = seed
+    o.checkpointEvery = checkpointEvery
+    o.logEvery = logEvery
+    return o
+  }
+
+  func validate() throws {
+    if data.isEmpty && !resume { throw ValidationError("--data is required (one or more files or directories)") }
+    do { try options.validate() } catch { throw ValidationError(error.description) }
+  }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import SeqGenEngine
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Runs `seqgen train <domain>` for any domain and shows its progress.
+enum Training {
+  static func run<D: SequenceDomain>(_ domain: D, flags: TrainFlags) throws {
+    let run = RunDirectory(URL(fileURLWithPath: flags.out))
+    var paths = flags.data
+    if paths.isEmpty, flags.resume { paths = try run.manifest().data.paths }
+    let sequences = try domain.read(paths.map { URL(fileURLWithPath: $0) })
+    let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: paths, options: flags.options, run: run, resume: flags.resume)
+    let m = trainer.manifest
+    let o = trainer.options
+    Console.line(
+      "\(flags.resume ? "resuming" : "training") \(D.name): \(o.numLayers)×\(o.hiddenSize) LSTM, \(m.model.parameterCount.formatted()) parameters, "
+        + "\(trainer.trainingSteps.formatted()) training / \(trainer.validationSteps.formatted()) validation \(D.stepUnit)s, "
+        + "batch \(o.batchSize)×\(o.seqLength), \(trainer.chunksPerEpoch) steps/epoch, steps \(trainer.step)→\(trainer.totalSteps), BLAS \(BLAS.coreName)")
+    let live = isatty(STDOUT_FILENO) == 1
+    var lastValidation: Double?
+    try trainer.run { event in
+      switch event {
+      case .log(let r, let total):
+        if let v = r.validationBits { lastValidation = v }
+        let eta = r.stepsPerSecond > 0 ? Double(total - r.step) / r.stepsPerSecond : 0
+        let line = String(
+          format: "step %d/%d  epoch %.2f  loss %.4f nats = %.4f bits/%@  val %@  %.1f steps/s  %@ %@/s  ETA %@",
+          r.step, total, r.epoch, r.trainLoss, r.trainBits, D.stepUnit,
+          lastValidation.map { String(format: "%.4f bits", $0) } ?? "–", r.stepsPerSecond,
+          Int(r.itemsPerSecond).formatted(), D.stepUnit, duration(eta))
+        if live {
+          Console.write("\r\u{1B}[K" + line)
+        } else {
+          Console.line(line)
+        }
+      case .checkpoint(let step, let best):
+        if live { Console.line("") }
+        let v = trainer.manifest.progress.validationLoss.map { String(format: ", validation %.4f nats = %.4f bits/%@", $0, $0 / M_LN2, D.stepUnit) } ?? ""
+        Console.line("checkpoint at step \(step)\(v)\(best ? " (best so far)" : "") → \(run.url.path)")
+      case .rejected(let step, let reason):
+        if live { Console.line("") }
+        Console.line("step \(step) rejected: \(reason); state reset, weights unchanged")
+      }
+    }
+    Console.line("done: \(run.url.path) (generate with: seqgen generate \(run.url.path))")
+  }
+
+  static func duration(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds >= 0 else { return "?" }
+    let s = Int(seconds.rounded())
+    return s >= 3600 ? "\(s / 3600)h\(s % 3600 / 60)m" : s >= 60 ? "\(s / 60)m\(s % 60)s" : "\(s)s"
+  }
+}

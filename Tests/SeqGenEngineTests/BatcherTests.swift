@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+@testable import SeqGenEngine
+
+/// A domain over integers, to test the engine's data handling without files.
+struct CountingDomain: SequenceDomain {
+  typealias Step = Int
+  typealias Codec = Int
+  typealias Head = CategoricalHead
+  static let name = "counting"
+  static let stepUnit = "number"
+  func read(_ urls: [URL]) throws -> [SourceSequence<Int>] { [] }
+  func makeCodec(for corpus: [SourceSequence<Int>]) throws -> Int { (corpus.flatMap(\.steps).max() ?? 0) + 1 }
+  func inputKind(_ codec: Int) -> InputKind { .categorical(classes: codec) }
+  func input(_ step: Int, codec: Int) throws -> StepInput { .index(step) }
+  func target(_ step: Int, codec: Int) throws -> Int { step }
+  func makeHead(_ codec: Int) -> CategoricalHead { CategoricalHead(classes: codec) }
+  func step(from sample: Int, codec: Int) -> Int { sample }
+  /// A zero resets the state, like a blank line in paragraph mode.
+  func resetsState(before step: Int, after previous: Int, codec: Int) -> Bool { step == 0 }
+  func prime(_ request: PrimeRequest, codec: Int) throws -> [Int] { [1] }
+  func write(_ samples: [[Int]], codec: Int, to url: URL) throws {}
+}
+
+@Suite struct BatcherTests {
+  let domain = CountingDomain()
+
+  func corpus(_ seqs: [[Int]]) throws -> EncodedCorpus<Int> {
+    let s = seqs.enumerated().map { SourceSequence(source: "s\($0.offset)", steps: $0.element) }
+    return try EncodedCorpus(s, domain: domain, codec: 100)
+  }
+
+  @Test func pairsNeverCrossSequencesAndMarkResets() throws {
+    let c = try corpus([[1, 2, 3], [4, 0, 5]])
+    #expect(c.indices == [1, 2, 4, 0])
+    #expect(c.targets == [2, 3, 0, 5])
+    #expect(c.resets == [true, false, true, true])
+  }
+
+  @Test func streamsAndChunksFollowCharRNNLayout() throws {
+    // 12 pairs, 2 streams of 6, chunks of 3 → 2 chunks per epoch.
+    let c = try corpus([Array(1...13)])
+    var batcher = try Batcher(pairs: c.count, batchSize: 2, seqLength: 3)
+    #expect(batcher.chunksPerEpoch == 2)
+    let chunk = Chunk<Int>(kind: c.kind, capacity: 6)
+    batcher.next(from: c, into: chunk)
+    // Row r = t·B + b; stream 0 starts at pair 0 (input 1), stream 1 at pair 6 (input 7).
+    #expect((0..<6).map { chunk.indices[$0] } == [1, 7, 2, 8, 3, 9])
+    #expect(chunk.targets == [2, 8, 3, 9, 4, 10])
+    #expect((0..<6).map { chunk.resets[$0] } == [true, true, false, false, false, false])
+    batcher.next(from: c, into: chunk)
+    #expect((0..<6).map { chunk.indices[$0] } == [4, 10, 5, 11, 6, 12])
+    #expect((0..<6).map { chunk.resets[$0] } == [false, false, false, false, false, false])
+    batcher.next(from: c, into: chunk)  // wraps: a new epoch starts from zero state
+    #expect((0..<6).map { chunk.indices[$0] } == [1, 7, 2, 8, 3, 9])
+    #expect((0..<2).map { chunk.resets[$0] } == [true, true])
+    #expect(batcher.epoch == 1)
+  }
+
+  @Test func corpusShorterThanOneBatchIsAClearError() throws {
+    let c = try corpus([Array(1...10)])
+    #expect(throws: EngineError.self) { try Batcher(pairs: c.count, batchSize: 32, seqLength: 50) }
+  }
+
+  /// Evaluation visits every pair exactly once, whatever the stream count.
+  @Test(arguments: [1, 2, 3, 7]) func evaluationVisitsEveryPairOnce(batch: Int) throws {
+    let c = try corpus([Array(1...20), [3, 4, 5, 6]])
+    let chunk = Chunk<Int>(kind: c.kind, capacity: 4 * batch)
+    var seen: [Int] = []
+    Batcher.evaluationChunks(c, batchSize: batch, seqLength: 4, into: chunk) { chunk in
+      for r in 0..<(chunk.steps * chunk.batch) { if let t = chunk.targets[r] { seen.append(t) } }
+    }
+    #expect(seen.sorted() == c.targets.sorted())
+  }
+
+  @Test func validationSplitTakesTheEndOfEachSequence() {
+    let seqs = [SourceSequence(source: "a", steps: Array(0..<100)), SourceSequence(source: "b", steps: [1, 2])]
+    let (train, val) = EncodedCorpus<Int>.split(seqs, validationFraction: 0.05)
+    #expect(train.map(\.steps.count) == [95, 2])
+    #expect(val.map(\.steps) == [Array(94..<100)])
+  }
+}
+
+@Suite struct SamplingTests {
+  let head = CategoricalHead(classes: 4)
+  let logits: [Float] = [0.1, 2.0, 1.5, -1]
+
+  func draws(_ controls: SamplingControls, n: Int = 4000) -> [Int] {
+    var rng = SeededGenerator(seed: 42)
+    var counts = [0, 0, 0, 0]
+    logits.withUnsafeBufferPointer { p in
+      for _ in 0..<n { counts[head.sample(p.baseAddress!, controls: controls, rng: &rng)] += 1 }
+    }
+    return counts
+  }
+
+  @Test func argmaxTopK1AndTinyTopPAreGreedy() {
+    #expect(draws(SamplingControls(argmax: true)) == [0, 4000, 0, 0])
+    #expect(draws(SamplingControls(topK: 1)) == [0, 4000, 0, 0])
+    #expect(draws(SamplingControls(topP: 0.01)) == [0, 4000, 0, 0])
+  }
+
+  @Test func topKExcludesTheRest() {
+    let c = draws(SamplingControls(topK: 2))
+    #expect(c[0] == 0 && c[3] == 0 && c[1] > c[2] && c[2] > 0)
+  }
+
+  @Test func samplesFollowTheSoftmax() {
+    let c = draws(SamplingControls(), n: 20000)
+    let z = logits.map { exp(Double($0)) }.reduce(0, +)
+    for k in 0..<4 {
+      #expect(abs(Double(c[k]) / 20000 - exp(Double(logits[k])) / z) < 0.015)
+    }
+    // Lower temperature sharpens.
+    #expect(draws(SamplingControls(temperature: 0.2))[1] > c[1] / 5)
+  }
+
+  @Test func badControlsAreRejected() {
+    #expect(throws: EngineError.self) { try SamplingControls(temperature: -1).validate() }
+    #expect(throws: EngineError.self) { try SamplingControls(temperature: 0).validate() }
+    #expect(throws: EngineError.self) { try SamplingControls(topK: 0).validate() }
+    #expect(throws: EngineError.self) { try SamplingControls(topP: 1.5).validate() }
+    #expect(throws: EngineError.self) { try SamplingControls(topP: 0).validate() }
+  }
+
+  @Test func generatorStateRoundTrips() {
+    var a = SeededGenerator(seed: 9)
+    _ = a.next()
+    var b = SeededGenerator(words: a.words)!
+    #expect((0..<10).map { _ in a.next() } == (0..<10).map { _ in b.next() })
+    #expect(SeededGenerator(words: [0, 0, 0, 0]) == nil)
+  }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import Testing
+
+@testable import SeqGenEngine
+
+/// Finite-difference checks of every backward pass: central differences in Float32 on small
+/// models, compared with a relative error that tolerates Float32 rounding of the differences.
+@Suite struct GradientCheckTests {
+  /// Two chunks of a 2-layer LSTM with the state carried from the first to the second and a
+  /// reset inside the second; the gradient flows through the carried state (full BPTT across
+  /// the two chunks, via `dState`), and is checked for every parameter and the initial state.
+  @Test(arguments: [Float(0), 0.3])
+  func lstmAcrossTwoChunksWithReset(dropout: Float) throws {
+    let classes = 5, hidden = 4
+    let config = ModelConfig(input: .categorical(classes: classes), hiddenSize: hidden, numLayers: 2, dropout: dropout, outputSize: classes)
+    let head = CategoricalHead(classes: classes)
+    let first = Model(config: config, head: head, maxSteps: 3, batch: 2)
+    let second = Model(config: config, head: head, params: first.params, maxSteps: 3, batch: 2)
+    var rng = SeededGenerator(seed: 7)
+    first.initialize(rng: &rng)
+    // Larger weights than the default init, so gates leave their linear region.
+    for i in 0..<first.params.count { first.params.values[i] *= 3 }
+    let chunk1 = makeChunk(indices: [[0, 3], [2, 4], [1, 1]], targets: [[3, 2], [1, nil], [4, 0]], resets: [[false, false], [false, false], [false, false]], classes: classes)
+    let chunk2 = makeChunk(indices: [[3, 0], [4, 2], [0, 1]], targets: [[2, 2], [0, 3], [1, 4]], resets: [[false, false], [true, false], [false, false]], classes: classes)
+    let initial = RecurrentState(numLayers: 2, batch: 2, hiddenSize: hidden)
+    for i in 0..<initial.h.count {
+      initial.h[i] = rng.nextFloat() - 0.5
+      initial.c[i] = rng.nextFloat() - 0.5
+    }
+    let dropoutSeed = SeededGenerator(seed: 99)
+
+    /// Loss of both chunks from the initial state; same dropout masks every call.
+    func loss(gradient: Bool) -> Double {
+      let state = RecurrentState(numLayers: 2, batch: 2, hiddenSize: hidden)
+      state.h.copy(from: initial.h.array)
+      state.c.copy(from: initial.c.array)
+      var r = dropoutSeed
+      first.forward(chunk1.input, steps: 3, batch: 2, state: state, resets: chunk1.resets, training: true, rng: &r)
+      second.forward(chunk2.input, steps: 3, batch: 2, state: state, resets: chunk2.resets, training: true, rng: &r)
+      let l2 = chunk2.targets.withUnsafeBufferPointer { second.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<6]), gradient: gradient) }
+      let l1 = chunk1.targets.withUnsafeBufferPointer { first.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<6]), gradient: gradient) }
+      return l1 + l2
+    }
+
+    _ = loss(gradient: true)
+    first.params.zeroGradients()
+    let dState = RecurrentState(numLayers: 2, batch: 2, hiddenSize: hidden)
+    second.backward(steps: 3, batch: 2, resets: chunk2.resets, dState: dState)
+    first.backward(steps: 3, batch: 2, resets: chunk1.resets, dState: dState)
+    let analytic = first.params.gradients.array
+
+    var worst = 0.0
+    for i in 0..<first.params.count {
+      let saved = first.params.values[i]
+      let h: Float = 1e-2
+      first.params.values[i] = saved + h
+      let plus = loss(gradient: false)
+      first.params.values[i] = saved - h
+      let minus = loss(gradient: false)
+      first.params.values[i] = saved
+      let numeric = (plus - minus) / (2 * Double(h))
+      worst = max(worst, relativeError(Double(analytic[i]), numeric, floor: 1e-2))
+    }
+    #expect(worst < 1e-2, "worst relative error over parameters \(worst)")
+
+    // The gradient with respect to the initial state (what the previous chunk would receive).
+    var worstState = 0.0
+    for (buffer, grad) in [(initial.h, dState.h.array), (initial.c, dState.c.array)] {
+      for i in 0..<buffer.count {
+        let saved = buffer[i]
+        buffer[i] = saved + 1e-2
+        let plus = loss(gradient: false)
+        buffer[i] = saved - 1e-2
+        let minus = loss(gradient: false)
+        buffer[i] = saved
+        worstState = max(worstState, relativeError(Double(grad[i]), (plus - minus) / 2e-2, floor: 1e-2))
+      }
+    }
+    #expect(worstState < 1e-2, "worst relative error over the initial state \(worstState)")
+  }
+
+  /// A reset zeroes the state, so nothing before it can influence the loss after it, and the
+  /// gradient with respect to the initial state of that stream must be exactly zero.
+  @Test func noGradientCrossesAReset() {
+    let config = ModelConfig(input: .categorical(classes: 3), hiddenSize: 3, numLayers: 1, dropout: 0, outputSize: 3)
+    let model = Model(config: config, head: CategoricalHead(classes: 3), maxSteps: 2, batch: 1)
+    var rng = SeededGenerator(seed: 1)
+    model.initialize(rng: &rng)
+    let chunk = makeChunk(indices: [[1], [2]], targets: [[nil], [0]], resets: [[false], [true]], classes: 3)
+    let state = RecurrentState(numLayers: 1, batch: 1, hiddenSize: 3)
+    state.h.copy(from: [0.5, -0.5, 0.2])
+    model.forward(chunk.input, steps: 2, batch: 1, state: state, resets: chunk.resets, rng: &rng)
+    _ = chunk.targets.withUnsafeBufferPointer { model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<2]), gradient: true) }
+    let dState = RecurrentState(numLayers: 1, batch: 1, hiddenSize: 3)
+    model.backward(steps: 2, batch: 1, resets: chunk.resets, dState: dState)
+    #expect(dState.h.array == [0, 0, 0])
+    #expect(dState.c.array == [0, 0, 0])
+  }
+
+  /// Dense input: the gradient with respect to the input rows (what a real-valued domain's
+  /// encoder would receive) and the weights.
+  @Test func denseInputGradient() {
+    let config = ModelConfig(input: .dense(width: 3), hiddenSize: 4, numLayers: 1, dropout: 0, outputSize: 5)
+    let model = Model(config: config, head: CategoricalHead(classes: 5), maxSteps: 2, batch: 2)
+    var rng = SeededGenerator(seed: 3)
+    model.initialize(rng: &rng)
+    let chunk = Chunk<Int>(kind: .dense(width: 3), capacity: 4)
+    chunk.setShape(steps: 2, batch: 2)
+    for i in 0..<12 { chunk.dense[i] = rng.nextFloat() * 2 - 1 }
+    chunk.targets = [1, 4, 0, 2]
+    func loss(gradient: Bool) -> Double {
+      let state = RecurrentState(numLayers: 1, batch: 2, hiddenSize: 4)
+      model.forward(chunk.input, steps: 2, batch: 2, state: state, resets: chunk.resets, rng: &rng)
+      return chunk.targets.withUnsafeBufferPointer { model.loss(targets: $0, gradient: gradient) }
+    }
+    _ = loss(gradient: true)
+    model.params.zeroGradients()
+    model.backward(steps: 2, batch: 2, resets: chunk.resets, inputGradient: true)
+    let dInput = Array(UnsafeBufferPointer(start: model.lstm.dInput, count: 12))
+    let dParams = model.params.gradients.array
+    var worst = 0.0
+    for i in 0..<12 {
+      let saved = chunk.dense[i]
+      chunk.dense[i] = saved + 1e-2
+      let plus = loss(gradient: false)
+      chunk.dense[i] = saved - 1e-2
+      let minus = loss(gradient: false)
+      chunk.dense[i] = saved
+      worst = max(worst, relativeError(Double(dInput[i]), (plus - minus) / 2e-2, floor: 1e-2))
+    }
+    for i in 0..<model.params.count {
+      let saved = model.params.values[i]
+      model.params.values[i] = saved + 1e-2
+      let plus = loss(gradient: false)
+      model.params.values[i] = saved - 1e-2
+      let minus = loss(gradient: false)
+      model.params.values[i] = saved
+      worst = max(worst, relativeError(Double(dParams[i]), (plus - minus) / 2e-2, floor: 1e-2))
+    }
+    #expect(worst < 1e-2, "worst relative error \(worst)")
+  }
+
+  /// The linear layer alone, against the loss Σ y·r for fixed random r (so ∂loss/∂y = r).
+  @Test func linearLayer() {
+    let params = ParameterStore(Linear.parameterSpecs(name: "decoder", inputSize: 3, outputSize: 4))
+    let linear = Linear(params: params, name: "decoder", inputSize: 3, outputSize: 4, capacity: 2)
+    var rng = SeededGenerator(seed: 5)
+    for i in 0..<params.count { params.values[i] = rng.nextFloat() - 0.5 }
+    let x = FloatBuffer(count: 6), r = FloatBuffer(count: 8)
+    for i in 0..<6 { x[i] = rng.nextFloat() - 0.5 }
+    for i in 0..<8 { r[i] = rng.nextFloat() - 0.5 }
+    func loss() -> Double {
+      let y = linear.forward(x.pointer, rows: 2)
+      return (0..<8).reduce(0.0) { $0 + Double(y[$1] * r[$1]) }
+    }
+    _ = loss()
+    linear.backward(r.pointer, rows: 2)
+    var worst = 0.0
+    for (buffer, grad) in [(params.values, params.gradients.array), (x, linear.dInput.array)] {
+      for i in 0..<grad.count {
+        let saved = buffer[i]
+        buffer[i] = saved + 1e-2
+        let plus = loss()
+        buffer[i] = saved - 1e-2
+        let minus = loss()
+        buffer[i] = saved
+        worst = max(worst, relativeError(Double(grad[i]), (plus - minus) / 2e-2, floor: 1e-3))
+      }
+    }
+    #expect(worst < 1e-3, "worst relative error \(worst)")
+  }
+
+  /// Softmax cross-entropy alone, with a padding row and a gradient scale. Float32 rounding of
+  /// the loss would swamp a finite difference of the head alone, so the differences are taken
+  /// of a float64 reference, which the head's own loss must also match.
+  @Test func categoricalHead() {
+    let head = CategoricalHead(classes: 6)
+    var rng = SeededGenerator(seed: 11)
+    let logits = FloatBuffer(count: 18), d = FloatBuffer(count: 18)
+    for i in 0..<18 { logits[i] = (rng.nextFloat() - 0.5) * 6 }
+    let targets: [Int?] = [2, nil, 5]
+    func reference(_ x: [Double]) -> Double {
+      var total = 0.0
+      for (r, t) in targets.enumerated() {
+        guard let t else { continue }
+        let row = x[(r * 6)..<(r * 6 + 6)]
+        total += log(row.map { exp($0) }.reduce(0, +)) - row[r * 6 + t]
+      }
+      return total
+    }
+    let x = logits.array.map(Double.init)
+    let loss = targets.withUnsafeBufferPointer { head.loss(logits.pointer, targets: $0, scale: 0.5, dOutput: d.pointer) }
+    #expect(relativeError(loss, reference(x)) < 1e-6)
+    for j in 6..<12 { #expect(d[j] == 0) }
+    var worst = 0.0
+    for i in 0..<18 {
+      var plus = x, minus = x
+      plus[i] += 1e-6
+      minus[i] -= 1e-6
+      worst = max(worst, relativeError(Double(d[i]), 0.5 * (reference(plus) - reference(minus)) / 2e-6, floor: 1e-4))
+    }
+    #expect(worst < 1e-5, "worst relative error \(worst)")
+  }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+@testable import SeqGenEngine
+
+/// The repository root, found from this file's path (tests read fixtures from there).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Relative difference with an absolute floor, so values near zero compare sensibly.
+func relativeError(_ a: Double, _ b: Double, floor: Double = 1e-6) -> Double {
+  abs(a - b) / max(abs(a), abs(b), floor)
+}
+
+/// A fresh temporary directory, removed by the caller.
+func temporaryDirectory() -> URL {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("seqgen-tests-\(UUID().uuidString)")
+  try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}
+
+/// A categorical chunk filled from explicit (T, B) indices, targets and resets.
+func makeChunk(indices: [[Int]], targets: [[Int?]], resets: [[Bool]], classes: Int) -> Chunk<Int> {
+  let steps = indices.count, batch = indices[0].count
+  let chunk = Chunk<Int>(kind: .categorical(classes: classes), capacity: steps * batch)
+  chunk.setShape(steps: steps, batch: batch)
+  for t in 0..<steps {
+    for b in 0..<batch {
+      chunk.indices[t * batch + b] = Int32(indices[t][b])
+      chunk.targets[t * batch + b] = targets[t][b]
+      chunk.resets[t * batch + b] = resets[t][b]
+    }
+  }
+  return chunk
+}

@@ -1,0 +1,146 @@
+import Foundation
+import SeqGenEngine
+
+/// Plain text, one Unicode scalar per step: the char-rnn domain.
+///
+/// Files are read as UTF-8 (a byte-order mark is dropped; anything invalid is an error naming
+/// the file and byte offset). One file is one sequence. With `resetAt: .paragraph` the state
+/// is also zeroed after every blank line, so paragraphs are learned independently.
+public struct TextDomain: SequenceDomain {
+  public typealias Step = Unicode.Scalar
+  public typealias Head = CategoricalHead
+
+  /// Where the LSTM state is zeroed inside a file.
+  public enum ResetPolicy: String, Codable, Sendable, CaseIterable {
+    /// Only at the start of each file.
+    case file
+    /// Also at each blank line.
+    case paragraph
+  }
+
+  public static let name = "text"
+  public static let stepUnit = "char"
+  /// File extensions read when a directory is given.
+  public static let extensions: Set<String> = ["txt", "text", "md"]
+
+  public var resetAt: ResetPolicy
+
+  public init(resetAt: ResetPolicy = .file) { self.resetAt = resetAt }
+
+  public func read(_ urls: [URL]) throws -> [SourceSequence<Unicode.Scalar>] {
+    var sequences: [SourceSequence<Unicode.Scalar>] = []
+    for url in urls {
+      for file in try TextReader.files(at: url, extensions: Self.extensions) {
+        let scalars = try TextReader.scalars(of: file)
+        if !scalars.isEmpty { sequences.append(SourceSequence(source: file.path, steps: scalars)) }
+      }
+    }
+    guard sequences.contains(where: { $0.steps.count >= 2 }) else {
+      throw TextError.emptyCorpus(urls.map(\.path).joined(separator: ", "))
+    }
+    return sequences
+  }
+
+  public func makeCodec(for corpus: [SourceSequence<Unicode.Scalar>]) throws -> TextCodec {
+    var seen = Set<Unicode.Scalar>()
+    for s in corpus { seen.formUnion(s.steps) }
+    return TextCodec(vocabulary: seen.sorted { $0.value < $1.value }, resetAt: resetAt)
+  }
+
+  public func inputKind(_ codec: TextCodec) -> InputKind { .categorical(classes: codec.vocabulary.count) }
+
+  public func input(_ step: Unicode.Scalar, codec: TextCodec) throws -> StepInput { .index(try codec.index(of: step)) }
+
+  public func target(_ step: Unicode.Scalar, codec: TextCodec) throws -> Int { try codec.index(of: step) }
+
+  public func makeHead(_ codec: TextCodec) -> CategoricalHead { CategoricalHead(classes: codec.vocabulary.count) }
+
+  public func step(from sample: Int, codec: TextCodec) -> Unicode.Scalar { codec.vocabulary[sample] }
+
+  public func resetsState(before step: Unicode.Scalar, after previous: Unicode.Scalar, codec: TextCodec) -> Bool {
+    codec.resetAt == .paragraph && step == "\n" && previous == "\n"
+  }
+
+  /// The prime text (or file), every character checked against the vocabulary. Without a
+  /// prime, generation starts from a newline (or the first vocabulary entry if the corpus had none).
+  public func prime(_ request: PrimeRequest, codec: TextCodec) throws -> [Unicode.Scalar] {
+    var scalars: [Unicode.Scalar]
+    var origin = "--prime"
+    if let file = request.file {
+      scalars = try TextReader.scalars(of: file)
+      origin = file.path
+    } else {
+      scalars = Array((request.text ?? "").unicodeScalars)
+    }
+    var kept: [Unicode.Scalar] = []
+    for s in scalars {
+      if codec.contains(s) {
+        kept.append(s)
+      } else if request.skipUnknown {
+        FileHandle.standardError.write(Data("warning: skipping prime character \(TextError.show(s)) not in the model's vocabulary\n".utf8))
+      } else {
+        throw TextError.unknownPrimeCharacter(origin: origin, scalar: s)
+      }
+    }
+    if kept.isEmpty { kept = [codec.contains("\n") ? "\n" : codec.vocabulary[0]] }
+    return kept
+  }
+
+  public func write(_ samples: [[Unicode.Scalar]], codec: TextCodec, to url: URL) throws {
+    var text = ""
+    for (n, sample) in samples.enumerated() {
+      if samples.count > 1 { text += "\(n > 0 ? "\n" : "")=== sample \(n + 1) of \(samples.count) ===\n" }
+      text.unicodeScalars.append(contentsOf: sample)
+      if samples.count > 1 { text += "\n" }
+    }
+    try AtomicFile.write(Data(text.utf8), to: url)
+  }
+
+  public func streamed(_ step: Unicode.Scalar, codec: TextCodec) -> String? { String(Character(step)) }
+}
+
+/// The vocabulary (sorted by code point) and the reset policy, saved in the checkpoint.
+public struct TextCodec: Codable, Sendable, Equatable {
+  public let vocabulary: [Unicode.Scalar]
+  public let resetAt: TextDomain.ResetPolicy
+  private let lookup: [Unicode.Scalar: Int]
+
+  public init(vocabulary: [Unicode.Scalar], resetAt: TextDomain.ResetPolicy) {
+    self.vocabulary = vocabulary
+    self.resetAt = resetAt
+    lookup = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
+  }
+
+  func contains(_ s: Unicode.Scalar) -> Bool { lookup[s] != nil }
+
+  func index(of s: Unicode.Scalar) throws(TextError) -> Int {
+    guard let k = lookup[s] else { throw .notInVocabulary(s) }
+    return k
+  }
+
+  enum CodingKeys: String, CodingKey { case vocabulary, resetAt }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let strings = try c.decode([String].self, forKey: .vocabulary)
+    var scalars: [Unicode.Scalar] = []
+    for s in strings {
+      guard s.unicodeScalars.count == 1, let scalar = s.unicodeScalars.first, !scalars.contains(scalar) else {
+        throw DecodingError.dataCorruptedError(forKey: .vocabulary, in: c, debugDescription: "vocabulary entries must be distinct single characters")
+      }
+      scalars.append(scalar)
+    }
+    guard !scalars.isEmpty else {
+      throw DecodingError.dataCorruptedError(forKey: .vocabulary, in: c, debugDescription: "empty vocabulary")
+    }
+    self.init(vocabulary: scalars, resetAt: try c.decode(TextDomain.ResetPolicy.self, forKey: .resetAt))
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(vocabulary.map { String(Character($0)) }, forKey: .vocabulary)
+    try c.encode(resetAt, forKey: .resetAt)
+  }
+
+  public static func == (a: TextCodec, b: TextCodec) -> Bool { a.vocabulary == b.vocabulary && a.resetAt == b.resetAt }
+}

@@ -1,0 +1,28 @@
+/// What can go wrong with text input; each prints as one line naming the file.
+public enum TextError: Error, CustomStringConvertible, Equatable {
+  case unreadable(path: String, reason: String)
+  case invalidUTF8(path: String, offset: Int)
+  case emptyCorpus(String)
+  case notInVocabulary(Unicode.Scalar)
+  case unknownPrimeCharacter(origin: String, scalar: Unicode.Scalar)
+
+  public var description: String {
+    switch self {
+    case .unreadable(let path, let reason): "\(path): \(reason)"
+    case .invalidUTF8(let path, let offset): "\(path): invalid UTF-8 at byte offset \(offset)"
+    case .emptyCorpus(let paths): "\(paths): empty corpus (no text with at least two characters)"
+    case .notInVocabulary(let s): "character \(Self.show(s)) is not in the model's vocabulary"
+    case .unknownPrimeCharacter(let origin, let s):
+      "\(origin): prime character \(Self.show(s)) is not in the model's vocabulary (use --skip-unknown to drop it)"
+    }
+  }
+
+  static func show(_ s: Unicode.Scalar) -> String {
+    let code = "U+" + String(s.value, radix: 16, uppercase: true).leftPadded(to: 4)
+    return s.properties.isWhitespace || s.value < 0x20 ? code : "'\(Character(s))' (\(code))"
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Finds text files and decodes them as strict UTF-8, reporting the byte offset of bad input.
+enum TextReader {
+  /// The file itself, or the files under a directory with one of `extensions`, sorted by path.
+  static func files(at url: URL, extensions: Set<String>) throws(TextError) -> [URL] {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+      throw .unreadable(path: url.path, reason: "no such file or directory")
+    }
+    guard isDir.boolValue else { return [url] }
+    guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
+      throw .unreadable(path: url.path, reason: "cannot list directory")
+    }
+    var found: [URL] = []
+    for case let file as URL in walker where extensions.contains(file.pathExtension.lowercased()) {
+      if (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true { found.append(file) }
+    }
+    guard !found.isEmpty else {
+      throw .unreadable(path: url.path, reason: "directory contains no text files (\(extensions.sorted().map { "." + $0 }.joined(separator: ", ")))")
+    }
+    return found.sorted { $0.path < $1.path }
+  }
+
+  /// The Unicode scalars of a UTF-8 file, without a leading byte-order mark.
+  static func scalars(of url: URL) throws(TextError) -> [Unicode.Scalar] {
+    let data: Data
+    do { data = try Data(contentsOf: url) } catch {
+      throw .unreadable(path: url.path, reason: "cannot read: \((error as NSError).localizedDescription)")
+    }
+    var bytes = data[...]
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+    var result: [Unicode.Scalar] = []
+    result.reserveCapacity(bytes.count)
+    var iterator = bytes.makeIterator()
+    var decoder = UTF8()
+    var offset = bytes.startIndex - data.startIndex
+    loop: while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let s):
+        result.append(s)
+        offset += UTF8.width(s)
+      case .emptyInput:
+        break loop
+      case .error:
+        throw .invalidUTF8(path: url.path, offset: offset)
+      }
+    }
+    return result
+  }
+}
