@@ -3,25 +3,31 @@
 public final class Generator<D: SequenceDomain> {
   public let domain: D
   public let codec: D.Codec
-  public let manifest: Manifest
+  public let config: ModelConfig
   let params: ParameterStore
   let head: D.Head
 
-  /// Rebuilds the model of a checkpoint.
-  public init(domain: D, checkpoint: RunDirectory.Checkpoint) throws(EngineError) {
-    let m = checkpoint.manifest
-    guard m.domain == D.name else {
-      throw .badCheckpoint(path: checkpoint.url.path, reason: "holds a \(m.domain) model, not \(D.name)")
-    }
+  /// Uses weights already in memory (shared, not copied).
+  public init(domain: D, codec: D.Codec, config: ModelConfig, params: ParameterStore) {
     self.domain = domain
-    manifest = m
-    codec = try m.codec(as: D.Codec.self, path: checkpoint.url.path)
+    self.codec = codec
+    self.config = config
+    self.params = params
     head = domain.makeHead(codec)
-    guard head.outputSize == m.model.outputSize, domain.inputKind(codec) == m.model.input else {
-      throw .badCheckpoint(path: checkpoint.url.path, reason: "codec and model sizes disagree")
+  }
+
+  /// Rebuilds the model of a checkpoint.
+  public convenience init(domain: D, checkpoint: RunDirectory.Checkpoint) throws(EngineError) {
+    let m = checkpoint.manifest
+    let path = checkpoint.url.path
+    guard m.domain == D.name else { throw .badCheckpoint(path: path, reason: "holds a \(m.domain) model, not \(D.name)") }
+    let codec = try m.codec(as: D.Codec.self, path: path)
+    guard domain.makeHead(codec).outputSize == m.model.outputSize, domain.inputKind(codec) == m.model.input else {
+      throw .badCheckpoint(path: path, reason: "codec and model sizes disagree")
     }
-    params = ParameterStore(m.model.parameterSpecs)
-    try params.load(params.values, from: checkpoint.tensors, path: checkpoint.url.path)
+    let params = ParameterStore(m.model.parameterSpecs)
+    try params.load(params.values, from: checkpoint.tensors, path: path)
+    self.init(domain: domain, codec: codec, config: m.model, params: params)
   }
 
   /// Longest prime piece fed in one forward pass; longer primes go in pieces.
@@ -39,7 +45,6 @@ public final class Generator<D: SequenceDomain> {
   ) throws -> [[D.Step]] {
     precondition(!prime.isEmpty && count >= 1)
     try head.check(controls)
-    let config = manifest.model
     let piece = min(prime.count, Self.primePiece)
     let model = Model(config: config, head: head, params: params, maxSteps: piece, batch: count)
     let state = RecurrentState(numLayers: config.numLayers, batch: count, hiddenSize: config.hiddenSize)
@@ -91,6 +96,6 @@ public final class Generator<D: SequenceDomain> {
   /// Loss of the model on other sequences, the state carried through each.
   public func evaluate(_ sequences: [SourceSequence<D.Step>], batchSize: Int, seqLength: Int) throws -> Loss {
     let corpus = try EncodedCorpus(sequences, domain: domain, codec: codec)
-    return Evaluator(config: manifest.model, head: head, params: params, batchSize: batchSize, seqLength: seqLength).evaluate(corpus)
+    return Evaluator(config: config, head: head, params: params, batchSize: batchSize, seqLength: seqLength).evaluate(corpus)
   }
 }

@@ -140,7 +140,7 @@ public final class Trainer<D: SequenceDomain> {
 
   /// Trains until `totalSteps`, checkpointing every `checkpointEvery` steps and at the end.
   public func run(_ onEvent: (TrainingEvent) -> Void = { _ in }) throws {
-    let T = options.seqLength, B = options.batchSize, rows = T * B
+    let rows = options.seqLength * options.batchSize
     var sumLoss = 0.0, sumNorm = 0.0, logged = 0, rejectedInARow = 0
     var clock = ContinuousClock.now
     let startElapsed = manifest.progress.elapsedSeconds
@@ -149,31 +149,17 @@ public final class Trainer<D: SequenceDomain> {
 
     while manifest.progress.step < totalSteps {
       let step = manifest.progress.step
-      batcher.next(from: train, into: chunk)
-      model.params.zeroGradients()
-      model.forward(chunk.input, steps: T, batch: B, state: state, resets: chunk.resets, training: true, rng: &rng)
-      let count = chunk.targetCount
-      let nats = chunk.targets.withUnsafeBufferPointer {
-        model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<rows]), scale: 1 / Float(max(count, 1)), gradient: true)
-      }
-      model.backward(steps: T, batch: B, resets: chunk.resets)
-      let norm = model.params.gradientNorm()
-      let loss = nats / Double(max(count, 1))
-      manifest.progress.step += 1
+      let result = trainStep()
       stepsSinceLog += 1
-      if !loss.isFinite || !norm.isFinite || !state.isFinite {
+      guard let (loss, norm) = result.accepted else {
         rejectedInARow += 1
-        state.zero()
-        let reason = "non-finite \(loss.isFinite ? "gradient" : "loss")"
-        onEvent(.rejected(step: step + 1, reason: reason))
+        onEvent(.rejected(step: step + 1, reason: result.reason))
         if rejectedInARow >= maxRejectedSteps {
-          throw EngineError.diverged(step: step + 1, reason: "\(rejectedInARow) steps in a row had a \(reason)")
+          throw EngineError.diverged(step: step + 1, reason: "\(rejectedInARow) steps in a row had a \(result.reason)")
         }
         continue
       }
       rejectedInARow = 0
-      if options.gradClip > 0 { Adam.clipGradients(model.params, maxNorm: options.gradClip) }
-      adam.step(model.params, learningRate: options.learningRate(at: step))
       sumLoss += loss
       sumNorm += norm
       logged += 1
@@ -214,6 +200,42 @@ public final class Trainer<D: SequenceDomain> {
       }
     }
   }
+
+  /// The outcome of one training step.
+  public struct StepResult {
+    /// Mean loss (nats per step) and gradient norm before clipping, or nil if rejected.
+    public var accepted: (loss: Double, gradNorm: Double)?
+    public var reason: String
+  }
+
+  /// One optimizer step on the next chunk. A step whose loss, gradient or state is not finite
+  /// is rejected: the weights and Adam moments stay as they were and the carried state is zeroed.
+  public func trainStep() -> StepResult {
+    let T = options.seqLength, B = options.batchSize, rows = T * B
+    let step = manifest.progress.step
+    batcher.next(from: train, into: chunk)
+    model.params.zeroGradients()
+    model.forward(chunk.input, steps: T, batch: B, state: state, resets: chunk.resets, training: true, rng: &rng)
+    let count = max(chunk.targetCount, 1)
+    let nats = chunk.targets.withUnsafeBufferPointer {
+      model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<rows]), scale: 1 / Float(count), gradient: true)
+    }
+    model.backward(steps: T, batch: B, resets: chunk.resets)
+    if injectNaNGradient { model.params.gradients[0] = .nan }
+    let norm = model.params.gradientNorm()
+    let loss = nats / Double(count)
+    manifest.progress.step += 1
+    guard loss.isFinite, norm.isFinite, state.isFinite else {
+      state.zero()
+      return StepResult(accepted: nil, reason: "non-finite \(loss.isFinite ? "gradient" : "loss")")
+    }
+    if options.gradClip > 0 { Adam.clipGradients(model.params, maxNorm: options.gradClip) }
+    adam.step(model.params, learningRate: options.learningRate(at: step))
+    return StepResult(accepted: (loss, norm), reason: "")
+  }
+
+  /// Test hook: poison the gradient of every step, as an exploding loss would.
+  var injectNaNGradient = false
 
   /// Validation (or any) loss with the current weights.
   public func evaluate(_ corpus: EncodedCorpus<D.Head.Target>) -> Loss {

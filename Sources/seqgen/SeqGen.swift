@@ -2,7 +2,15 @@ import ArgumentParser
 import Foundation
 import SeqGenEngine
 
+/// The entry point: picks fast BLAS kernels, then runs the command line.
 @main
+enum Entry {
+  static func main() {
+    BLASKernel.ensureVectorKernels()
+    SeqGen.main()
+  }
+}
+
 struct SeqGen: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "seqgen",
