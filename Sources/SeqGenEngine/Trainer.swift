@@ -66,7 +66,7 @@ public final class Trainer<D: SequenceDomain> {
     self.options = options
 
     let (trainSeqs, valSeqs) = EncodedCorpus<D.Head.Target>.split(sequences, validationFraction: options.valFraction)
-    let codec = try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) } ?? domain.makeCodec(for: trainSeqs)
+    let codec = try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) } ?? domain.makeCodec(for: sequences)
     self.codec = codec
     train = try EncodedCorpus(trainSeqs, domain: domain, codec: codec)
     validation = try EncodedCorpus(valSeqs, domain: domain, codec: codec)

@@ -1,0 +1,339 @@
+import Foundation
+import SeqGenEngine
+import Testing
+
+@testable import TextDomain
+
+/// A fresh directory under the system temporary directory; `remove()` it when done.
+private struct TempDir {
+  let url: URL
+
+  init() throws {
+    url = FileManager.default.temporaryDirectory.appendingPathComponent("TextDomainTests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  }
+
+  func remove() { try? FileManager.default.removeItem(at: url) }
+
+  /// Writes `bytes` to `name` (intermediate folders created) and returns its URL.
+  @discardableResult
+  func file(_ name: String, _ bytes: [UInt8]) throws -> URL {
+    let file = url.appendingPathComponent(name)
+    try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(bytes).write(to: file)
+    return file
+  }
+
+  @discardableResult
+  func file(_ name: String, _ text: String) throws -> URL { try file(name, Array(text.utf8)) }
+
+  /// The path of `file` relative to this directory.
+  func relative(_ file: URL) -> String {
+    String(file.standardizedFileURL.path.dropFirst(url.standardizedFileURL.path.count + 1))
+  }
+}
+
+private func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) }
+
+@Suite struct TextDomainTests {
+  // MARK: Reading files
+
+  @Test func readingAFileGivesItsUnicodeScalars() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let text = "héllo, wörld\n日本 🙂\n"
+    let file = try dir.file("a.txt", text)
+    #expect(try TextReader.scalars(of: file) == scalars(text))
+    let sequences = try TextDomain().read([file])
+    #expect(sequences.count == 1)
+    #expect(sequences[0].steps == scalars(text))
+    #expect(sequences[0].source == file.path)
+  }
+
+  @Test func aFileIsReadWhateverItsExtension() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let file = try dir.file("data.csv", "a,b\n")
+    #expect(try TextReader.files(at: file, extensions: TextDomain.extensions) == [file])
+    #expect(try TextDomain().read([file]).map(\.steps) == [scalars("a,b\n")])
+  }
+
+  @Test func directoriesAreSearchedRecursivelyForTextFilesOnlySorted() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    try dir.file("z.txt", "zz")
+    try dir.file("b/notes.md", "mm")
+    try dir.file("a/deep/er/x.text", "xx")
+    try dir.file("a/upper.TXT", "uu")
+    try dir.file("a/data.csv", "no")
+    try dir.file("a/code.swift", "no")
+    try dir.file("readme", "no")
+    try dir.file(".hidden.txt", "no")
+    let found = try TextReader.files(at: dir.url, extensions: TextDomain.extensions)
+    #expect(found.map(dir.relative) == ["a/deep/er/x.text", "a/upper.TXT", "b/notes.md", "z.txt"])
+    let sequences = try TextDomain().read([dir.url])
+    #expect(sequences.map { String(String.UnicodeScalarView($0.steps)) } == ["xx", "uu", "mm", "zz"])
+  }
+
+  @Test func aDirectoryWithoutTextFilesIsUnreadable() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    try dir.file("sub/a.csv", "a,b")
+    try dir.file("b.json", "{}")
+    let error = #expect(throws: TextError.self) { try TextDomain().read([dir.url]) }
+    guard case .unreadable(let path, let reason) = error else {
+      Issue.record("expected .unreadable, got \(String(describing: error))")
+      return
+    }
+    #expect(path == dir.url.path)
+    #expect(reason.contains("no text files"))
+    #expect(error?.description.hasPrefix(dir.url.path) == true)
+  }
+
+  @Test func aMissingPathThrows() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let missing = dir.url.appendingPathComponent("nope.txt")
+    #expect(throws: TextError.unreadable(path: missing.path, reason: "no such file or directory")) {
+      try TextDomain().read([missing])
+    }
+  }
+
+  @Test func invalidUTF8ReportsTheByteOffset() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let good = Array("ab\u{e9}".utf8)  // 61 62 C3 A9: four bytes
+    #expect(good.count == 4)
+    let lone = try dir.file("lone.txt", good + [0xFF] + Array("tail".utf8))
+    #expect(throws: TextError.invalidUTF8(path: lone.path, offset: 4)) { try TextReader.scalars(of: lone) }
+    #expect(throws: TextError.invalidUTF8(path: lone.path, offset: 4)) { try TextDomain().read([lone]) }
+
+    // The offset counts from the start of the file, a byte-order mark included.
+    let bom = try dir.file("bom.txt", [0xEF, 0xBB, 0xBF] + good + [0xFF])
+    #expect(throws: TextError.invalidUTF8(path: bom.path, offset: 7)) { try TextReader.scalars(of: bom) }
+
+    // A sequence cut short at the end of the file, and a lead byte followed by ASCII.
+    let cut = try dir.file("cut.txt", Array("abc".utf8) + [0xE2, 0x82])
+    #expect(throws: TextError.invalidUTF8(path: cut.path, offset: 3)) { try TextReader.scalars(of: cut) }
+    let broken = try dir.file("broken.txt", Array("\u{e9}\u{e9}".utf8) + [0xC3, 0x41])
+    #expect(throws: TextError.invalidUTF8(path: broken.path, offset: 4)) { try TextReader.scalars(of: broken) }
+
+    #expect(TextError.invalidUTF8(path: "/x.txt", offset: 4).description == "/x.txt: invalid UTF-8 at byte offset 4")
+  }
+
+  @Test func aLeadingByteOrderMarkIsDropped() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let file = try dir.file("bom.txt", [0xEF, 0xBB, 0xBF] + Array("hi\u{FEFF}!".utf8))
+    // Only the leading mark goes; one inside the text is a character like any other.
+    #expect(try TextReader.scalars(of: file) == scalars("hi\u{FEFF}!"))
+  }
+
+  @Test func anEmptyCorpusThrows() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let empty = try dir.file("empty.txt", "")
+    let bomOnly = try dir.file("bom.txt", [0xEF, 0xBB, 0xBF])
+    let oneChar = try dir.file("one.md", "x")
+    #expect(throws: TextError.emptyCorpus(empty.path)) { try TextDomain().read([empty]) }
+    #expect(throws: TextError.emptyCorpus(dir.url.path)) { try TextDomain().read([dir.url]) }
+    #expect(throws: TextError.emptyCorpus("\(bomOnly.path), \(oneChar.path)")) { try TextDomain().read([bomOnly, oneChar]) }
+  }
+
+  @Test func emptyFilesAreSkippedWhenOthersHaveText() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    try dir.file("a.txt", "")
+    try dir.file("b.txt", "bb")
+    let sequences = try TextDomain().read([dir.url])
+    #expect(sequences.map(\.steps) == [scalars("bb")])
+  }
+
+  // MARK: Codec
+
+  @Test func vocabularyIsSortedByCodePoint() throws {
+    let corpus = [
+      SourceSequence(source: "a", steps: scalars("zebra É\n")),
+      SourceSequence(source: "b", steps: scalars("🙂Abz")),
+    ]
+    let codec = try TextDomain(resetAt: .paragraph).makeCodec(for: corpus)
+    #expect(codec.vocabulary == scalars("\n Aaberz\u{C9}🙂").sorted { $0.value < $1.value })
+    #expect(codec.vocabulary.map(\.value) == codec.vocabulary.map(\.value).sorted())
+    #expect(Set(codec.vocabulary).count == codec.vocabulary.count)
+    #expect(codec.resetAt == .paragraph)
+  }
+
+  @Test(arguments: TextDomain.ResetPolicy.allCases)
+  func codecJSONRoundTrips(resetAt: TextDomain.ResetPolicy) throws {
+    let codec = TextCodec(vocabulary: scalars("\t\n \"\\aé日🙂\u{0}").sorted { $0.value < $1.value }, resetAt: resetAt)
+    let data = try JSONEncoder().encode(codec)
+    let decoded = try JSONDecoder().decode(TextCodec.self, from: data)
+    #expect(decoded == codec)
+    #expect(decoded.vocabulary == codec.vocabulary)
+    #expect(decoded.resetAt == resetAt)
+    for (k, s) in codec.vocabulary.enumerated() { #expect(try decoded.index(of: s) == k) }
+  }
+
+  @Test(arguments: [
+    #"{"vocabulary":["a","a"],"resetAt":"file"}"#,
+    #"{"vocabulary":["a","bc"],"resetAt":"file"}"#,
+    #"{"vocabulary":["a","e\u0301"],"resetAt":"file"}"#,
+    #"{"vocabulary":["a",""],"resetAt":"file"}"#,
+    #"{"vocabulary":[],"resetAt":"file"}"#,
+    #"{"vocabulary":["a"],"resetAt":"sentence"}"#,
+    #"{"vocabulary":["a"]}"#,
+    #"{"resetAt":"file"}"#,
+    #"{"vocabulary":[1,2],"resetAt":"file"}"#,
+  ])
+  func corruptCodecJSONFailsToDecode(json: String) {
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(TextCodec.self, from: Data(json.utf8)) }
+  }
+
+  @Test func indexOfAnUnknownCharacterThrows() {
+    let codec = TextCodec(vocabulary: scalars("ab"), resetAt: .file)
+    #expect(throws: TextError.notInVocabulary("c")) { try codec.index(of: "c") }
+    #expect(throws: TextError.notInVocabulary("c")) { try TextDomain().input("c", codec: codec) }
+    #expect(throws: TextError.notInVocabulary("c")) { try TextDomain().target("c", codec: codec) }
+  }
+
+  // MARK: State resets
+
+  @Test func paragraphResetsExactlyAtABlankLine() {
+    let domain = TextDomain(resetAt: .paragraph)
+    let codec = TextCodec(vocabulary: scalars("\n\r a"), resetAt: .paragraph)
+    let all = scalars("\n\r a")
+    for previous in all {
+      for step in all {
+        let expected = step == "\n" && previous == "\n"
+        #expect(domain.resetsState(before: step, after: previous, codec: codec) == expected, "\(previous.value) → \(step.value)")
+      }
+    }
+  }
+
+  @Test func fileResetPolicyNeverResetsInsideAFile() {
+    let codec = TextCodec(vocabulary: scalars("\n\r a"), resetAt: .file)
+    let all = scalars("\n\r a")
+    for previous in all {
+      for step in all {
+        // The codec's policy decides, whatever the domain value that asks.
+        #expect(!TextDomain(resetAt: .file).resetsState(before: step, after: previous, codec: codec))
+        #expect(!TextDomain(resetAt: .paragraph).resetsState(before: step, after: previous, codec: codec))
+      }
+    }
+  }
+
+  // MARK: Prime
+
+  @Test func primeKeepsKnownCharacters() throws {
+    let codec = TextCodec(vocabulary: scalars("\n abc"), resetAt: .file)
+    #expect(try TextDomain().prime(PrimeRequest(text: "ab c"), codec: codec) == scalars("ab c"))
+  }
+
+  @Test func primeWithAnUnknownCharacterThrowsNamingIt() throws {
+    let codec = TextCodec(vocabulary: scalars("\n abc"), resetAt: .file)
+    let error = #expect(throws: TextError.unknownPrimeCharacter(origin: "--prime", scalar: "Z")) {
+      try TextDomain().prime(PrimeRequest(text: "abZc"), codec: codec)
+    }
+    let message = try #require(error).description
+    #expect(message.contains("'Z'"))
+    #expect(message.contains("U+005A"))
+    #expect(message.contains("--skip-unknown"))
+    // Invisible characters are named by code point.
+    #expect(TextError.unknownPrimeCharacter(origin: "--prime", scalar: "\t").description.contains("U+0009"))
+  }
+
+  @Test func primeFromAFileNamesTheFile() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let file = try dir.file("prime.txt", [0xEF, 0xBB, 0xBF] + Array("ba€".utf8))
+    let codec = TextCodec(vocabulary: scalars("\n abc"), resetAt: .file)
+    #expect(throws: TextError.unknownPrimeCharacter(origin: file.path, scalar: "€")) {
+      try TextDomain().prime(PrimeRequest(file: file), codec: codec)
+    }
+    #expect(try TextDomain().prime(PrimeRequest(file: file, skipUnknown: true), codec: codec) == scalars("ba"))
+  }
+
+  @Test func skipUnknownDropsUnknownCharacters() throws {
+    let codec = TextCodec(vocabulary: scalars("\n abc"), resetAt: .file)
+    #expect(try TextDomain().prime(PrimeRequest(text: "aZbQ c", skipUnknown: true), codec: codec) == scalars("ab c"))
+    // Nothing left: the default start.
+    #expect(try TextDomain().prime(PrimeRequest(text: "ZZ", skipUnknown: true), codec: codec) == ["\n"])
+  }
+
+  @Test func emptyPrimeStartsFromANewlineWhenTheVocabularyHasOne() throws {
+    let withNewline = TextCodec(vocabulary: scalars("\n ab"), resetAt: .file)
+    #expect(try TextDomain().prime(PrimeRequest(), codec: withNewline) == ["\n"])
+    #expect(try TextDomain().prime(PrimeRequest(text: ""), codec: withNewline) == ["\n"])
+    let without = TextCodec(vocabulary: scalars(" ab"), resetAt: .file)
+    #expect(try TextDomain().prime(PrimeRequest(), codec: without) == [" "])
+  }
+
+  // MARK: Writing samples
+
+  @Test func oneSampleIsWrittenWithoutAHeader() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let out = dir.url.appendingPathComponent("one.txt")
+    let codec = TextCodec(vocabulary: scalars("\nab日"), resetAt: .file)
+    try TextDomain().write([scalars("ab\n日a")], codec: codec, to: out)
+    #expect(try String(contentsOf: out, encoding: .utf8) == "ab\n日a")
+  }
+
+  @Test func severalSamplesAreWrittenWithNumberedHeaders() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let out = dir.url.appendingPathComponent("three.txt")
+    let codec = TextCodec(vocabulary: scalars("abc"), resetAt: .file)
+    try TextDomain().write([scalars("aa"), scalars("bb"), scalars("cc")], codec: codec, to: out)
+    let text = try String(contentsOf: out, encoding: .utf8)
+    #expect(text == "=== sample 1 of 3 ===\naa\n\n=== sample 2 of 3 ===\nbb\n\n=== sample 3 of 3 ===\ncc\n")
+    #expect(text.components(separatedBy: "\n").filter { $0.hasPrefix("=== sample") }.count == 3)
+    // Nothing else is left in the folder (the write is atomic: no temporary file remains).
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path) == ["three.txt"])
+  }
+
+  @Test func streamedStepsAreTheCharacters() {
+    let codec = TextCodec(vocabulary: scalars("\na日"), resetAt: .file)
+    #expect(codec.vocabulary.map { TextDomain().streamed($0, codec: codec) } == ["\n", "a", "日"])
+  }
+
+  // MARK: Domain conformance
+
+  @Test(arguments: TextDomain.ResetPolicy.allCases)
+  func everyStepEncodesAndDecodesToItself(resetAt: TextDomain.ResetPolicy) throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    try dir.file("one.txt", "First line.\n\nSecond paragraph: é, 日本, 🙂!\n")
+    try dir.file("two/two.md", "# Title\n\n\tTabbed \"quotes\" \\ back\r\n")
+    let domain = TextDomain(resetAt: resetAt)
+    let corpus = try domain.read([dir.url])
+    #expect(corpus.count == 2)
+    let codec = try domain.makeCodec(for: corpus)
+    let classes = codec.vocabulary.count
+    #expect(domain.inputKind(codec) == .categorical(classes: classes))
+    #expect(domain.makeHead(codec).outputSize == classes)
+    for sequence in corpus {
+      for step in sequence.steps {
+        let input = try domain.input(step, codec: codec)
+        let target = try domain.target(step, codec: codec)
+        #expect(input == .index(target))
+        #expect((0..<classes).contains(target))
+        #expect(domain.step(from: target, codec: codec) == step)
+      }
+    }
+    for k in 0..<classes { #expect(try domain.target(domain.step(from: k, codec: codec), codec: codec) == k) }
+
+    // The codec survives the manifest's JSON and still encodes every step the same way.
+    let decoded = try JSONDecoder().decode(TextCodec.self, from: JSONEncoder().encode(codec))
+    for step in corpus.flatMap(\.steps) { #expect(try domain.target(step, codec: decoded) == domain.target(step, codec: codec)) }
+
+    // The engine's encoding agrees: n − 1 pairs per file, a reset at each file start.
+    let encoded = try EncodedCorpus<Int>(corpus, domain: domain, codec: codec)
+    #expect(encoded.count == corpus.map { $0.steps.count - 1 }.reduce(0, +))
+    let expectedResets = corpus.flatMap { s in
+      (0..<(s.steps.count - 1)).map { i in i == 0 || (resetAt == .paragraph && s.steps[i] == "\n" && s.steps[i - 1] == "\n") }
+    }
+    #expect(encoded.resets == expectedResets)
+    #expect(encoded.resets.filter { $0 }.count == (resetAt == .paragraph ? 4 : 2))
+  }
+}
