@@ -16,7 +16,7 @@ public struct CategoricalHead: OutputHead {
   /// −log softmax(x)[target], computed as logsumexp(x) − x[target]; gradient softmax − one-hot.
   public func loss(
     _ output: UnsafePointer<Float>, targets: UnsafeBufferPointer<Int?>, scale: Float,
-    dOutput: UnsafeMutablePointer<Float>?
+    dOutput: UnsafeMutablePointer<Float>?, parameters: HeadParameters
   ) -> Double {
     var total = 0.0
     for (r, target) in targets.enumerated() {
@@ -41,7 +41,9 @@ public struct CategoricalHead: OutputHead {
     return total
   }
 
-  public func sample(_ output: UnsafePointer<Float>, controls: SamplingControls, rng: inout SeededGenerator) -> Int {
+  public func sample(
+    _ output: UnsafePointer<Float>, controls: SamplingControls, parameters: HeadParameters, rng: inout SeededGenerator
+  ) -> Int {
     let logits = UnsafeBufferPointer(start: output, count: classes)
     if controls.argmax { return logits.indices.max { logits[$0] < logits[$1] }! }
     var order = Array(0..<classes)
@@ -72,5 +74,6 @@ public struct CategoricalHead: OutputHead {
 
   public func check(_ controls: SamplingControls) throws(EngineError) {
     try controls.validate()
+    if controls.bias != nil { throw .invalidArgument("--bias applies to mixture-density (handwriting) models only") }
   }
 }

@@ -22,7 +22,8 @@ public final class Generator<D: SequenceDomain> {
     let path = checkpoint.url.path
     guard m.domain == D.name else { throw .badCheckpoint(path: path, reason: "holds a \(m.domain) model, not \(D.name)") }
     let codec = try m.codec(as: D.Codec.self, path: path)
-    guard domain.makeHead(codec).outputSize == m.model.outputSize, domain.inputKind(codec) == m.model.input else {
+    let head = domain.makeHead(codec)
+    guard head.outputSize == m.model.outputSize, head.parameterSpecs == m.model.headParameters, domain.inputKind(codec) == m.model.input else {
       throw .badCheckpoint(path: path, reason: "codec and model sizes disagree")
     }
     let params = ParameterStore(m.model.parameterSpecs)
@@ -33,15 +34,17 @@ public final class Generator<D: SequenceDomain> {
   /// Longest prime piece fed in one forward pass; longer primes go in pieces.
   static var primePiece: Int { 256 }
 
-  /// Generates `count` samples of `length` steps each after `prime`.
+  /// Generates `count` samples of at most `length` steps each after `prime`.
   ///
   /// - Parameters:
   ///   - prime: at least one step; the state is conditioned on all of them.
+  ///   - isComplete: a sample for which this returns true stops growing (e.g. enough strokes
+  ///     or seconds); generation ends when every sample is complete or `length` is reached.
   ///   - onStep: called with (sample index, step) as each step is drawn, for streaming.
   /// - Returns: the generated steps of each sample (without the prime).
   public func generate(
     prime: [D.Step], length: Int, count: Int, controls: SamplingControls, seed: UInt64,
-    onStep: (Int, D.Step) -> Void = { _, _ in }
+    isComplete: ([D.Step]) -> Bool = { _ in false }, onStep: (Int, D.Step) -> Void = { _, _ in }
   ) throws -> [[D.Step]] {
     precondition(!prime.isEmpty && count >= 1)
     try head.check(controls)
@@ -76,17 +79,22 @@ public final class Generator<D: SequenceDomain> {
     }
 
     var samples = Array(repeating: [D.Step](), count: count)
+    var complete = Array(repeating: false, count: count)
     var last = Array(repeating: prime[prime.count - 1], count: count)
     var outputRow = (steps - 1) * count
     for _ in 0..<length {
       for b in 0..<count {
-        let sample = head.sample(model.output + (outputRow + b) * config.outputSize, controls: controls, rng: &rng)
+        let sample = head.sample(model.output + (outputRow + b) * config.outputSize, controls: controls, parameters: model.headParameters, rng: &rng)
         let step = domain.step(from: sample, codec: codec)
-        samples[b].append(step)
-        onStep(b, step)
+        if !complete[b] {
+          samples[b].append(step)
+          onStep(b, step)
+          complete[b] = isComplete(samples[b])
+        }
         try setInput(step, previous: last[b], t: 0, b: b)
         last[b] = step
       }
+      if !complete.contains(false) { break }
       model.forward(chunk.input, steps: 1, batch: count, state: state, resets: chunk.resets, rng: &rng)
       outputRow = 0
     }

@@ -24,7 +24,7 @@ public final class LSTM {
     dropped = (1..<max(numLayers, 1)).map { _ in FloatBuffer(count: dropCount) }
   }
 
-  static func parameterSpecs(inputSize: Int, hiddenSize: Int, numLayers: Int) -> [(name: String, shape: [Int])] {
+  static func parameterSpecs(inputSize: Int, hiddenSize: Int, numLayers: Int) -> [ParameterSpec] {
     (0..<numLayers).flatMap {
       LSTMLayer.parameterSpecs(layer: $0, inputSize: $0 == 0 ? inputSize : hiddenSize, hiddenSize: hiddenSize)
     }

@@ -74,10 +74,10 @@ final class LSTMLayer {
     ["weight_ih", "weight_hh", "bias_ih", "bias_hh"].map { "lstm.\($0)_l\(layer)" }
   }
 
-  static func parameterSpecs(layer: Int, inputSize: Int, hiddenSize: Int) -> [(name: String, shape: [Int])] {
+  static func parameterSpecs(layer: Int, inputSize: Int, hiddenSize: Int) -> [ParameterSpec] {
     let n = parameterNames(layer: layer)
     let g = 4 * hiddenSize
-    return [(n[0], [g, inputSize]), (n[1], [g, hiddenSize]), (n[2], [g]), (n[3], [g])]
+    return [ParameterSpec(n[0], [g, inputSize]), ParameterSpec(n[1], [g, hiddenSize]), ParameterSpec(n[2], [g]), ParameterSpec(n[3], [g])]
   }
 
   /// Runs T steps.

@@ -22,8 +22,8 @@ final class Linear {
     dInput = FloatBuffer(count: capacity * inputSize)
   }
 
-  static func parameterSpecs(name: String, inputSize: Int, outputSize: Int) -> [(name: String, shape: [Int])] {
-    [("\(name).weight", [outputSize, inputSize]), ("\(name).bias", [outputSize])]
+  static func parameterSpecs(name: String, inputSize: Int, outputSize: Int) -> [ParameterSpec] {
+    [ParameterSpec("\(name).weight", [outputSize, inputSize]), ParameterSpec("\(name).bias", [outputSize])]
   }
 
   /// x (N, in) → y (N, out). `x` must stay valid until `backward`.

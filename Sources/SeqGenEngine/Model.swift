@@ -6,24 +6,27 @@ public struct ModelConfig: Codable, Sendable, Equatable {
   public var dropout: Float
   /// Width of the decoder output, the numbers the head reads per row.
   public var outputSize: Int
+  /// The output head's own tensors (`OutputHead.parameterSpecs`), stored after the decoder.
+  public var headParameters: [ParameterSpec]
 
-  public init(input: InputKind, hiddenSize: Int, numLayers: Int, dropout: Float, outputSize: Int) {
+  public init(input: InputKind, hiddenSize: Int, numLayers: Int, dropout: Float, outputSize: Int, headParameters: [ParameterSpec] = []) {
     self.input = input
     self.hiddenSize = hiddenSize
     self.numLayers = numLayers
     self.dropout = dropout
     self.outputSize = outputSize
+    self.headParameters = headParameters
   }
 
   public var inputSize: Int { input.width }
 
   /// Tensor names and shapes in checkpoint order (torch names).
-  public var parameterSpecs: [(name: String, shape: [Int])] {
+  public var parameterSpecs: [ParameterSpec] {
     LSTM.parameterSpecs(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers)
-      + Linear.parameterSpecs(name: "decoder", inputSize: hiddenSize, outputSize: outputSize)
+      + Linear.parameterSpecs(name: "decoder", inputSize: hiddenSize, outputSize: outputSize) + headParameters
   }
 
-  public var parameterCount: Int { parameterSpecs.reduce(0) { $0 + $1.shape.reduce(1, *) } }
+  public var parameterCount: Int { parameterSpecs.reduce(0) { $0 + $1.count } }
 }
 
 /// LSTM stack → linear decoder → output head, over chunks of (T, B) steps.
@@ -44,6 +47,7 @@ public final class Model<Head: OutputHead> {
 
   public init(config: ModelConfig, head: Head, params: ParameterStore? = nil, maxSteps: Int, batch: Int) {
     precondition(head.outputSize == config.outputSize, "head reads \(head.outputSize) outputs, config has \(config.outputSize)")
+    precondition(head.parameterSpecs == config.headParameters, "head parameters differ from the config's")
     self.config = config
     self.head = head
     self.params = params ?? ParameterStore(config.parameterSpecs)
@@ -59,11 +63,20 @@ public final class Model<Head: OutputHead> {
   }
 
   /// torch's default initialisation: U(−1/√H, 1/√H) for the LSTM and, since the decoder's
-  /// fan-in is H too, for the decoder.
+  /// fan-in is H too, for the decoder; the head initialises its own tensors.
   public func initialize(rng: inout SeededGenerator) {
     let bound = 1 / Float(config.hiddenSize).squareRoot()
     let p = params.values.pointer
-    for i in 0..<params.count { p[i] = (rng.nextFloat() * 2 - 1) * bound }
+    for i in 0..<headOffset { p[i] = (rng.nextFloat() * 2 - 1) * bound }
+    head.initialize(headParameters, rng: &rng)
+  }
+
+  /// Where the head's own tensors start in the flat buffers.
+  var headOffset: Int { config.headParameters.first.map { params.entry($0.name).offset } ?? params.count }
+
+  /// The head's block of the parameter buffers.
+  public var headParameters: HeadParameters {
+    HeadParameters(values: params.values.pointer + headOffset, gradients: params.gradients.pointer + headOffset)
   }
 
   /// Runs the chunk and returns the decoder output (T·B, outputSize).
@@ -81,7 +94,7 @@ public final class Model<Head: OutputHead> {
   /// The head's loss over the last forward's output; with `gradient`, fills `dLogits` scaled
   /// by `scale`. Returns nats summed over the rows that have a target.
   public func loss(targets: UnsafeBufferPointer<Head.Target?>, scale: Float = 1, gradient: Bool) -> Double {
-    head.loss(UnsafePointer(decoder.output.pointer), targets: targets, scale: scale, dOutput: gradient ? dLogits.pointer : nil)
+    head.loss(UnsafePointer(decoder.output.pointer), targets: targets, scale: scale, dOutput: gradient ? dLogits.pointer : nil, parameters: headParameters)
   }
 
   /// Back-propagates `dLogits` through the decoder and the LSTM, accumulating gradients.

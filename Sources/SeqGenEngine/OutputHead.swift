@@ -12,23 +12,69 @@ public protocol OutputHead: Sendable {
   /// Numbers the head reads per row.
   var outputSize: Int { get }
 
+  /// Trainable tensors of the head itself, beyond the shared decoder, in layout order (e.g. the
+  /// sample-level MLP of a frame head). Most heads have none.
+  var parameterSpecs: [ParameterSpec] { get }
+
+  /// Sets the head's own parameters to their initial values.
+  func initialize(_ parameters: HeadParameters, rng: inout SeededGenerator)
+
   /// Negative log-likelihood of the targets, in nats, summed over rows that have a target.
   ///
   /// - Parameters:
   ///   - output: (N, outputSize).
   ///   - targets: N entries; nil rows (padding) add nothing and get a zero gradient.
   ///   - scale: factor applied to the gradient (1/count for a mean loss).
-  ///   - dOutput: if given, receives scale · ∂loss/∂output, (N, outputSize).
+  ///   - dOutput: if given, receives scale · ∂loss/∂output, (N, outputSize), and the head's own
+  ///     parameter gradients are accumulated (`+=`) into `parameters.gradients`.
   func loss(
     _ output: UnsafePointer<Float>, targets: UnsafeBufferPointer<Target?>, scale: Float,
-    dOutput: UnsafeMutablePointer<Float>?
+    dOutput: UnsafeMutablePointer<Float>?, parameters: HeadParameters
   ) -> Double
 
   /// Draws one step from one output row.
-  func sample(_ output: UnsafePointer<Float>, controls: SamplingControls, rng: inout SeededGenerator) -> Sample
+  func sample(
+    _ output: UnsafePointer<Float>, controls: SamplingControls, parameters: HeadParameters, rng: inout SeededGenerator
+  ) -> Sample
 
   /// Rejects controls that mean nothing to this head, with a message naming the flag.
   func check(_ controls: SamplingControls) throws(EngineError)
+}
+
+extension OutputHead {
+  public var parameterSpecs: [ParameterSpec] { [] }
+  public func initialize(_ parameters: HeadParameters, rng: inout SeededGenerator) {}
+}
+
+/// The head's own block of the flat parameter buffers, laid out in `parameterSpecs` order.
+public struct HeadParameters {
+  public var values: UnsafeMutablePointer<Float>
+  public var gradients: UnsafeMutablePointer<Float>
+
+  public init(values: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>) {
+    self.values = values
+    self.gradients = gradients
+  }
+}
+
+extension HeadParameters {
+  /// For heads that have no parameters of their own.
+  public static var none: HeadParameters { HeadParameters(values: emptyBlock, gradients: emptyBlock) }
+}
+
+nonisolated(unsafe) private let emptyBlock = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+
+/// A named tensor shape (torch naming), as saved in manifests.
+public struct ParameterSpec: Codable, Sendable, Equatable {
+  public var name: String
+  public var shape: [Int]
+
+  public init(_ name: String, _ shape: [Int]) {
+    self.name = name
+    self.shape = shape
+  }
+
+  public var count: Int { shape.reduce(1, *) }
 }
 
 /// The knobs of generation. Each head uses those that mean something to it.
@@ -41,12 +87,15 @@ public struct SamplingControls: Sendable, Equatable {
   public var topP: Float?
   /// Always take the most likely class.
   public var argmax = false
+  /// Graves' sampling bias for mixture heads (≥ 0; larger is neater and less varied).
+  public var bias: Float?
 
-  public init(temperature: Float = 1, topK: Int? = nil, topP: Float? = nil, argmax: Bool = false) {
+  public init(temperature: Float = 1, topK: Int? = nil, topP: Float? = nil, argmax: Bool = false, bias: Float? = nil) {
     self.temperature = temperature
     self.topK = topK
     self.topP = topP
     self.argmax = argmax
+    self.bias = bias
   }
 
   /// The range checks every head shares.
@@ -56,5 +105,6 @@ public struct SamplingControls: Sendable, Equatable {
     }
     if let topK, topK < 1 { throw .invalidArgument("--top-k must be at least 1, got \(topK)") }
     if let topP, !(topP > 0 && topP <= 1) { throw .invalidArgument("--top-p must be in (0, 1], got \(topP)") }
+    if let bias, !(bias >= 0 && bias.isFinite) { throw .invalidArgument("--bias must be ≥ 0, got \(bias)") }
   }
 }

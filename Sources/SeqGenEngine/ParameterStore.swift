@@ -18,7 +18,7 @@ public final class ParameterStore: @unchecked Sendable {
   public var count: Int { values.count }
 
   /// Lays out the tensors in the order given.
-  public init(_ specs: [(name: String, shape: [Int])]) {
+  public init(_ specs: [ParameterSpec]) {
     var offset = 0
     var entries: [Entry] = []
     for spec in specs {

@@ -90,10 +90,13 @@ public struct PrimeRequest: Sendable {
   public var file: URL?
   /// Skip prime steps the codec cannot represent instead of failing.
   public var skipUnknown: Bool
+  /// For timed domains (notes, audio): use only the first this-many seconds of `file`.
+  public var seconds: Double?
 
-  public init(text: String? = nil, file: URL? = nil, skipUnknown: Bool = false) {
+  public init(text: String? = nil, file: URL? = nil, skipUnknown: Bool = false, seconds: Double? = nil) {
     self.text = text
     self.file = file
     self.skipUnknown = skipUnknown
+    self.seconds = seconds
   }
 }

@@ -80,7 +80,7 @@ public final class Trainer<D: SequenceDomain> {
     let head = domain.makeHead(codec)
     let config = ModelConfig(
       input: domain.inputKind(codec), hiddenSize: options.hiddenSize, numLayers: options.numLayers,
-      dropout: options.dropout, outputSize: head.outputSize)
+      dropout: options.dropout, outputSize: head.outputSize, headParameters: head.parameterSpecs)
     model = Model(config: config, head: head, maxSteps: options.seqLength, batch: options.batchSize)
     adam = Adam(parameterCount: model.params.count, beta1: options.beta1, beta2: options.beta2, eps: options.eps)
     state = RecurrentState(numLayers: options.numLayers, batch: options.batchSize, hiddenSize: options.hiddenSize)

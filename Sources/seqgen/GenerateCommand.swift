@@ -45,19 +45,35 @@ struct GenerateCommand: ParsableCommand {
     try generate(domain, dir: dir)
   }
 
-  private func generate<D: SequenceDomain>(_ domain: D, dir: RunDirectory) throws {
+  /// The part every domain shares: load the checkpoint, build the prime, sample.
+  func sample<D: SequenceDomain>(
+    _ domain: D, dir: RunDirectory, primeRequest: PrimeRequest? = nil, isComplete: ([D.Step]) -> Bool = { _ in false },
+    onPrime: ([D.Step], Generator<D>) -> Void = { _, _ in }, onStep: (Int, D.Step, Generator<D>) -> Void = { _, _, _ in }
+  ) throws -> (samples: [[D.Step]], prime: [D.Step], generator: Generator<D>) {
     let generator = try Generator(domain: domain, checkpoint: try dir.checkpoint(checkpoint))
-    let request = PrimeRequest(text: prime, file: primeFile.map { URL(fileURLWithPath: $0) }, skipUnknown: skipUnknown)
+    let request = primeRequest ?? PrimeRequest(text: prime, file: primeFile.map { URL(fileURLWithPath: $0) }, skipUnknown: skipUnknown)
     let primeSteps = try domain.prime(request, codec: generator.codec)
-    let stream = out == nil && count == 1 && domain.streamed(primeSteps[0], codec: generator.codec) != nil
-    if stream, prime != nil || primeFile != nil {
-      Console.write(primeSteps.compactMap { domain.streamed($0, codec: generator.codec) }.joined())
-    }
-    let samples = try generator.generate(prime: primeSteps, length: length, count: count, controls: controls, seed: seed) { _, step in
-      if stream, let text = domain.streamed(step, codec: generator.codec) {
-        Console.write(text)
-      }
-    }
+    onPrime(primeSteps, generator)
+    let samples = try generator.generate(
+      prime: primeSteps, length: length, count: count, controls: controls, seed: seed, isComplete: isComplete,
+      onStep: { onStep($0, $1, generator) })
+    return (samples, primeSteps, generator)
+  }
+
+  /// Generic generation: streamed to the terminal when the domain streams, else written to --out.
+  private func generate<D: SequenceDomain>(_ domain: D, dir: RunDirectory) throws {
+    var stream = false
+    let (samples, primeSteps, generator) = try sample(
+      domain, dir: dir,
+      onPrime: { primeSteps, generator in
+        stream = out == nil && count == 1 && domain.streamed(primeSteps[0], codec: generator.codec) != nil
+        if stream, prime != nil || primeFile != nil {
+          Console.write(primeSteps.compactMap { domain.streamed($0, codec: generator.codec) }.joined())
+        }
+      },
+      onStep: { _, step, generator in
+        if stream, let text = domain.streamed(step, codec: generator.codec) { Console.write(text) }
+      })
     if stream {
       Console.line("")
     } else if let out {

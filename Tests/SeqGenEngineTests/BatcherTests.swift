@@ -90,7 +90,7 @@ struct CountingDomain: SequenceDomain {
     var rng = SeededGenerator(seed: 42)
     var counts = [0, 0, 0, 0]
     logits.withUnsafeBufferPointer { p in
-      for _ in 0..<n { counts[head.sample(p.baseAddress!, controls: controls, rng: &rng)] += 1 }
+      for _ in 0..<n { counts[head.sample(p.baseAddress!, controls: controls, parameters: .none, rng: &rng)] += 1 }
     }
     return counts
   }

@@ -189,7 +189,7 @@ import Testing
       return total
     }
     let x = logits.array.map(Double.init)
-    let loss = targets.withUnsafeBufferPointer { head.loss(logits.pointer, targets: $0, scale: 0.5, dOutput: d.pointer) }
+    let loss = targets.withUnsafeBufferPointer { head.loss(logits.pointer, targets: $0, scale: 0.5, dOutput: d.pointer, parameters: .none) }
     #expect(relativeError(loss, reference(x)) < 1e-6)
     for j in 6..<12 { #expect(d[j] == 0) }
     var worst = 0.0
