@@ -32,7 +32,9 @@ let package = Package(
       name: "SeqGenEngineTests",
       dependencies: ["SeqGenEngine"]
     ),
-    .testTarget(name: "TextDomainTests", dependencies: ["TextDomain"], path: "domains/Text/Tests"),
+    // The conformance checks every domain's tests run.
+    .target(name: "SeqGenTestSupport", dependencies: ["SeqGenEngine"], path: "Tests/SeqGenTestSupport"),
+    .testTarget(name: "TextDomainTests", dependencies: ["TextDomain", "SeqGenTestSupport"], path: "domains/Text/Tests"),
     .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen"]),
   ]
 )

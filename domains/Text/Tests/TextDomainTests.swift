@@ -1,5 +1,6 @@
 import Foundation
 import SeqGenEngine
+import SeqGenTestSupport
 import Testing
 
 @testable import TextDomain
@@ -335,5 +336,21 @@ private func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) 
     }
     #expect(encoded.resets == expectedResets)
     #expect(encoded.resets.filter { $0 }.count == (resetAt == .paragraph ? 4 : 2))
+  }
+}
+
+@Suite struct TextDomainConformanceTests {
+  @Test func passesTheSharedDomainChecks() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("text-conformance-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let bad = dir.appendingPathComponent("bad-utf8.txt")
+    try Data([0x61, 0x62, 0xFF, 0x63]).write(to: bad)
+    let missing = dir.appendingPathComponent("missing.txt")
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let sample = dir.appendingPathComponent("sample.txt")
+    let text = try String(contentsOf: root.appendingPathComponent("fixtures/text/shakespeare.txt"), encoding: .utf8)
+    try String(text.prefix(3000)).write(to: sample, atomically: true, encoding: .utf8)
+    try DomainConformance.check(TextDomain(), corpus: [sample], badFiles: [bad, missing])
   }
 }

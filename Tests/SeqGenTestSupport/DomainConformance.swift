@@ -1,0 +1,90 @@
+import Foundation
+import SeqGenEngine
+import Testing
+
+/// The checks every `SequenceDomain` must pass, shared by all domain test suites (as
+/// swift-configuration ships one compatibility suite for all its providers).
+///
+/// Call `DomainConformance.check(domain, corpus:badFiles:)` from a `@Test` in the domain's
+/// tests with a few real fixture files and files its readers must reject.
+public enum DomainConformance {
+  public static func check<D: SequenceDomain>(
+    _ domain: D, corpus: [URL], badFiles: [URL], trainingOptions: TrainingOptions? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws where D.Head.Sample == D.Head.Target {
+    // Reading and the codec.
+    let sequences = try domain.read(corpus)
+    #expect(!sequences.isEmpty, "reading \(corpus) gave no sequences", sourceLocation: sourceLocation)
+    let codec = try domain.makeCodec(for: sequences)
+    let kind = domain.inputKind(codec)
+    let head = domain.makeHead(codec)
+    #expect(head.outputSize > 0, sourceLocation: sourceLocation)
+
+    // Every step encodes to an input of the declared kind and width, and its target, taken
+    // as a sample, decodes to a step that encodes to the same input.
+    for sequence in sequences.prefix(5) {
+      for step in sequence.steps.prefix(500) {
+        let input = try domain.input(step, codec: codec)
+        switch (input, kind) {
+        case (.index(let k), .categorical(let n)): #expect(k >= 0 && k < n, sourceLocation: sourceLocation)
+        case (.dense(let row), .dense(let n)):
+          #expect(row.count == n, sourceLocation: sourceLocation)
+          #expect(row.allSatisfy { $0.isFinite }, sourceLocation: sourceLocation)
+        default: Issue.record("input \(input) does not match kind \(kind)", sourceLocation: sourceLocation)
+        }
+        let back = domain.step(from: try domain.target(step, codec: codec), codec: codec)
+        let again = try domain.input(back, codec: codec)
+        if case .dense(let a) = input, case .dense(let b) = again {
+          #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) }, "dense round trip", sourceLocation: sourceLocation)
+        } else {
+          #expect(again == input, "target → step → input round trip", sourceLocation: sourceLocation)
+        }
+      }
+    }
+
+    // The codec survives the manifest's JSON.
+    let json = try JSONEncoder().encode(codec)
+    let decoded = try JSONDecoder().decode(D.Codec.self, from: json)
+    if let first = sequences.first?.steps.first {
+      #expect(try domain.input(first, codec: decoded) == (try domain.input(first, codec: codec)), sourceLocation: sourceLocation)
+    }
+
+    // A tiny model trains, and seeded generation is deterministic and writable.
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seqgen-conformance-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var options = trainingOptions ?? TrainingOptions()
+    if trainingOptions == nil {
+      options.hiddenSize = 8
+      options.numLayers = 1
+      options.batchSize = 2
+      options.seqLength = 8
+      options.checkpointEvery = 3
+    }
+    options.steps = 3
+    let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: corpus.map(\.path), options: options, run: RunDirectory(dir), resume: false)
+    try trainer.run()
+    let generator = try Generator(domain: domain, checkpoint: RunDirectory(dir).checkpoint())
+    let prime = try domain.prime(PrimeRequest(), codec: generator.codec)
+    #expect(!prime.isEmpty, "the default prime must have at least one step", sourceLocation: sourceLocation)
+    let a = try generator.generate(prime: prime, length: 20, count: 2, controls: SamplingControls(), seed: 3)
+    let b = try generator.generate(prime: prime, length: 20, count: 2, controls: SamplingControls(), seed: 3)
+    let inputsA = try a.flatMap { try $0.map { try domain.input($0, codec: generator.codec) } }
+    let inputsB = try b.flatMap { try $0.map { try domain.input($0, codec: generator.codec) } }
+    #expect(inputsA == inputsB, "same seed, same samples", sourceLocation: sourceLocation)
+    let out = dir.appendingPathComponent("samples.out")
+    try domain.write(a, codec: generator.codec, to: out)
+    #expect(FileManager.default.fileExists(atPath: out.path), sourceLocation: sourceLocation)
+
+    // Bad files fail with a one-line error naming the file, never a crash.
+    for bad in badFiles {
+      do {
+        _ = try domain.read([bad])
+        Issue.record("reading \(bad.lastPathComponent) should have failed", sourceLocation: sourceLocation)
+      } catch {
+        let text = "\(error)"
+        #expect(text.contains(bad.lastPathComponent), "error does not name the file: \(text)", sourceLocation: sourceLocation)
+        #expect(!text.contains("\n"), "error is not one line: \(text)", sourceLocation: sourceLocation)
+      }
+    }
+  }
+}
