@@ -8,6 +8,9 @@ let package = Package(
     .executable(name: "seqgen", targets: ["seqgen"]),
     .library(name: "SeqGenEngine", targets: ["SeqGenEngine"]),
     .library(name: "TextDomain", targets: ["TextDomain"]),
+    .library(name: "HandwritingDomain", targets: ["HandwritingDomain"]),
+    .library(name: "NoteDomain", targets: ["NoteDomain"]),
+    .library(name: "AudioDomain", targets: ["AudioDomain"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -19,12 +22,20 @@ let package = Package(
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]
     ),
+    // libsndfile (reading and writing audio), libsamplerate (resampling), FluidSynth (MIDI rendering).
+    .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+    .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
+    .systemLibrary(name: "CFluidSynth", pkgConfig: "fluidsynth", providers: [.apt(["libfluidsynth-dev"])]),
     .target(name: "SeqGenEngine", dependencies: ["CBLAS"]),
+    .target(name: "SoundFile", dependencies: ["CSndFile", "CSampleRate"]),
     .target(name: "TextDomain", dependencies: ["SeqGenEngine"], path: "domains/Text/Sources"),
+    .target(name: "HandwritingDomain", dependencies: ["SeqGenEngine"], path: "domains/Handwriting/Sources"),
+    .target(name: "NoteDomain", dependencies: ["SeqGenEngine", "SoundFile", "CFluidSynth"], path: "domains/Notes/Sources"),
+    .target(name: "AudioDomain", dependencies: ["SeqGenEngine", "SoundFile"], path: "domains/Audio/Sources"),
     .executableTarget(
       name: "seqgen",
       dependencies: [
-        "SeqGenEngine", "TextDomain",
+        "SeqGenEngine", "TextDomain", "HandwritingDomain", "NoteDomain", "AudioDomain",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -35,6 +46,10 @@ let package = Package(
     // The conformance checks every domain's tests run.
     .target(name: "SeqGenTestSupport", dependencies: ["SeqGenEngine"], path: "Tests/SeqGenTestSupport"),
     .testTarget(name: "TextDomainTests", dependencies: ["TextDomain", "SeqGenTestSupport"], path: "domains/Text/Tests"),
+    .testTarget(
+      name: "HandwritingDomainTests", dependencies: ["HandwritingDomain", "SeqGenTestSupport"], path: "domains/Handwriting/Tests"),
+    .testTarget(name: "NoteDomainTests", dependencies: ["NoteDomain", "SeqGenTestSupport"], path: "domains/Notes/Tests"),
+    .testTarget(name: "AudioDomainTests", dependencies: ["AudioDomain", "SeqGenTestSupport"], path: "domains/Audio/Tests"),
     .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen"]),
   ]
 )

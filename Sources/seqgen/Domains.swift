@@ -1,10 +1,18 @@
 import SeqGenEngine
+import AudioDomain
+import HandwritingDomain
+import NoteDomain
 import TextDomain
 
 /// The static list of domains the CLI serves, by manifest name.
 enum Domains {
   /// A default instance of each domain; settings a run needs again come from its codec.
-  static let all: [any SequenceDomain] = [TextDomain()]
+  static let all: [any SequenceDomain] = [
+    TextDomain(),
+    // handwriting: add HandwritingDomain() here
+    // notes: add NoteDomain() here
+    // audio: add AudioDomain() here
+  ]
 
   static var names: [String] { all.map { type(of: $0).name } }
 

@@ -29,6 +29,10 @@ struct GenerateCommand: ParsableCommand {
   @Flag(help: "Skip prime characters the model has never seen instead of failing.") var skipUnknown = false
   @Option(help: ArgumentHelp("Write the samples to this file instead of stdout.", valueName: "file")) var out: String?
   @Option(help: "Checkpoint to sample from: best (lowest validation loss) or latest.") var checkpoint: RunDirectory.Which = .best
+  // Domain-specific flag groups (each in its domain's CLI file):
+  // handwriting: @OptionGroup(title: "Handwriting") var handwriting: HandwritingGenerateFlags
+  // notes: @OptionGroup(title: "Notes") var notes: NotesGenerateFlags
+  // audio: @OptionGroup(title: "Audio") var audio: AudioGenerateFlags
 
   func validate() throws {
     guard length >= 1, length <= 100_000_000 else { throw ValidationError("--length must be in 1...100000000, got \(length)") }
@@ -41,8 +45,13 @@ struct GenerateCommand: ParsableCommand {
 
   func run() throws {
     let dir = RunDirectory(URL(fileURLWithPath: runDir))
-    let domain = try Domains.named(try dir.manifest().domain)
-    try generate(domain, dir: dir)
+    let name = try dir.manifest().domain
+    switch name {
+    // handwriting: case HandwritingDomain.name: try generateHandwriting(dir: dir)
+    // notes: case NoteDomain.name: try generateNotes(dir: dir)
+    // audio: case AudioDomain.name: try generateAudio(dir: dir)
+    default: try generate(try Domains.named(name), dir: dir)
+    }
   }
 
   /// The part every domain shares: load the checkpoint, build the prime, sample.

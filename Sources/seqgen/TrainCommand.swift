@@ -14,7 +14,12 @@ struct TrainCommand: ParsableCommand {
       manifest.json and loss.svg are rewritten atomically (best.safetensors keeps the best
       validation weights). Stop at any time and continue with --resume.
       """,
-    subcommands: [TrainText.self]
+    subcommands: [
+      TrainText.self,
+      // handwriting: TrainHandwriting.self
+      // notes: TrainNotes.self
+      // audio: TrainAudio.self
+    ]
   )
 }
 

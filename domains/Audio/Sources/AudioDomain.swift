@@ -1,0 +1,2 @@
+// AudioDomain: the Audio domain (see issues). Work in progress.
+import SeqGenEngine

@@ -1,0 +1,2 @@
+// HandwritingDomain: the Handwriting domain (see issues). Work in progress.
+import SeqGenEngine

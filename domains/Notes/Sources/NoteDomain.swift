@@ -1,0 +1,2 @@
+// NoteDomain: the Notes domain (see issues). Work in progress.
+import SeqGenEngine
