@@ -15,6 +15,7 @@ public enum BLAS {
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     guard m > 0, n > 0 else { return }
+    _ = Parallel.concurrent  // makes OpenBLAS single-threaded before its first use
     if k == 0 {
       if beta == 0 {
         for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) }

@@ -28,13 +28,27 @@ public struct CategoricalHead: OutputHead {
       precondition(target >= 0 && target < classes, "target class out of range")
       var m = x[0]
       for j in 1..<classes { m = max(m, x[j]) }
-      var sum: Float = 0
-      for j in 0..<classes { sum += expf(x[j] - m) }
-      let logSum = m + logf(sum)
-      total += Double(logSum - x[target])
-      if let d = dOutput?.advanced(by: r * classes) {
+      // exp(x − m), kept in dOutput when a gradient is wanted, so it is computed once.
+      let d = dOutput?.advanced(by: r * classes)
+      var lanes = SIMD8<Float>()
+      var j = 0
+      while j + 8 <= classes {
+        let e = VectorMath.exp(VectorMath.load(x + j) - m)
+        if let d { VectorMath.store(e, d + j) }
+        lanes += e
+        j += 8
+      }
+      var sum = lanes.sum()
+      while j < classes {
+        let e = VectorMath.exp(x[j] - m)
+        d?[j] = e
+        sum += e
+        j += 1
+      }
+      total += Double(m + logf(sum) - x[target])
+      if let d {
         let inv = scale / sum
-        for j in 0..<classes { d[j] = expf(x[j] - m) * inv }
+        for j in 0..<classes { d[j] *= inv }
         d[target] -= scale
       }
     }

@@ -96,57 +96,95 @@ final class LSTMLayer {
     self.input = input
     let gates = gates.pointer, hPrev = hPrev.pointer, cPrev = cPrev.pointer
     let c = c.pointer, tanhC = tanhC.pointer, h = h.pointer
+    let weightIH = weightIH, weightHH = weightHH, biasIH = biasIH, biasHH = biasHH, inputSize = inputSize
 
-    switch input {
-    case .dense(let x):
-      BLAS.gemm(transB: true, m: rows, n: G, k: inputSize, a: x, lda: inputSize, b: weightIH, ldb: inputSize, c: gates, ldc: G)
-    case .indices(let idx):
-      for r in 0..<rows {
-        let k = Int(idx[r])
-        let row = gates + r * G
-        for j in 0..<G { row[j] = weightIH[j * inputSize + k] }
-      }
-    }
-    for r in 0..<rows {
-      let row = gates + r * G
-      for j in 0..<G { row[j] += biasIH[j] + biasHH[j] }
-    }
-
-    for t in 0..<steps {
-      let base = t * batch
-      for b in 0..<batch {
-        let dstH = hPrev + (base + b) * H, dstC = cPrev + (base + b) * H
-        if resets[base + b] {
-          dstH.update(repeating: 0, count: H)
-          dstC.update(repeating: 0, count: H)
-        } else {
-          let srcH = t == 0 ? h0 + b * H : h + (base - batch + b) * H
-          let srcC = t == 0 ? c0 + b * H : c + (base - batch + b) * H
-          dstH.update(from: srcH, count: H)
-          dstC.update(from: srcC, count: H)
+    // The input projection of the whole chunk, plus both biases: half the rows per thread.
+    Parallel.split(rows) { part in
+      switch input {
+      case .dense(let x):
+        BLAS.gemm(
+          transB: true, m: part.count, n: G, k: inputSize, a: x + part.lowerBound * inputSize, lda: inputSize,
+          b: weightIH, ldb: inputSize, c: gates + part.lowerBound * G, ldc: G)
+      case .indices(let idx):
+        for r in part {
+          let k = Int(idx[r])
+          let row = gates + r * G
+          for j in 0..<G { row[j] = weightIH[j * inputSize + k] }
         }
       }
-      let gt = gates + base * G
-      BLAS.gemm(transB: true, m: batch, n: G, k: H, a: hPrev + base * H, lda: H, b: weightHH, ldb: H, beta: 1, c: gt, ldc: G)
-      for b in 0..<batch {
-        let row = gt + b * G, o = (base + b) * H
-        for j in 0..<H {
-          let i = sigmoid(row[j]), f = sigmoid(row[H + j]), g = tanhf(row[2 * H + j]), og = sigmoid(row[3 * H + j])
-          row[j] = i
-          row[H + j] = f
-          row[2 * H + j] = g
-          row[3 * H + j] = og
-          let cv = f * cPrev[o + j] + i * g
-          let tc = tanhf(cv)
-          c[o + j] = cv
-          tanhC[o + j] = tc
-          h[o + j] = og * tc
+      for r in part {
+        let row = gates + r * G
+        for j in 0..<G { row[j] += biasIH[j] + biasHH[j] }
+      }
+    }
+
+    // The recurrence: streams are independent, so each thread runs half of them through all T steps.
+    Parallel.split(batch) { streams in
+      let b0 = streams.lowerBound, n = streams.count
+      for t in 0..<steps {
+        let base = t * batch
+        for b in streams {
+          let dstH = hPrev + (base + b) * H, dstC = cPrev + (base + b) * H
+          if resets[base + b] {
+            dstH.update(repeating: 0, count: H)
+            dstC.update(repeating: 0, count: H)
+          } else {
+            let srcH = t == 0 ? h0 + b * H : h + (base - batch + b) * H
+            let srcC = t == 0 ? c0 + b * H : c + (base - batch + b) * H
+            dstH.update(from: srcH, count: H)
+            dstC.update(from: srcC, count: H)
+          }
+        }
+        let gt = gates + (base + b0) * G
+        BLAS.gemm(transB: true, m: n, n: G, k: H, a: hPrev + (base + b0) * H, lda: H, b: weightHH, ldb: H, beta: 1, c: gt, ldc: G)
+        for b in streams {
+          let o = (base + b) * H
+          cellForward(gates: gates + (base + b) * G, cPrev: cPrev + o, c: c + o, tanhC: tanhC + o, h: h + o)
         }
       }
     }
     let last = (steps - 1) * batch * H
     h0.update(from: h + last, count: batch * H)
     c0.update(from: c + last, count: batch * H)
+  }
+
+  /// The gate nonlinearities and the cell update of one stream at one step, 8 units at a time:
+  /// gates (4H) become σ(i), σ(f), tanh(g), σ(o) in place; c = f·cPrev + i·g, h = o·tanh(c).
+  @inline(__always)
+  private func cellForward(
+    gates row: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+    tanhC: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>
+  ) {
+    typealias M = VectorMath
+    let H = hiddenSize
+    var j = 0
+    while j + 8 <= H {
+      let i = M.sigmoid(M.load(row + j)), f = M.sigmoid(M.load(row + H + j))
+      let g = M.tanh(M.load(row + 2 * H + j)), o = M.sigmoid(M.load(row + 3 * H + j))
+      M.store(i, row + j)
+      M.store(f, row + H + j)
+      M.store(g, row + 2 * H + j)
+      M.store(o, row + 3 * H + j)
+      let cv = f * M.load(cPrev + j) + i * g
+      let tc = M.tanh(cv)
+      M.store(cv, c + j)
+      M.store(tc, tanhC + j)
+      M.store(o * tc, h + j)
+      j += 8
+    }
+    while j < H {
+      let i = M.sigmoid(row[j]), f = M.sigmoid(row[H + j]), g = M.tanh(row[2 * H + j]), o = M.sigmoid(row[3 * H + j])
+      row[j] = i
+      row[H + j] = f
+      row[2 * H + j] = g
+      row[3 * H + j] = o
+      let cv = f * cPrev[j] + i * g
+      let tc = M.tanh(cv)
+      c[j] = cv
+      tanhC[j] = tc
+      h[j] = o * tc
+      j += 1
+    }
   }
 
   /// Back-propagates through the chunk of the last `forward`, accumulating (`+=`) weight
@@ -163,67 +201,84 @@ final class LSTMLayer {
   ) {
     let H = hiddenSize, G = 4 * H, rows = steps * batch
     let gates = gates.pointer, dGates = dGates.pointer, cPrev = cPrev.pointer, tanhC = tanhC.pointer
-    let dh = dh.pointer, dc = dc.pointer
-    if let dState {
-      dh.update(from: dState.h, count: batch * H)
-      dc.update(from: dState.c, count: batch * H)
-    } else {
-      dh.update(repeating: 0, count: batch * H)
-      dc.update(repeating: 0, count: batch * H)
-    }
-    for t in stride(from: steps - 1, through: 0, by: -1) {
-      let base = t * batch
-      for b in 0..<batch {
-        let r = base + b
-        let row = gates + r * G, dRow = dGates + r * G
-        for j in 0..<H {
-          let i = row[j], f = row[H + j], g = row[2 * H + j], o = row[3 * H + j]
-          let tc = tanhC[r * H + j]
-          let dhv = dOutput[r * H + j] + dh[b * H + j]
-          let dcv = dc[b * H + j] + dhv * o * (1 - tc * tc)
-          dRow[j] = dcv * g * i * (1 - i)
-          dRow[H + j] = dcv * cPrev[r * H + j] * f * (1 - f)
-          dRow[2 * H + j] = dcv * i * (1 - g * g)
-          dRow[3 * H + j] = dhv * tc * o * (1 - o)
-          dc[b * H + j] = dcv * f
+    let hPrev = hPrev.pointer, dh = dh.pointer, dc = dc.pointer
+    let weightIH = weightIH, weightHH = weightHH, inputSize = inputSize
+    let dWeightIH = dWeightIH, dWeightHH = dWeightHH, dBiasIH = dBiasIH, dBiasHH = dBiasHH
+    guard let input else { preconditionFailure("backward before forward") }
+
+    // Back through time: each thread carries the recurrent gradient of half the streams.
+    Parallel.split(batch) { streams in
+      let b0 = streams.lowerBound, n = streams.count
+      if let dState {
+        (dh + b0 * H).update(from: dState.h + b0 * H, count: n * H)
+        (dc + b0 * H).update(from: dState.c + b0 * H, count: n * H)
+      } else {
+        (dh + b0 * H).update(repeating: 0, count: n * H)
+        (dc + b0 * H).update(repeating: 0, count: n * H)
+      }
+      for t in stride(from: steps - 1, through: 0, by: -1) {
+        let base = t * batch
+        for b in streams {
+          let r = base + b
+          let row = gates + r * G, dRow = dGates + r * G
+          let dhb = dh + b * H, dcb = dc + b * H, dOut = dOutput + r * H, tc = tanhC + r * H, cp = cPrev + r * H
+          for j in 0..<H {
+            let i = row[j], f = row[H + j], g = row[2 * H + j], o = row[3 * H + j]
+            let dhv = dOut[j] + dhb[j]
+            let dcv = dcb[j] + dhv * o * (1 - tc[j] * tc[j])
+            dRow[j] = dcv * g * i * (1 - i)
+            dRow[H + j] = dcv * cp[j] * f * (1 - f)
+            dRow[2 * H + j] = dcv * i * (1 - g * g)
+            dRow[3 * H + j] = dhv * tc[j] * o * (1 - o)
+            dcb[j] = dcv * f
+          }
+        }
+        BLAS.gemm(m: n, n: H, k: G, a: dGates + (base + b0) * G, lda: G, b: weightHH, ldb: H, c: dh + b0 * H, ldc: H)
+        // No gradient crosses a boundary: the state there was a constant zero.
+        for b in streams where resets[base + b] {
+          (dh + b * H).update(repeating: 0, count: H)
+          (dc + b * H).update(repeating: 0, count: H)
         }
       }
-      BLAS.gemm(m: batch, n: H, k: G, a: dGates + base * G, lda: G, b: weightHH, ldb: H, c: dh, ldc: H)
-      // No gradient crosses a boundary: the state there was a constant zero.
-      for b in 0..<batch where resets[base + b] {
-        (dh + b * H).update(repeating: 0, count: H)
-        (dc + b * H).update(repeating: 0, count: H)
+      if let dState {
+        (dState.h + b0 * H).update(from: dh + b0 * H, count: n * H)
+        (dState.c + b0 * H).update(from: dc + b0 * H, count: n * H)
       }
-    }
-    if let dState {
-      dState.h.update(from: dh, count: batch * H)
-      dState.c.update(from: dc, count: batch * H)
     }
 
-    BLAS.gemm(transA: true, m: G, n: H, k: rows, a: dGates, lda: G, b: hPrev.pointer, ldb: H, beta: 1, c: dWeightHH, ldc: H)
-    for r in 0..<rows {
-      let dRow = dGates + r * G
-      for j in 0..<G {
-        dBiasIH[j] += dRow[j]
-        dBiasHH[j] += dRow[j]
+    // Weight gradients for the whole chunk, one product each; each thread owns half the gate units.
+    Parallel.split(G) { units in
+      let g0 = units.lowerBound, m = units.count
+      BLAS.gemm(transA: true, m: m, n: H, k: rows, a: dGates + g0, lda: G, b: hPrev, ldb: H, beta: 1, c: dWeightHH + g0 * H, ldc: H)
+      for r in 0..<rows {
+        let dRow = dGates + r * G
+        for j in units {
+          dBiasIH[j] += dRow[j]
+          dBiasHH[j] += dRow[j]
+        }
+      }
+      switch input {
+      case .dense(let x):
+        BLAS.gemm(
+          transA: true, m: m, n: inputSize, k: rows, a: dGates + g0, lda: G, b: x, ldb: inputSize, beta: 1,
+          c: dWeightIH + g0 * inputSize, ldc: inputSize)
+      case .indices(let idx):
+        for r in 0..<rows {
+          let k = Int(idx[r])
+          let dRow = dGates + r * G
+          for j in units { dWeightIH[j * inputSize + k] += dRow[j] }
+        }
       }
     }
-    switch input {
-    case .dense(let x)?:
-      BLAS.gemm(transA: true, m: G, n: inputSize, k: rows, a: dGates, lda: G, b: x, ldb: inputSize, beta: 1, c: dWeightIH, ldc: inputSize)
-      if inputGradient {
-        BLAS.gemm(m: rows, n: inputSize, k: G, a: dGates, lda: G, b: weightIH, ldb: inputSize, c: dInput.pointer, ldc: inputSize)
+    if inputGradient, case .dense = input {
+      let dInput = dInput.pointer
+      Parallel.split(rows) { part in
+        BLAS.gemm(
+          m: part.count, n: inputSize, k: G, a: dGates + part.lowerBound * G, lda: G, b: weightIH, ldb: inputSize,
+          c: dInput + part.lowerBound * inputSize, ldc: inputSize)
       }
-    case .indices(let idx)?:
-      for r in 0..<rows {
-        let k = Int(idx[r])
-        let dRow = dGates + r * G
-        for j in 0..<G { dWeightIH[j * inputSize + k] += dRow[j] }
-      }
-    case nil:
-      preconditionFailure("backward before forward")
     }
   }
+
 }
 
-@inline(__always) func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }

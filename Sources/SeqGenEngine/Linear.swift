@@ -30,11 +30,15 @@ final class Linear {
   @discardableResult
   func forward(_ x: UnsafePointer<Float>, rows: Int) -> UnsafeMutablePointer<Float> {
     input = x
-    let y = output.pointer
-    BLAS.gemm(transB: true, m: rows, n: outputSize, k: inputSize, a: x, lda: inputSize, b: weight, ldb: inputSize, c: y, ldc: outputSize)
-    for r in 0..<rows {
-      let row = y + r * outputSize
-      for j in 0..<outputSize { row[j] += bias[j] }
+    let y = output.pointer, weight = weight, bias = bias, inputSize = inputSize, outputSize = outputSize
+    Parallel.split(rows) { part in
+      BLAS.gemm(
+        transB: true, m: part.count, n: outputSize, k: inputSize, a: x + part.lowerBound * inputSize, lda: inputSize,
+        b: weight, ldb: inputSize, c: y + part.lowerBound * outputSize, ldc: outputSize)
+      for r in part {
+        let row = y + r * outputSize
+        for j in 0..<outputSize { row[j] += bias[j] }
+      }
     }
     return y
   }
@@ -42,11 +46,21 @@ final class Linear {
   /// dy (N, out) → accumulates dWeight, dBias; writes dInput (N, in).
   func backward(_ dy: UnsafePointer<Float>, rows: Int) {
     guard let x = input else { preconditionFailure("backward before forward") }
-    BLAS.gemm(transA: true, m: outputSize, n: inputSize, k: rows, a: dy, lda: outputSize, b: x, ldb: inputSize, beta: 1, c: dWeight, ldc: inputSize)
-    for r in 0..<rows {
-      let row = dy + r * outputSize
-      for j in 0..<outputSize { dBias[j] += row[j] }
+    let weight = weight, dWeight = dWeight, dBias = dBias, dInput = dInput.pointer, inputSize = inputSize, outputSize = outputSize
+    // Each thread owns half the output units of the weight gradient, then half the rows of dInput.
+    Parallel.split(outputSize) { units in
+      BLAS.gemm(
+        transA: true, m: units.count, n: inputSize, k: rows, a: dy + units.lowerBound, lda: outputSize, b: x, ldb: inputSize,
+        beta: 1, c: dWeight + units.lowerBound * inputSize, ldc: inputSize)
+      for r in 0..<rows {
+        let row = dy + r * outputSize
+        for j in units { dBias[j] += row[j] }
+      }
     }
-    BLAS.gemm(m: rows, n: inputSize, k: outputSize, a: dy, lda: outputSize, b: weight, ldb: inputSize, c: dInput.pointer, ldc: inputSize)
+    Parallel.split(rows) { part in
+      BLAS.gemm(
+        m: part.count, n: inputSize, k: outputSize, a: dy + part.lowerBound * outputSize, lda: outputSize, b: weight,
+        ldb: inputSize, c: dInput + part.lowerBound * inputSize, ldc: inputSize)
+    }
   }
 }

@@ -94,7 +94,21 @@ public final class Model<Head: OutputHead> {
   /// The head's loss over the last forward's output; with `gradient`, fills `dLogits` scaled
   /// by `scale`. Returns nats summed over the rows that have a target.
   public func loss(targets: UnsafeBufferPointer<Head.Target?>, scale: Float = 1, gradient: Bool) -> Double {
-    head.loss(UnsafePointer(decoder.output.pointer), targets: targets, scale: scale, dOutput: gradient ? dLogits.pointer : nil, parameters: headParameters)
+    let output = UnsafePointer(decoder.output.pointer), width = config.outputSize
+    let dOutput = gradient ? dLogits.pointer : nil, parameters = headParameters
+    // A head with parameters of its own accumulates their gradients, so it runs on one thread.
+    guard head.parameterSpecs.isEmpty else {
+      return head.loss(output, targets: targets, scale: scale, dOutput: dOutput, parameters: parameters)
+    }
+    let sums = UnsafeMutablePointer<Double>.allocate(capacity: 2)
+    defer { sums.deallocate() }
+    sums.initialize(repeating: 0, count: 2)
+    Parallel.split(targets.count) { rows in
+      sums[rows.lowerBound == 0 ? 0 : 1] = head.loss(
+        output + rows.lowerBound * width, targets: UnsafeBufferPointer(rebasing: targets[rows]), scale: scale,
+        dOutput: dOutput.map { $0 + rows.lowerBound * width }, parameters: parameters)
+    }
+    return sums[0] + sums[1]
   }
 
   /// Back-propagates `dLogits` through the decoder and the LSTM, accumulating gradients.

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+@testable import SeqGenEngine
+
+/// The vectorised exp, sigmoid and tanh against float64 references, over the whole useful range.
+@Suite struct VectorMathTests {
+  /// Largest error in units of the Float spacing at the reference value.
+  func worstULP(_ f: (SIMD8<Float>) -> SIMD8<Float>, _ reference: (Double) -> Double, in range: ClosedRange<Float>) -> Double {
+    var worst = 0.0
+    let n = 40_000
+    for k in stride(from: 0, to: n, by: 8) {
+      var x = SIMD8<Float>()
+      for l in 0..<8 { x[l] = range.lowerBound + (range.upperBound - range.lowerBound) * Float(k + l) / Float(n) }
+      let y = f(x)
+      for l in 0..<8 {
+        let r = reference(Double(x[l]))
+        let ulp = Double(Float(r).ulp)
+        guard ulp > 0, Float(r).isNormal else { continue }
+        worst = max(worst, abs(Double(y[l]) - r) / ulp)
+      }
+    }
+    return worst
+  }
+
+  @Test func expIsWithinTwoULP() {
+    #expect(worstULP(VectorMath.exp, Foundation.exp, in: -87...88) <= 2)
+  }
+
+  @Test func sigmoidIsWithinThreeULP() {
+    #expect(worstULP(VectorMath.sigmoid, { 1 / (1 + Foundation.exp(-$0)) }, in: -30...30) <= 3)
+  }
+
+  @Test func tanhIsWithinThreeULPIncludingNearZero() {
+    #expect(worstULP(VectorMath.tanh, Foundation.tanh, in: -12...12) <= 3)
+    #expect(worstULP(VectorMath.tanh, Foundation.tanh, in: -0.01...0.01) <= 3)
+  }
+
+  @Test func extremesSaturateWithoutNaN() {
+    let x = SIMD8<Float>(-1e30, -100, -88.5, 0, 88.5, 100, 1e30, -0)
+    for v in [VectorMath.exp(x), VectorMath.sigmoid(x), VectorMath.tanh(x)] {
+      for l in 0..<8 { #expect(v[l].isFinite) }
+    }
+    #expect(VectorMath.tanh(x)[6] == 1 && VectorMath.tanh(x)[0] == -1)
+    #expect(VectorMath.sigmoid(x)[0] < 1e-30 && VectorMath.sigmoid(x)[6] == 1)
+  }
+}
