@@ -8,11 +8,11 @@ import Dispatch
 /// engine instead gives each thread half the batch for a whole chunk (and half the rows or
 /// gate units of the big products). The split is always in two, on any machine, so results
 /// do not depend on the core count; the halves run concurrently when there are cores for it.
-enum Parallel {
-  static let parts = 2
+public enum Parallel {
+  public static let parts = 2
 
   /// Set once: OpenBLAS single-threaded; our own two threads if there are two cores.
-  static let concurrent: Bool = {
+  public static let concurrent: Bool = {
     openblas_set_num_threads(1)
     return ProcessInfo.processInfo.activeProcessorCount >= 2
   }()
@@ -24,7 +24,7 @@ enum Parallel {
   }
 
   /// Runs `body` on each non-empty piece of 0..<count (concurrently when worthwhile).
-  static func split(_ count: Int, minimum: Int = 2, _ body: (Range<Int>) -> Void) {
+  public static func split(_ count: Int, minimum: Int = 2, _ body: (Range<Int>) -> Void) {
     if concurrent && count >= minimum {
       // The pieces write disjoint memory; the closure only looks unsafe to the compiler.
       withoutActuallyEscaping(body) { body in

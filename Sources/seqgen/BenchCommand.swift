@@ -38,6 +38,8 @@ struct BenchText: ParsableCommand {
   var peerPython: String?
   @Option(help: "The PyTorch peer script.") var peerScript = "scripts/peers/torch_char_lstm.py"
   @Flag(help: "Do not run the PyTorch peer.") var noPeer = false
+  @Flag(help: "Also print the scaling table: 1 layer, batch 32, hidden 64, 128, 256, 512, 1024 (SeqGen only).")
+  var scaling = false
 
   struct Config {
     var layers, hidden, batch: Int
@@ -64,6 +66,12 @@ struct BenchText: ParsableCommand {
   struct Row {
     var config: Config
     var charsPerSecond, validationBits, genMs: Double
+    /// Training GFLOP/s (the peer's count: one-hot input as a dense product, backward = 2× forward).
+    var gflops: Double
+    /// Weight bytes read per generated character / time: the bound of batch-1 generation.
+    var genGBps: Double
+    /// Peak resident memory while training this configuration, and what it should be near.
+    var peakMB, expectedMB: Double
     var peer: [String: Any]?
   }
 
@@ -71,7 +79,9 @@ struct BenchText: ParsableCommand {
     #if DEBUG
       Console.warn("warning: this is a debug build; benchmark a release build (swift build -c release)")
     #endif
-    Console.line("BLAS: OpenBLAS core \(BLAS.coreName), \(BLAS.threads) threads, \(BLAS.config)")
+    Console.line("BLAS: OpenBLAS core \(BLAS.coreName), \(BLAS.threads) thread(s) per call, SeqGen splits work over \(Parallel.parts) threads; \(BLAS.config)")
+    let peak = Self.sgemmPeak()
+    Console.line(String(format: "sgemm peak on this machine (1024³, two threads): %.1f GFLOP/s", peak))
     let python = noPeer ? nil : findPeerPython()
     if !noPeer && python == nil {
       Console.line("PyTorch peer: skipped (no Python that can import torch; set --peer-python)")
@@ -83,7 +93,9 @@ struct BenchText: ParsableCommand {
       let big = config.hidden >= 512
       let (w, n) = (warmup ?? (big ? 10 : 20), steps ?? (big ? 240 : 480))
       var row = try measure(config, domain: domain, sequences: sequences, warmup: w, steps: n)
-      Console.line(String(format: "SeqGen  %@: %.0f chars/s, val %.4f bits/char after %d steps, gen %.3f ms/char", config.name, row.charsPerSecond, row.validationBits, w + n, row.genMs))
+      Console.line(String(
+        format: "SeqGen  %@: %.0f chars/s (%.1f GFLOP/s = %.0f%% of sgemm peak), val %.4f bits/char after %d steps, gen %.3f ms/char (%.1f GB/s of weights), peak RSS %.0f MB (parameters + Adam + one chunk: %.0f MB)",
+        config.name, row.charsPerSecond, row.gflops, 100 * row.gflops / peak, row.validationBits, w + n, row.genMs, row.genGBps, row.peakMB, row.expectedMB))
       if let python {
         row.peer = runPeer(python, config, warmup: w, steps: n)
         if let p = row.peer {
@@ -95,18 +107,30 @@ struct BenchText: ParsableCommand {
       rows.append(row)
     }
     Console.line("")
-    Console.line("| config | SeqGen chars/s | PyTorch chars/s | ratio | SeqGen val bits/char | PyTorch val bits/char | SeqGen gen ms/char | PyTorch gen ms/char (best) | PyTorch/SeqGen gen |")
-    Console.line("|---|---|---|---|---|---|---|---|---|")
+    Console.line("| config | SeqGen chars/s | PyTorch chars/s | ratio | SeqGen GFLOP/s (% of peak) | SeqGen val bits/char | PyTorch val bits/char | SeqGen gen ms/char | PyTorch gen ms/char (best) | PyTorch/SeqGen gen | peak RSS MB (expected) |")
+    Console.line("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows {
       let pc = r.peer?["chars_per_s"] as? Double
       let pv = r.peer?["val_bits"] as? Double
       let pg = [r.peer?["gen_ms_per_char"] as? Double, r.peer?["gen_ms_per_char_native"] as? Double].compactMap { $0 }.min()
       func f(_ v: Double?, _ fmt: String) -> String { v.map { String(format: fmt, $0) } ?? "–" }
-      Console.line("| \(r.config.name) | \(f(r.charsPerSecond, "%.0f")) | \(f(pc, "%.0f")) | \(f(pc.map { r.charsPerSecond / $0 }, "%.2f×")) | \(f(r.validationBits, "%.4f")) | \(f(pv, "%.4f")) | \(f(r.genMs, "%.3f")) | \(f(pg, "%.3f")) | \(f(pg.map { $0 / r.genMs }, "%.2f×")) |")
+      Console.line(
+        "| \(r.config.name) | \(f(r.charsPerSecond, "%.0f")) | \(f(pc, "%.0f")) | \(f(pc.map { r.charsPerSecond / $0 }, "%.2f×")) | \(f(r.gflops, "%.1f")) (\(f(100 * r.gflops / peak, "%.0f"))%) | \(f(r.validationBits, "%.4f")) | \(f(pv, "%.4f")) | \(f(r.genMs, "%.3f")) | \(f(pg, "%.3f")) | \(f(pg.map { $0 / r.genMs }, "%.2f×")) | \(f(r.peakMB, "%.0f")) (\(f(r.expectedMB, "%.0f"))) |")
+    }
+    if scaling {
+      Console.line("")
+      Console.line("Scaling (1 layer, batch 32, seq-length \(seqLength)): where the engine is overhead-bound and where BLAS-bound")
+      Console.line("| hidden | train chars/s | train GFLOP/s | gen ms/char | gen GB/s |")
+      Console.line("|---|---|---|---|---|")
+      for hidden in [64, 128, 256, 512, 1024] {
+        let r = try measure(Config(layers: 1, hidden: hidden, batch: 32), domain: domain, sequences: sequences, warmup: 3, steps: hidden >= 512 ? 20 : 60)
+        Console.line(String(format: "| %d | %.0f | %.1f | %.3f | %.1f |", hidden, r.charsPerSecond, r.gflops, r.genMs, r.genGBps))
+      }
     }
   }
 
   private func measure(_ c: Config, domain: TextDomain, sequences: [SourceSequence<Unicode.Scalar>], warmup: Int, steps: Int) throws -> Row {
+    Memory.resetPeak()
     var o = TrainingOptions()
     o.numLayers = c.layers
     o.hiddenSize = c.hidden
@@ -120,6 +144,7 @@ struct BenchText: ParsableCommand {
     let start = ContinuousClock.now
     for _ in 0..<steps { _ = trainer.trainStep() }
     let seconds = (ContinuousClock.now - start) / .seconds(1)
+    let peakMB = Memory.peakMB()
     let validation = trainer.validationLoss.bitsPerStep
     let generator = Generator(domain: domain, codec: trainer.codec, config: trainer.model.config, params: trainer.model.params)
     _ = try generator.generate(prime: ["\n"], length: 50, count: 1, controls: SamplingControls(), seed: 0)
@@ -129,7 +154,38 @@ struct BenchText: ParsableCommand {
       _ = try generator.generate(prime: ["\n"], length: genChars, count: 1, controls: SamplingControls(), seed: UInt64(rep))
       runs.append((ContinuousClock.now - t0) / .seconds(1) * 1000 / Double(genChars))
     }
-    return Row(config: c, charsPerSecond: Double(steps * c.batch * seqLength) / seconds, validationBits: validation, genMs: runs.sorted()[1], peer: nil)
+    let charsPerSecond = Double(steps * c.batch * seqLength) / seconds
+    let genMs = runs.sorted()[1]
+    // FLOPs as the peer counts them: gate products 4H·(I + H) per layer with I = V for the
+    // one-hot first layer, plus H·V for the decoder; forward 2·MACs, training 3× forward.
+    let V = trainer.model.config.outputSize, H = c.hidden
+    let macs = (0..<c.layers).reduce(0) { $0 + 4 * H * (($1 == 0 ? V : H) + H) } + H * V
+    let weightBytes = Double(4 * (trainer.model.params.count - 4 * H * V))  // layer 0's input weights are gathered, not read
+    let rows = Double(c.batch * seqLength), params = Double(trainer.model.params.count)
+    let activations = rows * (Double(c.layers) * Double(13 * H) + Double(V + H)) + rows * Double(V + 2 * V)
+    return Row(
+      config: c, charsPerSecond: charsPerSecond, validationBits: validation, genMs: genMs,
+      gflops: 3 * 2 * Double(macs) * charsPerSecond / 1e9, genGBps: weightBytes / (genMs / 1000) / 1e9,
+      peakMB: peakMB, expectedMB: (4 * params + activations) * 4 / 1e6, peer: nil)
+  }
+
+  /// The best of five 1024³ sgemm products split over two threads, in GFLOP/s.
+  static func sgemmPeak() -> Double {
+    let n = 1024
+    let a = FloatBuffer(count: n * n), b = FloatBuffer(count: n * n), c = FloatBuffer(count: n * n)
+    for i in 0..<(n * n) {
+      a[i] = Float(i % 7) * 0.1
+      b[i] = Float(i % 5) * 0.1
+    }
+    var best = Double.infinity
+    for _ in 0..<5 {
+      let t0 = ContinuousClock.now
+      Parallel.split(n) { rows in
+        BLAS.gemm(m: rows.count, n: n, k: n, a: a.pointer + rows.lowerBound * n, lda: n, b: b.pointer, ldb: n, c: c.pointer + rows.lowerBound * n, ldc: n)
+      }
+      best = min(best, (ContinuousClock.now - t0) / .seconds(1))
+    }
+    return 2 * Double(n * n * n) / best / 1e9
   }
 
   private func findPeerPython() -> String? {
@@ -166,5 +222,18 @@ struct BenchText: ParsableCommand {
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+}
+
+/// Peak resident memory of this process (Linux /proc), resettable between measurements.
+enum Memory {
+  static func resetPeak() { try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8) }
+
+  static func peakMB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+      let kB = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return .nan }
+    return kB / 1024
   }
 }
