@@ -29,6 +29,8 @@ public final class Trainer<D: SequenceDomain> {
   let chunk: Chunk<D.Head.Target>
   var rng: SeededGenerator
   let metrics: MetricsLog
+  /// Held for the trainer's lifetime: no second training can write this run meanwhile.
+  let lock: RunLock
   /// Consecutive non-finite steps after which training stops.
   public var maxRejectedSteps = 5
 
@@ -45,6 +47,18 @@ public final class Trainer<D: SequenceDomain> {
     try newOptions.validate()
     self.domain = domain
     self.run = run
+    // Take the run's lock before looking at it; if setting up fails, leave no new empty folder.
+    let existed = FileManager.default.fileExists(atPath: run.url.path)
+    if resume {
+      guard run.exists else { throw EngineError.notARun(path: run.url.path) }
+    } else {
+      try run.create()
+    }
+    var ready = false
+    defer {
+      if !ready && !existed { try? FileManager.default.removeItem(at: run.url) }
+    }
+    lock = try RunLock(run)
     var resumed: RunDirectory.Checkpoint?
     if resume {
       let checkpoint = try run.checkpoint(.latest)
@@ -128,9 +142,9 @@ public final class Trainer<D: SequenceDomain> {
         progress: .init(
           step: 0, totalSteps: totalSteps, adamSteps: 0, cursor: 0, epoch: 0, rng: [], trainLoss: nil,
           validationLoss: nil, bestValidationLoss: nil, bestStep: nil, elapsedSeconds: 0))
-      try run.create()
     }
     metrics = try MetricsLog(url: run.metricsURL, resumeAt: resumed?.manifest.progress.step)
+    ready = true
   }
 
   public var step: Int { manifest.progress.step }

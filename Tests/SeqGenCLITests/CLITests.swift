@@ -156,7 +156,7 @@ let runFiles = ["manifest.json", "model.safetensors", "best.safetensors", "metri
 /// Every file of a run directory and its bytes.
 func snapshot(_ dir: String) throws -> [String: Data] {
   var files: [String: Data] = [:]
-  for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
+  for name in try FileManager.default.contentsOfDirectory(atPath: dir) where name != ".lock" {
     files[name] = try Data(contentsOf: URL(fileURLWithPath: dir).appendingPathComponent(name))
   }
   return files

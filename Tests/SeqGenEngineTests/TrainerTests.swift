@@ -133,3 +133,35 @@ import Testing
     #expect(greedy[0] == greedy[1])
   }
 }
+
+@Suite struct RunLockTests {
+  @Test func oneTrainerPerRunAndTheLockEndsWithIt() throws {
+    let dir = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var o = TrainingOptions()
+    o.hiddenSize = 4
+    o.numLayers = 1
+    o.batchSize = 2
+    o.seqLength = 5
+    o.steps = 2
+    var first: Trainer<CountingDomain>? = try Trainer(domain: CountingDomain(), sequences: TrainerTests.sequences, dataPaths: [], options: o, run: RunDirectory(dir), resume: false)
+    try first?.run()
+    o.steps = 4
+    #expect(throws: EngineError.self) {
+      try Trainer(domain: CountingDomain(), sequences: TrainerTests.sequences, dataPaths: [], options: o, run: RunDirectory(dir), resume: true)
+    }
+    first = nil
+    _ = try Trainer(domain: CountingDomain(), sequences: TrainerTests.sequences, dataPaths: [], options: o, run: RunDirectory(dir), resume: true)
+  }
+
+  @Test func aFailedSetupLeavesNoEmptyRunFolder() {
+    let dir = temporaryDirectory().appendingPathComponent("new-run")
+    defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+    var o = TrainingOptions()
+    o.batchSize = 1000
+    #expect(throws: EngineError.self) {
+      try Trainer(domain: CountingDomain(), sequences: TrainerTests.sequences, dataPaths: [], options: o, run: RunDirectory(dir), resume: false)
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir.path))
+  }
+}

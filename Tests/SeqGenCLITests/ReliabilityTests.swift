@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Faults during training: kill -9 at any moment, a second trainer on the same run, a full disk.
+@Suite struct ReliabilityTests {
+  /// Settings that keep a run busy for several seconds, checkpointing every step.
+  let slow = ["--hidden-size", "48", "--num-layers", "2", "--batch-size", "4", "--seq-length", "16", "--seed", "3", "--checkpoint-every", "1", "--log-every", "1"]
+
+  /// Starts `seqgen args…` without waiting for it.
+  func start(_ args: [String]) throws -> Process {
+    let p = Process()
+    p.executableURL = try #require(CLI.executable)
+    p.arguments = args
+    p.standardInput = FileHandle.nullDevice
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    return p
+  }
+
+  func waitForCheckpoint(_ run: String, timeout: Double = 60) {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !FileManager.default.fileExists(atPath: run + "/model.safetensors") && Date() < deadline { usleep(20_000) }
+  }
+
+  /// SIGKILL at random moments, including mid-checkpoint (a checkpoint is written every step):
+  /// the run always holds a loadable checkpoint, and --resume carries on from it.
+  @Test func killNineAtRandomMomentsAlwaysLeavesALoadableRun() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let data = try box.corpus()
+    var rng = SystemRandomNumberGenerator()
+    for trial in 0..<5 {
+      let run = box.path("run\(trial)")
+      let p = try start(["train", "text", "--data", data, "--out", run, "--steps", "100000"] + slow)
+      waitForCheckpoint(run)
+      usleep(UInt32.random(in: 0...400_000, using: &rng))
+      kill(p.processIdentifier, SIGKILL)
+      p.waitUntilExit()
+      #expect(p.terminationReason == .uncaughtSignal)
+      let inspect = try CLI.run(["inspect", run])
+      #expect(inspect.succeeded, "trial \(trial): \(inspect)")
+      let step = inspect.stdout.split(separator: "\n").first { $0.hasPrefix("progress") }.flatMap { $0.split(separator: " ").dropFirst(2).first }.flatMap { Int($0) }
+      let done = try #require(step, "trial \(trial): no step in \(inspect.stdout)")
+      let resumed = try CLI.run(["train", "text", "--out", run, "--resume", "--steps", String(done + 2)] + slow)
+      #expect(resumed.succeeded, "trial \(trial): \(resumed)")
+      // A write cut short by the kill leaves a temporary file; the resumed trainer removes it.
+      let leftovers = try FileManager.default.contentsOfDirectory(atPath: run).filter { $0.contains(".tmp-") }
+      #expect(leftovers.isEmpty, "trial \(trial): \(leftovers)")
+    }
+  }
+
+  /// A second trainer on a run in use refuses with a clear message; the lock dies with its owner.
+  @Test func secondTrainerOnTheSameRunIsRefusedAndTheLockIsNeverStuck() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let data = try box.corpus()
+    let run = box.path("run")
+    let first = try start(["train", "text", "--data", data, "--out", run, "--steps", "100000"] + slow)
+    waitForCheckpoint(run)
+    let second = try CLI.run(["train", "text", "--out", run, "--resume", "--steps", "200000"] + slow)
+    #expect(!second.succeeded)
+    #expect(second.stderrLines.count == 1 && second.stderr.contains("in use by another seqgen train (pid \(first.processIdentifier))"), "\(second)")
+    kill(first.processIdentifier, SIGKILL)
+    first.waitUntilExit()
+    let inspect = try CLI.run(["inspect", run])
+    let step = inspect.stdout.split(separator: "\n").first { $0.hasPrefix("progress") }.flatMap { $0.split(separator: " ").dropFirst(2).first }.flatMap { Int($0) } ?? 0
+    let third = try CLI.run(["train", "text", "--out", run, "--resume", "--steps", String(step + 1)] + slow)
+    #expect(third.succeeded, "\(third)")
+  }
+
+  /// A disk that fills up while saving (a file-size limit, as a full disk would refuse the
+  /// write): one clear error, a non-zero exit, the previous checkpoint untouched, no temp files.
+  @Test func fullDiskWhileSavingKeepsThePreviousCheckpoint() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let data = try box.corpus()
+    let run = box.path("run")
+    try box.train("run", data: data, steps: 3, extra: ["--hidden-size", "48"])
+    let before = try Data(contentsOf: URL(fileURLWithPath: run + "/model.safetensors"))
+    let exe = try #require(CLI.executable).path
+    let limitKB = before.count / 1024 / 2
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/bash")
+    p.arguments = ["-c", "trap '' XFSZ; ulimit -f \(limitKB); exec \"$0\" \"$@\"", exe, "train", "text", "--out", run, "--resume", "--steps", "9"]
+      + ["--hidden-size", "48", "--num-layers", "1", "--batch-size", "2", "--seq-length", "8", "--checkpoint-every", "3"]
+    let err = Pipe()
+    p.standardError = err
+    p.standardOutput = FileHandle.nullDevice
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationReason == .exit && p.terminationStatus != 0, "\(message)")
+    let lines = message.split(separator: "\n")
+    #expect(lines.count == 1 && lines[0].hasPrefix("Error: ") && message.contains("File too large"), "\(message)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: run + "/model.safetensors")) == before)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: run).filter { $0.contains(".tmp-") }.isEmpty)
+    #expect(try CLI.run(["generate", run, "--length", "5"]).succeeded)
+  }
+}
