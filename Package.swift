@@ -49,7 +49,7 @@ let package = Package(
     .testTarget(
       name: "HandwritingDomainTests", dependencies: ["HandwritingDomain", "SeqGenTestSupport"], path: "domains/Handwriting/Tests"),
     .testTarget(name: "NoteDomainTests", dependencies: ["NoteDomain", "SeqGenTestSupport"], path: "domains/Notes/Tests"),
-    .testTarget(name: "AudioDomainTests", dependencies: ["AudioDomain", "SeqGenTestSupport"], path: "domains/Audio/Tests"),
+    .testTarget(name: "AudioDomainTests", dependencies: ["AudioDomain", "SoundFile", "SeqGenTestSupport"], path: "domains/Audio/Tests"),
     .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen"]),
   ]
 )

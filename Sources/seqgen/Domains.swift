@@ -9,9 +9,9 @@ enum Domains {
   /// A default instance of each domain; settings a run needs again come from its codec.
   static let all: [any SequenceDomain] = [
     TextDomain(),
-    // handwriting: add HandwritingDomain() here
-    // notes: add NoteDomain() here
-    // audio: add AudioDomain() here
+    HandwritingDomain(),
+    NoteDomain(),
+    AudioDomain(),
   ]
 
   static var names: [String] { all.map { type(of: $0).name } }

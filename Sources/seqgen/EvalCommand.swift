@@ -33,5 +33,6 @@ struct EvalCommand: ParsableCommand {
     Console.line(String(format: "%@: %.4f nats/%@ = %.4f bits/%@ over %@ %@s (checkpoint %@, step %d)",
       data.joined(separator: ", "), loss.natsPerStep, D.stepUnit, loss.bitsPerStep, D.stepUnit,
       loss.steps.formatted(), D.stepUnit, checkpoint.url.lastPathComponent, checkpoint.manifest.progress.step))
+    reportHandwriting(loss, codec: generator.codec, sequences: sequences, manifest: checkpoint.manifest)
   }
 }

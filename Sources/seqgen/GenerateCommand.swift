@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HandwritingDomain
 import SeqGenEngine
 
 struct GenerateCommand: ParsableCommand {
@@ -29,10 +30,11 @@ struct GenerateCommand: ParsableCommand {
   @Flag(help: "Skip prime characters the model has never seen instead of failing.") var skipUnknown = false
   @Option(help: ArgumentHelp("Write the samples to this file instead of stdout.", valueName: "file")) var out: String?
   @Option(help: "Checkpoint to sample from: best (lowest validation loss) or latest.") var checkpoint: RunDirectory.Which = .best
+  @OptionGroup(title: "Notes and audio") var timed: TimedGenerateFlags
   // Domain-specific flag groups (each in its domain's CLI file):
-  // handwriting: @OptionGroup(title: "Handwriting") var handwriting: HandwritingGenerateFlags
-  // notes: @OptionGroup(title: "Notes") var notes: NotesGenerateFlags
-  // audio: @OptionGroup(title: "Audio") var audio: AudioGenerateFlags
+  @OptionGroup(title: "Handwriting") var handwriting: HandwritingGenerateFlags
+  @OptionGroup(title: "Notes") var notes: NotesGenerateFlags
+  @OptionGroup(title: "Audio") var audio: AudioGenerateFlags
 
   func validate() throws {
     guard length >= 1, length <= 100_000_000 else { throw ValidationError("--length must be in 1...100000000, got \(length)") }
@@ -41,15 +43,19 @@ struct GenerateCommand: ParsableCommand {
     do { try controls.validate() } catch { throw ValidationError(error.description) }
   }
 
-  var controls: SamplingControls { SamplingControls(temperature: temperature, topK: topK, topP: topP, argmax: argmax) }
+  var controls: SamplingControls { SamplingControls(temperature: temperature, topK: topK, topP: topP, argmax: argmax, bias: handwriting.bias) }
 
   func run() throws {
     let dir = RunDirectory(URL(fileURLWithPath: runDir))
     let name = try dir.manifest().domain
+    try handwriting.check(domain: name)
+    try audio.check(domain: name)
+    let isNotes = try notes.check(domain: name)
+    try timed.check(domain: name)
     switch name {
-    // handwriting: case HandwritingDomain.name: try generateHandwriting(dir: dir)
-    // notes: case NoteDomain.name: try generateNotes(dir: dir)
-    // audio: case AudioDomain.name: try generateAudio(dir: dir)
+    case HandwritingDomain.name: try generateHandwriting(dir: dir)
+    case _ where isNotes: try generateNotes(dir: dir)
+    case AudioGenerateFlags.domainName: try generateAudio(dir: dir)
     default: try generate(try Domains.named(name), dir: dir)
     }
   }
@@ -101,3 +107,28 @@ struct GenerateCommand: ParsableCommand {
 }
 
 extension RunDirectory.Which: ExpressibleByArgument {}
+
+/// Flags of the domains whose steps have a duration (notes, audio): how long to generate, how
+/// much of a prime file to use, and whether the prime is left out of the output.
+struct TimedGenerateFlags: ParsableArguments {
+  static let domains = [NotesGenerateFlags.domainName, AudioGenerateFlags.domainName]
+
+  @Option(help: "Seconds to generate per sample (notes: default 30; audio: default 2).") var seconds: Double?
+  @Option(help: ArgumentHelp("Use only the first this-many seconds of --prime FILE (notes, audio).", valueName: "seconds"))
+  var primeSeconds: Double?
+  @Flag(help: "Leave the prime out of the written output (notes, audio).") var stripPrime = false
+
+  func validate() throws {
+    if let seconds, !(seconds > 0 && seconds <= 3600) { throw ValidationError("--seconds must be in (0, 3600], got \(seconds)") }
+    if let primeSeconds, !(primeSeconds > 0 && primeSeconds.isFinite) {
+      throw ValidationError("--prime-seconds must be a positive number, got \(primeSeconds)")
+    }
+  }
+
+  /// Rejects these flags on runs without a time axis.
+  func check(domain: String) throws {
+    let given = [seconds.map { _ in "--seconds" }, primeSeconds.map { _ in "--prime-seconds" }, stripPrime ? "--strip-prime" : nil].compactMap { $0 }
+    guard !Self.domains.contains(domain), !given.isEmpty else { return }
+    throw ValidationError("\(given.joined(separator: ", ")) appl\(given.count == 1 ? "ies" : "y") to notes and audio runs only; this run is \(domain)")
+  }
+}

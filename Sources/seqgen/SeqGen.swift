@@ -26,7 +26,7 @@ struct SeqGen: ParsableCommand {
         seqgen inspect runs/shakespeare
       """,
     version: Manifest.seqgenVersion,
-    subcommands: [TrainCommand.self, GenerateCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self]
+    subcommands: [TrainCommand.self, GenerateCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self, DemoCommand.self]
   )
 
   /// Parses and runs the command. A failure prints as one line, "Error: …", naming what is

@@ -16,9 +16,9 @@ struct TrainCommand: ParsableCommand {
       """,
     subcommands: [
       TrainText.self,
-      // handwriting: TrainHandwriting.self
-      // notes: TrainNotes.self
-      // audio: TrainAudio.self
+      TrainHandwriting.self,
+      TrainNotes.self,
+      TrainAudio.self,
     ]
   )
 }

@@ -1,2 +1,151 @@
-// AudioDomain: the Audio domain (see issues). Work in progress.
+import Foundation
 import SeqGenEngine
+import SoundFile
+
+/// Raw audio as a sequence of frames, modelled SampleRNN-style (Mehri et al. 2017): the shared
+/// LSTM steps once per frame of `frameSize` samples, reading the previous frame, and the
+/// `FrameHead` draws the next frame's samples one by one as 256-way softmaxes.
+///
+/// Files are decoded by libsndfile (any format it reads), mixed down to mono, resampled to the
+/// model rate with libsamplerate, optionally trimmed and peak-normalised, and quantised (mu-law
+/// by default). One file is one sequence: the state is zeroed between files.
+public struct AudioDomain: SequenceDomain {
+  public typealias Step = AudioFrame
+  public typealias Head = FrameHead
+
+  public static let name = "audio"
+  public static let stepUnit = "frame"
+  /// The model rate when the corpus files do not share one.
+  public static let fallbackRate = 16_000
+
+  /// The settings of a new model; `sampleRate` 0 means "the corpus's own rate when every file
+  /// has the same one, else 16000", resolved by `read`.
+  public var settings: AudioCodec
+  /// The rate the last `read` resolved, for `makeCodec`.
+  private let resolvedRate = RateBox()
+
+  public init(settings: AudioCodec = AudioCodec(sampleRate: 0)) { self.settings = settings }
+
+  public func read(_ urls: [URL]) throws -> [SourceSequence<AudioFrame>] {
+    var files: [URL] = []
+    for url in urls { files += try AudioReader.files(at: url) }
+    let decoded = try files.map { (url: $0, audio: try AudioReader.decode($0)) }
+    let rates = Set(decoded.map(\.audio.sampleRate))
+    let rate = settings.sampleRate > 0 ? settings.sampleRate : rates.count == 1 ? rates.first! : Self.fallbackRate
+    resolvedRate.set(rate)
+    var codec = settings
+    codec.sampleRate = rate
+    try codec.validate()
+    var sequences: [SourceSequence<AudioFrame>] = []
+    for (url, audio) in decoded {
+      let x = try AudioReader.samples(of: audio, rate: rate, trimSilenceDB: codec.trimSilenceDB, normalizePeakDB: codec.normalizePeakDB, path: url.path)
+      guard x.count >= codec.frameSize else { throw AudioError.tooShort(path: url.path, samples: x.count, frameSize: codec.frameSize) }
+      sequences.append(SourceSequence(source: url.path, steps: AudioReader.frames(x, codec: codec)))
+    }
+    guard sequences.contains(where: { $0.steps.count >= 2 }) else { throw AudioError.emptyCorpus(urls.map(\.path).joined(separator: ", ")) }
+    return sequences
+  }
+
+  public func makeCodec(for corpus: [SourceSequence<AudioFrame>]) throws -> AudioCodec {
+    var codec = settings
+    if codec.sampleRate <= 0 { codec.sampleRate = resolvedRate.value ?? Self.fallbackRate }
+    try codec.validate()
+    if let bad = corpus.first(where: { $0.steps.contains { $0.levels.count != codec.frameSize } }) {
+      throw AudioError.invalidSetting("\(bad.source): frames of another size than --frame-size \(codec.frameSize)")
+    }
+    return codec
+  }
+
+  public func inputKind(_ codec: AudioCodec) -> InputKind { .dense(width: codec.frameSize) }
+
+  public func input(_ step: AudioFrame, codec: AudioCodec) throws -> StepInput {
+    try check(step, codec)
+    return .dense(step.levels.map(codec.inputValue))
+  }
+
+  public func target(_ step: AudioFrame, codec: AudioCodec) throws -> [Int] {
+    try check(step, codec)
+    return step.levels
+  }
+
+  private func check(_ step: AudioFrame, _ codec: AudioCodec) throws(AudioError) {
+    guard step.levels.count == codec.frameSize, step.levels.allSatisfy({ $0 >= 0 && $0 < codec.levels }) else {
+      throw .invalidSetting("a frame of \(step.levels.count) levels does not fit the codec (\(codec.frameSize) levels in 0..<\(codec.levels))")
+    }
+  }
+
+  public func makeHead(_ codec: AudioCodec) -> FrameHead {
+    FrameHead(frameSize: codec.frameSize, levels: codec.levels, hiddenSize: codec.mlpHiddenSize, embeddingSize: codec.embeddingSize)
+  }
+
+  public func step(from sample: [Int], codec: AudioCodec) -> AudioFrame { AudioFrame(levels: sample) }
+
+  /// The first `seconds` (all if nil) of an audio file read like the corpus, or, without a
+  /// file, one frame of silence.
+  public func prime(_ request: PrimeRequest, codec: AudioCodec) throws -> [AudioFrame] {
+    let path = request.file?.path ?? request.text
+    guard let path else { return [silence(codec)] }
+    let url = URL(fileURLWithPath: path)
+    let audio = try AudioReader.decode(url)
+    var x = try AudioReader.samples(of: audio, rate: codec.sampleRate, trimSilenceDB: codec.trimSilenceDB, normalizePeakDB: codec.normalizePeakDB, path: url.path)
+    if let seconds = request.seconds {
+      guard seconds > 0, seconds.isFinite else { throw AudioError.invalidSetting("--prime-seconds must be positive, got \(seconds)") }
+      x = Array(x.prefix(Int((seconds * Double(codec.sampleRate)).rounded())))
+    }
+    guard x.count >= codec.frameSize else { throw AudioError.tooShort(path: url.path, samples: x.count, frameSize: codec.frameSize) }
+    return AudioReader.frames(x, codec: codec)
+  }
+
+  /// A frame of the level nearest zero.
+  public func silence(_ codec: AudioCodec) -> AudioFrame {
+    AudioFrame(levels: Array(repeating: codec.level(0), count: codec.frameSize))
+  }
+
+  /// The samples of frames.
+  public func waveform(_ frames: [AudioFrame], codec: AudioCodec) -> [Float] {
+    frames.flatMap { $0.levels.map(codec.value) }
+  }
+
+  /// Writes all samples into one file at the model rate, one after another with half a second
+  /// of silence between them; the format follows the extension (.wav, .flac, .ogg) and is WAV
+  /// for any other name. (`seqgen generate` writes one file per sample instead, see `writeClips`,
+  /// and rejects unknown extensions before generating.)
+  public func write(_ samples: [[AudioFrame]], codec: AudioCodec, to url: URL) throws {
+    let gap = [Float](repeating: 0, count: codec.sampleRate / 2)
+    var joined: [Float] = []
+    for (n, sample) in samples.enumerated() { joined += (n > 0 ? gap : []) + waveform(sample, codec: codec) }
+    let format = SoundFileFormat(extension: url.pathExtension) ?? .wav
+    do {
+      let data = try SoundFile.encode(joined, channels: 1, sampleRate: codec.sampleRate, format: format, name: url.path)
+      try AtomicFile.write(data, to: url)
+    } catch let error as SoundFileError {
+      throw AudioError.sound(error)
+    }
+  }
+
+  /// Writes waveforms at `rate` (see `write`); returns the files written.
+  @discardableResult
+  public func writeClips(_ clips: [[Float]], rate: Int, to url: URL) throws -> [URL] {
+    let urls = Self.clipURLs(url, count: clips.count)
+    for (clip, file) in zip(clips, urls) {
+      do { try SoundFile.write(clip, channels: 1, sampleRate: rate, to: file) } catch { throw AudioError.sound(error) }
+    }
+    return urls
+  }
+
+  /// `url` for one clip; `name-1.ext`, `name-2.ext`, … for several.
+  public static func clipURLs(_ url: URL, count: Int) -> [URL] {
+    guard count > 1 else { return [url] }
+    let ext = url.pathExtension, base = url.deletingPathExtension()
+    return (1...count).map { base.deletingLastPathComponent().appendingPathComponent("\(base.lastPathComponent)-\($0)").appendingPathExtension(ext) }
+  }
+}
+
+/// The model rate `read` resolved, kept for `makeCodec` (which sees only frames).
+final class RateBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var rate: Int?
+
+  var value: Int? { lock.withLock { rate } }
+  func set(_ r: Int) { lock.withLock { rate = r } }
+}

@@ -1,1 +1,263 @@
+import Foundation
+import SeqGenEngine
+import SeqGenTestSupport
+import SoundFile
 import Testing
+
+@testable import AudioDomain
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+/// Tiny settings so tests train in milliseconds.
+let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embeddingSize: 4)
+
+@Suite struct AudioDomainTests {
+  // MARK: The shared conformance suite
+
+  @Test func passesTheSharedConformanceChecks() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let corpus = ["added.flac", "dir-multi2.flac"].map { speechFixtures.appendingPathComponent($0) }
+    let bad = try BadAudio.all(in: dir)
+    try DomainConformance.check(AudioDomain(settings: tinyCodec), corpus: corpus, badFiles: bad.map(\.url))
+  }
+
+  /// A few dozen steps of a tiny two-tier model on one real clip already beat the mu-law
+  /// unigram: the head and the frame LSTM learn together.
+  @Test func aTinyModelLearnsSpeechBeyondTheUnigram() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let domain = AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 16, embeddingSize: 4))
+    let sequences = try domain.read([speechFixtures.appendingPathComponent("agent-loginok.flac")])
+    var options = TrainingOptions()
+    options.hiddenSize = 16
+    options.numLayers = 1
+    options.batchSize = 4
+    options.seqLength = 16
+    options.steps = 60
+    options.checkpointEvery = 60
+    options.learningRate = 1e-2
+    options.valFraction = 0.1
+    let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: [], options: options, run: RunDirectory(dir.path("run")), resume: false)
+    let before = trainer.validationLoss.bitsPerStep / 4
+    try trainer.run()
+    let after = trainer.validationLoss.bitsPerStep / 4
+    let (train, validation) = EncodedCorpus<[Int]>.split(sequences, validationFraction: 0.1)
+    let unigram = try #require(AudioStatistics.unigramBitsPerSample(train: train.map(\.steps), validation: validation.map(\.steps), levels: 256))
+    #expect(before > 7.5, "an untrained head is near uniform over 256 levels: \(before) bits/sample")
+    #expect(after < unigram, "after 60 steps \(after) bits/sample, unigram \(unigram)")
+  }
+
+  /// Each bad input gives the error it should, naming the file, on one line.
+  @Test func eachBadInputHasItsOwnClearError() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    for bad in try BadAudio.all(in: dir) {
+      #expect(throws: (any Error).self, "\(bad.url.lastPathComponent)") { _ = try AudioDomain(settings: tinyCodec).read([bad.url]) }
+      do {
+        _ = try AudioDomain(settings: tinyCodec).read([bad.url])
+      } catch {
+        let text = "\(error)"
+        #expect(text.hasPrefix(bad.url.path + ": "), "\(text)")
+        #expect(text.lowercased().contains(bad.expect.lowercased()), "\(bad.url.lastPathComponent): '\(text)' should mention '\(bad.expect)'")
+        #expect(!text.contains("\n"))
+      }
+    }
+  }
+
+  // MARK: Quantisation
+
+  @Test(arguments: Quantization.allCases)
+  func quantisationIsMonotoneAndRoundTrips(q: Quantization) {
+    var previous = -1
+    for i in -1000...1000 {
+      let level = q.level(Float(i) / 1000, levels: 256)
+      #expect(level >= previous && level >= 0 && level < 256)
+      previous = level
+    }
+    #expect(q.level(-1, levels: 256) == 0 && q.level(1, levels: 256) == 255)
+    #expect(q.level(-7, levels: 256) == 0 && q.level(7, levels: 256) == 255)
+    for level in 0..<256 { #expect(q.level(q.value(level, levels: 256), levels: 256) == level) }
+  }
+
+  @Test func muLawSpendsLevelsOnQuietSamples() {
+    let mu = Quantization.mulaw, lin = Quantization.linear
+    // Quiet speech at −40 dBFS spans many mu-law levels but only one or two linear ones.
+    let quiet: Float = 0.01
+    #expect(mu.level(quiet, levels: 256) - mu.level(-quiet, levels: 256) > 20)
+    #expect(lin.level(quiet, levels: 256) - lin.level(-quiet, levels: 256) <= 3)
+    #expect(abs(mu.value(mu.level(0, levels: 256), levels: 256)) < 1e-3)
+  }
+
+  // MARK: Reading
+
+  @Test func readingMixesDownToMonoAndResamplesToTheModelRate() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let left = sine(frequency: 400, seconds: 0.5, rate: 16000, amplitude: 0.6)
+    let stereo = left.flatMap { [$0, Float(0)] }
+    let url = dir.path("stereo.wav")
+    try SoundFile.write(stereo, channels: 2, sampleRate: 16000, to: url)
+    var settings = tinyCodec
+    settings.sampleRate = 8000
+    settings.quantization = .linear
+    let domain = AudioDomain(settings: settings)
+    let sequences = try domain.read([url])
+    #expect(sequences.count == 1)
+    #expect(sequences[0].steps.count == 4000 / 4)
+    let codec = try domain.makeCodec(for: sequences)
+    #expect(codec.sampleRate == 8000)
+    let x = domain.waveform(sequences[0].steps, codec: codec)
+    // The mean of a 0.6 sine and silence peaks near 0.3.
+    #expect(abs(x[500..<3500].max()! - 0.3) < 0.02)
+  }
+
+  @Test func theDefaultRateIsTheCorpusRateWhenShared() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let a = dir.path("a.wav"), b = dir.path("b.wav"), c = dir.path("c.flac")
+    try SoundFile.write(sine(frequency: 300, seconds: 0.1, rate: 11025), channels: 1, sampleRate: 11025, to: a)
+    try SoundFile.write(sine(frequency: 300, seconds: 0.1, rate: 11025), channels: 1, sampleRate: 11025, to: b)
+    try SoundFile.write(sine(frequency: 300, seconds: 0.1, rate: 22050), channels: 1, sampleRate: 22050, to: c)
+    let shared = AudioDomain(settings: tinyCodec)
+    #expect(try shared.makeCodec(for: shared.read([a, b])).sampleRate == 11025)
+    let mixed = AudioDomain(settings: tinyCodec)
+    let sequences = try mixed.read([dir.url])
+    #expect(try mixed.makeCodec(for: sequences).sampleRate == 16000)
+    // 0.1 s is 1102 frames at 11025 Hz, 1599 at 16000; 2205 at 22050, 1600 at 16000.
+    #expect(sequences.map(\.steps.count) == [1599 / 4, 1599 / 4, 1600 / 4])
+  }
+
+  @Test func directoriesAreSearchedForAudioFilesOnly() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    try FileManager.default.createDirectory(at: dir.path("b"), withIntermediateDirectories: true)
+    try SoundFile.write(sine(frequency: 300, seconds: 0.05, rate: 8000), channels: 1, sampleRate: 8000, to: dir.path("b/x.flac"))
+    try dir.file("readme.txt", Array("not audio".utf8))
+    try SoundFile.write(sine(frequency: 300, seconds: 0.05, rate: 8000), channels: 1, sampleRate: 8000, to: dir.path("a.wav"))
+    #expect(try AudioReader.files(at: dir.url).map(\.lastPathComponent) == ["a.wav", "x.flac"])
+    let empty = try TempDir()
+    defer { empty.remove() }
+    #expect(throws: AudioError.self) { try AudioReader.files(at: empty.url) }
+  }
+
+  @Test func silenceTrimmingAndPeakNormalisation() {
+    let x: [Float] = [Float](repeating: 0, count: 1000) + [0.1, -0.25, 0.2] + [Float](repeating: 0.0001, count: 1000)
+    let trimmed = AudioReader.trimSilence(x, thresholdDB: -40, rate: 8000)
+    #expect(trimmed.count == 3 + 2 * 80)
+    let loud = AudioReader.normalizePeak(trimmed, peakDB: 0)
+    #expect(abs(loud.map(abs).max()! - 1) < 1e-6)
+    #expect(AudioReader.normalizePeak([0, 0], peakDB: -1) == [0, 0])
+    #expect(AudioReader.trimSilence([0, 0], thresholdDB: -40, rate: 8000).isEmpty)
+  }
+
+  // MARK: Codec
+
+  @Test func codecRoundTripsThroughJSONAndRejectsNonsense() throws {
+    let codec = AudioCodec(sampleRate: 8000, frameSize: 16, quantization: .linear, trimSilenceDB: -50, normalizePeakDB: -1, mlpHiddenSize: 32, embeddingSize: 8)
+    #expect(try JSONDecoder().decode(AudioCodec.self, from: JSONEncoder().encode(codec)) == codec)
+    let good = String(decoding: try JSONEncoder().encode(codec), as: UTF8.self)
+    for (key, bad) in [("\"frameSize\":16", "\"frameSize\":0"), ("\"sampleRate\":8000", "\"sampleRate\":-5"), ("\"levels\":256", "\"levels\":100000")] {
+      #expect(good.contains(key))
+      #expect(throws: DecodingError.self) { try JSONDecoder().decode(AudioCodec.self, from: Data(good.replacingOccurrences(of: key, with: bad).utf8)) }
+    }
+  }
+
+  @Test func framesOutsideTheCodecAreRejected() throws {
+    let codec = AudioCodec(sampleRate: 8000, frameSize: 2)
+    #expect(throws: AudioError.self) { try AudioDomain().input(AudioFrame(levels: [1, 2, 3]), codec: codec) }
+    #expect(throws: AudioError.self) { try AudioDomain().target(AudioFrame(levels: [1, 256]), codec: codec) }
+    #expect(try AudioDomain().input(AudioFrame(levels: [0, 255]), codec: codec) == .dense([-1, 1]))
+  }
+
+  // MARK: Priming and writing
+
+  @Test func primeTakesTheFirstSecondsOfAFileOrOneSilentFrame() throws {
+    let codec = AudioCodec(sampleRate: 8000, frameSize: 16)
+    let domain = AudioDomain()
+    let url = speechFixtures.appendingPathComponent("added.flac")
+    let half = try domain.prime(PrimeRequest(file: url, seconds: 0.5), codec: codec)
+    #expect(half.count == 4000 / 16)
+    let all = try domain.prime(PrimeRequest(file: url), codec: codec)
+    #expect(all.count == 5785 / 16)
+    #expect(Array(all.prefix(half.count)) == half)
+    let silent = try domain.prime(PrimeRequest(), codec: codec)
+    #expect(silent == [domain.silence(codec)])
+    #expect(throws: AudioError.self) { try domain.prime(PrimeRequest(file: url, seconds: 0.001), codec: codec) }
+  }
+
+  @Test func writeJoinsSamplesAndClipURLsNumberThem() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let codec = AudioCodec(sampleRate: 8000, frameSize: 2)
+    let frame = AudioFrame(levels: [200, 60])
+    try AudioDomain().write([[frame, frame], [frame]], codec: codec, to: dir.path("both.flac"))
+    #expect(try SoundFile.readAudio(dir.path("both.flac")).frames == 4 + 4000 + 2)
+    #expect(AudioDomain.clipURLs(dir.path("c.wav"), count: 1) == [dir.path("c.wav")])
+    #expect(AudioDomain.clipURLs(dir.path("c.wav"), count: 2).map(\.lastPathComponent) == ["c-1.wav", "c-2.wav"])
+  }
+
+  // MARK: Statistics and the picture
+
+  @Test func flatnessTellsNoiseFromToneAndRMSIsRight() {
+    var rng = SeededGenerator(seed: 1)
+    let noise = (0..<8000).map { _ in rng.nextFloat() - 0.5 }
+    let tone = sine(frequency: 440, seconds: 1, rate: 8000, amplitude: 0.5)
+    #expect(AudioStatistics.spectralFlatness(noise)! > 0.75)
+    #expect(AudioStatistics.spectralFlatness(tone)! < 0.05)
+    #expect(abs(AudioStatistics.rms(tone) - 0.5 / 2.0.squareRoot()) < 1e-3)
+    #expect(AudioStatistics.spectralFlatness([0, 0, 0]) == nil)
+    #expect(AudioStatistics.spectralFlatness([Float](repeating: 0, count: 1024)) == nil)
+  }
+
+  /// The reference points for judging generated clips, measured with the same code: real speech
+  /// after the mu-law round trip is far from flat, mu-law-quantised white noise is near 1.
+  @Test func flatnessOfRealSpeechAndOfNoiseAfterMuLaw() throws {
+    let domain = AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 16))
+    let sequences = try domain.read([speechFixtures])
+    let codec = try domain.makeCodec(for: sequences)
+    #expect(codec.sampleRate == 8000)
+    let speech = sequences.map { domain.waveform($0.steps, codec: codec) }
+    let flatness = speech.compactMap { AudioStatistics.spectralFlatness($0) }
+    var rng = SeededGenerator(seed: 2)
+    let noise = (0..<16000).map { _ in codec.value(codec.level(Float(rng.nextGaussian()) * 0.3)) }
+    let noiseFlatness = try #require(AudioStatistics.spectralFlatness(noise))
+    print(String(format: "reference: speech flatness after mu-law %.3f...%.3f (mean %.3f, %d files), RMS %.1f dBFS; white noise %.3f",
+      flatness.min()!, flatness.max()!, flatness.reduce(0, +) / Double(flatness.count), flatness.count, AudioStatistics.rmsDB(speech.flatMap { $0 }), noiseFlatness))
+    #expect(flatness.allSatisfy { $0 < 0.5 })
+    #expect(noiseFlatness > 0.75 && noiseFlatness < 0.95)
+  }
+
+  @Test func waveformSVGIsWellFormed() throws {
+    let svg = WaveformPlot.svg([sine(frequency: 300, seconds: 0.5, rate: 8000), []], rate: 8000, title: "a <b> & c", primeSeconds: 0.1)
+    #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+    #expect(svg.contains("a &lt;b&gt; &amp; c"))
+    #expect(svg.contains("<polygon") && svg.contains("fill=\"#"))
+    #expect(XMLParser(data: Data(svg.utf8)).parse(), "the SVG parses as XML")
+  }
+}
+
+/// Files the audio reader must reject, with a word its error must contain.
+struct BadAudio {
+  let url: URL
+  let expect: String
+
+  static func all(in dir: TempDir) throws -> [BadAudio] {
+    let pcm = WAV.pcm16(sine(frequency: 300, seconds: 0.2, rate: 8000))
+    let flac = try [UInt8](Data(contentsOf: speechFixtures.appendingPathComponent("agent-pass.flac")))
+    return [
+      BadAudio(url: try dir.file("text.wav", Array("RIFF? no, just words\n".utf8)), expect: "format"),
+      BadAudio(url: try dir.file("truncated.wav", Array(WAV.bytes(data: pcm).prefix(1000))), expect: "truncated"),
+      BadAudio(url: try dir.file("truncated.flac", Array(flac.prefix(flac.count / 3))), expect: "truncated"),
+      BadAudio(url: try dir.file("empty.wav", WAV.bytes(data: [])), expect: "zero frames"),
+      BadAudio(url: try dir.file("rate0.wav", WAV.bytes(sampleRate: 0, data: pcm)), expect: "zero sample rate"),
+      BadAudio(url: try dir.file("rate-absurd.wav", WAV.bytes(sampleRate: 2_000_000_000, data: pcm)), expect: "ample rate"),
+      BadAudio(url: try dir.file("nine-channels.wav", WAV.bytes(channels: 9, data: WAV.pcm16([Float](repeating: 0.1, count: 900)))), expect: "9 channels"),
+      BadAudio(url: try dir.file("nan.wav", WAV.bytes(bitsPerSample: 32, formatTag: 3, data: WAV.float32([0.1, .nan, 0.2, 0.3, 0.1, 0.2]))), expect: "not a finite number"),
+      BadAudio(url: try dir.file("short.wav", WAV.bytes(data: WAV.pcm16([0.1, 0.2, 0.3]))), expect: "too short"),
+      BadAudio(url: try dir.file("zero-bytes.flac", []), expect: "format not recognised"),
+    ]
+  }
+}

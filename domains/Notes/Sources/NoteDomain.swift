@@ -1,2 +1,198 @@
-// NoteDomain: the Notes domain (see issues). Work in progress.
+import Foundation
 import SeqGenEngine
+
+/// Standard MIDI Files as Performance RNN event streams: the notes domain.
+///
+/// Every file is read with its whole tempo map, all channels merged into one instrument (the
+/// drum channel dropped unless `keepDrums`, the sustain pedal applied unless told not to), and
+/// turned into NOTE_ON / NOTE_OFF / TIME_SHIFT / VELOCITY events on a fixed time grid. One file is
+/// one sequence, so the LSTM state is zeroed between files. Generated events decode back into
+/// notes, repaired (stray NOTE_OFFs ignored, stuck notes closed), and are written as a format 1 MIDI file.
+public struct NoteDomain: SequenceDomain {
+  public typealias Step = NoteEvent
+  public typealias Head = CategoricalHead
+
+  public static let name = "notes"
+  public static let stepUnit = "event"
+  /// File extensions read when a directory is given.
+  public static let extensions: Set<String> = ["mid", "midi", "smf", "kar"]
+
+  /// The event vocabulary new runs are trained with.
+  public var encoding: PerformanceEncoding
+  /// Keep the General MIDI drum channel (channel 10) instead of dropping it.
+  public var keepDrums: Bool
+  /// Let the sustain pedal (CC64) hold released keys.
+  public var sustain: Bool
+  /// Seeded transposition/time-stretch copies added to the corpus (nil: none).
+  public var augmentation: NoteAugmentation?
+  /// How generated MIDI is written (format, the settings text in the track name).
+  public var writer: MIDIWriter
+
+  public init(
+    encoding: PerformanceEncoding = PerformanceEncoding(), keepDrums: Bool = false, sustain: Bool = true,
+    augmentation: NoteAugmentation? = nil, writer: MIDIWriter = MIDIWriter()
+  ) {
+    self.encoding = encoding
+    self.keepDrums = keepDrums
+    self.sustain = sustain
+    self.augmentation = augmentation
+    self.writer = writer
+  }
+
+  /// A domain that reads files exactly as the run with this codec was trained.
+  public init(codec: NoteCodec, writer: MIDIWriter = MIDIWriter()) {
+    self.init(encoding: codec.encoding, keepDrums: codec.keepDrums, sustain: codec.sustain, writer: writer)
+  }
+
+  // MARK: Reading
+
+  /// The MIDI files at `url`: the file itself, or those under a directory, sorted by path.
+  public static func files(at url: URL) throws(NoteError) -> [URL] {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+      throw .unreadable(path: url.path, reason: "no such file or directory")
+    }
+    guard isDir.boolValue else { return [url] }
+    guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
+      throw .unreadable(path: url.path, reason: "cannot list directory")
+    }
+    var found: [URL] = []
+    for case let file as URL in walker where extensions.contains(file.pathExtension.lowercased()) {
+      if (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true { found.append(file) }
+    }
+    guard !found.isEmpty else {
+      throw .unreadable(path: url.path, reason: "directory contains no MIDI files (\(extensions.sorted().map { "." + $0 }.joined(separator: ", ")))")
+    }
+    return found.sorted { $0.path < $1.path }
+  }
+
+  /// The notes of one file as this domain interprets it (drums, pedal), checked for length.
+  public func notes(of url: URL) throws(NoteError) -> [Note] {
+    let file = try MIDIReader.read(url)
+    let notes = file.notes(keepDrums: keepDrums, sustain: sustain)
+    if let last = notes.map(\.end).max(), last > PerformanceEncoding.maxSeconds {
+      throw .unsupported(path: url.path, reason: "the piece lasts \(Int(last)) s, more than the \(Int(PerformanceEncoding.maxSeconds)) s limit")
+    }
+    guard !notes.isEmpty else {
+      let drums = !keepDrums && !file.notes(keepDrums: true, sustain: false).isEmpty
+      throw .noNotes(path: url.path, reason: drums ? "only drum-channel notes, which are dropped without --keep-drums" : "no note-on events")
+    }
+    return notes
+  }
+
+  /// Reads every MIDI file into one event sequence. A file without notes found in a folder is
+  /// skipped with a warning; a corpus with no notes at all is an error.
+  public func read(_ urls: [URL]) throws -> [SourceSequence<NoteEvent>] {
+    var sequences: [SourceSequence<NoteEvent>] = []
+    var files: [URL] = []
+    for url in urls { files += try Self.files(at: url) }
+    for file in files {
+      do {
+        let notes = try self.notes(of: file)
+        sequences.append(SourceSequence(source: file.path, steps: encoding.encode(notes)))
+        if let augmentation {
+          for (k, variant) in augmentation.variants(of: notes, source: file.path).enumerated() {
+            let events = encoding.encode(variant)
+            if events.count >= 2 { sequences.append(SourceSequence(source: "\(file.path) (augmented \(k + 1))", steps: events)) }
+          }
+        }
+      } catch {
+        guard files.count > 1, case .noNotes(let path, let reason) = error else { throw error }
+        FileHandle.standardError.write(Data("warning: skipping \(path): no notes (\(reason))\n".utf8))
+      }
+    }
+    guard !sequences.isEmpty else { throw NoteError.emptyCorpus(urls.map(\.path).joined(separator: ", ")) }
+    return sequences
+  }
+
+  // MARK: Codec and steps
+
+  public func makeCodec(for corpus: [SourceSequence<NoteEvent>]) throws -> NoteCodec {
+    try encoding.validate()
+    var firsts: [NoteEvent: Int] = [:]
+    for s in corpus { if let e = s.steps.first { firsts[e, default: 0] += 1 } }
+    // Most common first event; ties go to the lowest class, so the choice is deterministic.
+    var ranked: [(count: Int, index: Int)] = []
+    for (event, count) in firsts { ranked.append((count, try encoding.index(of: event))) }
+    let best = ranked.min { ($1.count, $0.index) < ($0.count, $1.index) }
+    let start = best.map { encoding.event(at: $0.index) } ?? .velocity(bin: encoding.bin(ofVelocity: 64))
+    return NoteCodec(encoding: encoding, keepDrums: keepDrums, sustain: sustain, startEvent: start)
+  }
+
+  public func inputKind(_ codec: NoteCodec) -> InputKind { .categorical(classes: codec.encoding.classes) }
+
+  public func input(_ step: NoteEvent, codec: NoteCodec) throws -> StepInput { .index(try codec.encoding.index(of: step)) }
+
+  public func target(_ step: NoteEvent, codec: NoteCodec) throws -> Int { try codec.encoding.index(of: step) }
+
+  public func makeHead(_ codec: NoteCodec) -> CategoricalHead { CategoricalHead(classes: codec.encoding.classes) }
+
+  public func step(from sample: Int, codec: NoteCodec) -> NoteEvent { codec.encoding.event(at: sample) }
+
+  // MARK: Prime
+
+  /// The events of a MIDI file (`file`, or `text` taken as a path), optionally only its first
+  /// `seconds` (counted from its first note; notes still sounding there stay open for the model
+  /// to continue). Without a file: the corpus's most common first event.
+  public func prime(_ request: PrimeRequest, codec: NoteCodec) throws -> [NoteEvent] {
+    guard let url = request.file ?? request.text.map({ URL(fileURLWithPath: $0) }) else { return [codec.startEvent] }
+    let events = codec.encoding.encode(try NoteDomain(codec: codec).notes(of: url))
+    guard let seconds = request.seconds else { return events }
+    guard seconds > 0, seconds.isFinite else { throw NoteError.notRepresentable("--prime-seconds must be a positive number, got \(seconds)") }
+    let limit = Int((seconds * Double(codec.encoding.stepsPerSecond)).rounded())
+    var cut: [NoteEvent] = []
+    var now = 0
+    for e in events {
+      if case .timeShift(let s) = e {
+        cut.append(.timeShift(steps: min(s, limit - now)))
+        now += min(s, limit - now)
+      } else {
+        cut.append(e)
+      }
+      if now >= limit { break }
+    }
+    return cut
+  }
+
+  // MARK: Writing
+
+  /// The notes of generated samples, one after another with two seconds of silence between,
+  /// each start marked "sample k of n" when there are several.
+  public func arrange(_ samples: [[Note]]) -> (notes: [Note], markers: [(seconds: Double, text: String)]) {
+    var notes: [Note] = []
+    var markers: [(seconds: Double, text: String)] = []
+    var offset = 0.0
+    for (k, sample) in samples.enumerated() {
+      if samples.count > 1 { markers.append((offset, "sample \(k + 1) of \(samples.count)")) }
+      notes += sample.map { var n = $0; n.start += offset; n.end += offset; return n }
+      offset = (notes.map(\.end).max() ?? offset) + 2
+    }
+    return (notes, markers)
+  }
+
+  /// The notes a generated sample plays. Its prime and its events are decoded together, so the
+  /// prime's velocity and held keys carry over; with `stripPrime`, notes begun during the prime
+  /// are dropped and the rest moved to start at 0 s. Notes held over 5 s are closed.
+  public func notes(ofGenerated sample: [NoteEvent], prime: [NoteEvent], codec: NoteCodec, stripPrime: Bool) -> [Note] {
+    let notes = codec.encoding.decode(prime + sample)
+    guard stripPrime else { return notes }
+    let primeSeconds = codec.encoding.seconds(of: prime)
+    return notes.compactMap { n in
+      guard n.start >= primeSeconds - 1e-9 else { return nil }
+      return Note(pitch: n.pitch, velocity: n.velocity, start: max(0, n.start - primeSeconds), end: n.end - primeSeconds, channel: n.channel)
+    }
+  }
+
+  /// Writes samples' notes as one MIDI file (see `arrange`) on the codec's grid.
+  public func writeMIDI(_ samples: [[Note]], codec: NoteCodec, to url: URL) throws {
+    let (notes, markers) = arrange(samples)
+    var w = writer
+    w.stepsPerSecond = codec.encoding.stepsPerSecond
+    try w.write(notes, markers: markers, to: url)
+  }
+
+  /// Decodes each sample (closing notes held over 5 s) and writes them as one MIDI file.
+  public func write(_ samples: [[NoteEvent]], codec: NoteCodec, to url: URL) throws {
+    try writeMIDI(samples.map { codec.encoding.decode($0) }, codec: codec, to: url)
+  }
+}

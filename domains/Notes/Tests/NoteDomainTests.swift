@@ -1,1 +1,115 @@
+import Foundation
+import SeqGenEngine
+import SeqGenTestSupport
 import Testing
+
+@testable import NoteDomain
+
+@Suite struct NoteDomainTests {
+  @Test func passesTheSharedDomainChecks() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let bad = try dir.file("bad.mid", Array("MThd".utf8) + [0, 0, 0, 6, 0, 1])
+    let truncated = try dir.file("truncated.mid", SMF.header(tracks: 1) + Array("MTrk".utf8) + SMF.be32(50) + [0x00, 0x90])
+    let missing = dir.url.appendingPathComponent("missing.mid")
+    let corpus = ["ultimate_run.mid", "coconut_run2.mid"].map { Fixtures.openmsx.appendingPathComponent($0) }
+    try DomainConformance.check(NoteDomain(), corpus: corpus, badFiles: [bad, truncated, missing, dir.url])
+  }
+
+  @Test func aFileIsOneSequenceAndTheCodecRemembersHowItWasRead() throws {
+    let domain = NoteDomain(encoding: PerformanceEncoding(stepsPerSecond: 50, maxShiftSteps: 50, velocityBins: 16), keepDrums: true, sustain: false)
+    let sequences = try domain.read([Fixtures.openmsx])
+    #expect(sequences.count == 25)
+    #expect(sequences.map(\.source) == (try Fixtures.midiFiles).map(\.path))
+    let codec = try domain.makeCodec(for: sequences)
+    #expect(codec.encoding == domain.encoding)
+    #expect(codec.keepDrums && !codec.sustain)
+    // Every file starts with a velocity event (leading silence is dropped), so that is the start.
+    #expect(sequences.allSatisfy { if case .velocity = $0.steps[0] { true } else { false } })
+    #expect(sequences.map { $0.steps[0] }.filter { $0 == codec.startEvent }.count >= sequences.map { $0.steps[0] }.filter { $0 == sequences[0].steps[0] }.count)
+    #expect(domain.inputKind(codec) == .categorical(classes: 256 + 50 + 16))
+    #expect(try domain.prime(PrimeRequest(), codec: codec) == [codec.startEvent])
+    // A domain rebuilt from the codec reads the same events.
+    #expect(try NoteDomain(codec: codec).read([URL(fileURLWithPath: sequences[3].source)]).first?.steps == sequences[3].steps)
+  }
+
+  @Test func primeFromTheStartOfARealPiece() throws {
+    let file = Fixtures.openmsx.appendingPathComponent("harp_harmony.mid")
+    let domain = NoteDomain()
+    let codec = try domain.makeCodec(for: domain.read([file]))
+    let whole = try domain.prime(PrimeRequest(file: file), codec: codec)
+    #expect(whole == codec.encoding.encode(try domain.notes(of: file)))
+    let cut = try domain.prime(PrimeRequest(file: file, seconds: 4.5), codec: codec)
+    #expect(abs(codec.encoding.seconds(of: cut) - 4.5) < 1e-9)
+    #expect(Array(whole.prefix(cut.count - 1)) == Array(cut.dropLast()))
+    if case .timeShift = cut.last {} else { Issue.record("the prime ends with the clock moved to 4.5 s") }
+    // The text of --prime is taken as a path too.
+    #expect(try domain.prime(PrimeRequest(text: file.path, seconds: 4.5), codec: codec) == cut)
+    #expect(throws: NoteError.self) { try domain.prime(PrimeRequest(file: file, seconds: -1), codec: codec) }
+  }
+
+  @Test func severalSamplesAreWrittenOneAfterAnotherWithMarkers() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let domain = NoteDomain()
+    let codec = NoteCodec(encoding: PerformanceEncoding(), keepDrums: false, sustain: true, startEvent: .velocity(bin: 16))
+    let sample: [NoteEvent] = [.noteOn(pitch: 60), .timeShift(steps: 100), .noteOff(pitch: 60)]
+    let out = dir.url.appendingPathComponent("two.mid")
+    try domain.write([sample, sample], codec: codec, to: out)
+    let notes = try MIDIReader.read(out).notes()
+    #expect(same(notes, [n(60, 64, 0, 1), n(60, 64, 3, 4)], tolerance: 1e-9))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path) == ["two.mid"])
+    let (_, markers) = domain.arrange([[n(60, 63, 0, 1)], [n(60, 63, 0, 1)], []])
+    #expect(markers.map(\.text) == ["sample 1 of 3", "sample 2 of 3", "sample 3 of 3"])
+    #expect(markers.map(\.seconds) == [0, 3, 6])
+  }
+
+  @Test func augmentationAddsSeededTransposedAndStretchedCopies() throws {
+    let file = Fixtures.openmsx.appendingPathComponent("ultimate_run.mid")
+    let augmentation = NoteAugmentation(transpose: 3, stretch: 0.1, copies: 4, seed: 9)
+    let domain = NoteDomain(augmentation: augmentation)
+    let sequences = try domain.read([file])
+    #expect(sequences.count == 5)
+    #expect(try sequences[0].steps == NoteDomain().read([file])[0].steps)
+    #expect(try domain.read([file]).map(\.steps) == sequences.map(\.steps))
+    let notes = try domain.notes(of: file)
+    let variants = augmentation.variants(of: notes, source: file.path)
+    for v in variants {
+      let shift = v[0].pitch - notes[0].pitch
+      let factor = v.last!.end / notes.last!.end
+      #expect((-3...3).contains(shift))
+      #expect(factor >= 0.9 && factor <= 1.1)
+      #expect(v.count == notes.count)
+      #expect(zip(v, notes).allSatisfy { $0.pitch - $1.pitch == shift && abs($0.start - $1.start * factor) < 1e-9 })
+    }
+    #expect(Set(variants.map { $0[0].pitch - notes[0].pitch }).count > 1 || Set(variants.map { $0.last!.end }).count > 1)
+    #expect(NoteAugmentation(transpose: 3, stretch: 0.1, copies: 4, seed: 10).variants(of: notes, source: file.path) != variants)
+  }
+
+  @Test func baselinesScoreTheValidationSplit() throws {
+    let domain = NoteDomain()
+    let sequences = try domain.read(["coconut_run2.mid", "ultimate_run.mid"].map { Fixtures.openmsx.appendingPathComponent($0) })
+    let (train, validation) = EncodedCorpus<Int>.split(sequences, validationFraction: 0.1)
+    let b = try NoteBaselines(train: train, validation: validation, encoding: domain.encoding)
+    #expect(b.events == validation.map { $0.steps.count - 1 }.reduce(0, +))
+    #expect(abs(b.seconds - validation.map { domain.encoding.seconds(of: $0.steps.dropFirst()) }.reduce(0, +)) < 1e-9)
+    // A bigram knows more than a unigram, and neither beats nothing at all less than uniform.
+    #expect(b.bigramBitsPerEvent < b.unigramBitsPerEvent)
+    #expect(b.unigramBitsPerEvent < log2(388))
+    #expect(b.bigramBitsPerEvent > 0.5)
+  }
+
+  @Test func pianoRollDrawsEveryNoteWithItsVelocityAsOpacity() {
+    let svg = PianoRoll.svg([[n(60, 127, 0, 1), n(64, 1, 0.5, 2)], [n(40, 64, 0, 0.25)]], title: "a <b> & c")
+    #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+    #expect(svg.hasSuffix("</svg>\n"))
+    #expect(svg.contains("a &lt;b&gt; &amp; c"))
+    #expect(svg.components(separatedBy: "fill=\"#1c4fa0\"").count - 1 == 3)
+    #expect(svg.contains("fill-opacity=\"1.00\""))
+    #expect(svg.contains("fill-opacity=\"0.26\""))
+    #expect(svg.contains(">C4<"))
+    #expect(svg.contains(">C2<"))
+    #expect(!svg.contains("generated →"))
+    #expect(PianoRoll.svg([[n(60, 127, 0, 1)]], title: "", primeEnd: 0.5).contains("generated →"))
+  }
+}

@@ -1,0 +1,334 @@
+import Foundation
+
+/// The sample-level tier of a two-tier SampleRNN (Mehri et al. 2017) as an output head: the
+/// LSTM steps once per frame of `frameSize` samples, and this head models the samples of the
+/// next frame one after another, each as a `levels`-way softmax.
+///
+/// For sample j of a frame (shapes with M = rows·N positions, D = `hiddenSize`, E =
+/// `embeddingSize`, W = N − 1 = `window`, Q = `levels`):
+///
+///     c_j   = decoder output for position j                      (D)   the frame tier's conditioning
+///     x_j   = [emb(s_{j−1}), …, emb(s_{j−W})], zeros before j = 0 (W·E) the earlier samples of this frame
+///     h1_j  = relu(c_j + W0 · x_j)                                 head.mlp.0.weight (D, W·E), no bias
+///     h2_j  = relu(W2 · h1_j + b2)                                 head.mlp.2.weight (D, D), .bias (D)
+///     logit = W4 · h2_j + b4                                       head.mlp.4.weight (Q, D), .bias (Q)
+///
+/// so the decoder (LSTM → N·D) plays SampleRNN's per-position up-sampling, and the names are
+/// those of `nn.Embedding` + `nn.Sequential(Linear, ReLU, Linear, ReLU, Linear)` in torch.
+/// Why only the earlier samples *of this frame*: the head sees one decoder row and its target,
+/// nothing of the previous frame, which the LSTM has already read as its input. With
+/// `frameSize` 1 there is no window (no embedding, no `mlp.0`): the plain one-tier model, one
+/// LSTM step per sample.
+public struct FrameHead: OutputHead {
+  /// The quantised levels of each sample of a frame, `frameSize` values in 0..<levels.
+  public typealias Target = [Int]
+  public typealias Sample = [Int]
+
+  public let frameSize: Int
+  public let levels: Int
+  public let hiddenSize: Int
+  public let embeddingSize: Int
+  /// Reused work buffers (one head serves one thread at a time).
+  let scratch = Scratch()
+
+  /// - Parameters:
+  ///   - frameSize: samples per frame, N ≥ 1.
+  ///   - levels: quantisation levels, Q (256 for 8-bit mu-law).
+  ///   - hiddenSize: width D of the sample-level MLP; the decoder produces D per position.
+  ///   - embeddingSize: width E of each earlier sample's embedding.
+  public init(frameSize: Int, levels: Int = 256, hiddenSize: Int, embeddingSize: Int) {
+    precondition(frameSize >= 1 && levels >= 2 && hiddenSize >= 1 && embeddingSize >= 1)
+    self.frameSize = frameSize
+    self.levels = levels
+    self.hiddenSize = hiddenSize
+    self.embeddingSize = embeddingSize
+  }
+
+  /// Earlier samples of the frame each position sees (W = N − 1).
+  public var window: Int { frameSize - 1 }
+  public var outputSize: Int { frameSize * hiddenSize }
+
+  public var parameterSpecs: [ParameterSpec] {
+    let D = hiddenSize
+    let windowed: [ParameterSpec] =
+      window > 0 ? [ParameterSpec("head.embedding.weight", [levels, embeddingSize]), ParameterSpec("head.mlp.0.weight", [D, window * embeddingSize])] : []
+    return windowed + [
+      ParameterSpec("head.mlp.2.weight", [D, D]), ParameterSpec("head.mlp.2.bias", [D]),
+      ParameterSpec("head.mlp.4.weight", [levels, D]), ParameterSpec("head.mlp.4.bias", [levels]),
+    ]
+  }
+
+  /// Offsets of each tensor in the head's block.
+  struct Layout {
+    var embedding = 0, w0 = 0, w2 = 0, b2 = 0, w4 = 0, b4 = 0, count = 0
+  }
+
+  var layout: Layout {
+    var l = Layout()
+    var offset = 0
+    for spec in parameterSpecs {
+      switch spec.name {
+      case "head.embedding.weight": l.embedding = offset
+      case "head.mlp.0.weight": l.w0 = offset
+      case "head.mlp.2.weight": l.w2 = offset
+      case "head.mlp.2.bias": l.b2 = offset
+      case "head.mlp.4.weight": l.w4 = offset
+      default: l.b4 = offset
+      }
+      offset += spec.count
+    }
+    l.count = offset
+    return l
+  }
+
+  /// torch's defaults: `nn.Embedding` N(0, 1); `nn.Linear` U(−1/√fan_in, 1/√fan_in) for weight and bias.
+  public func initialize(_ parameters: HeadParameters, rng: inout SeededGenerator) {
+    let p = parameters.values
+    let l = layout
+    func uniform(_ offset: Int, _ count: Int, fanIn: Int) {
+      let bound = 1 / Float(fanIn).squareRoot()
+      for i in 0..<count { p[offset + i] = (rng.nextFloat() * 2 - 1) * bound }
+    }
+    let D = hiddenSize, Q = levels, E = embeddingSize
+    if window > 0 {
+      for i in 0..<(Q * E) { p[l.embedding + i] = Float(rng.nextGaussian()) }
+      uniform(l.w0, D * window * E, fanIn: window * E)
+    }
+    uniform(l.w2, D * D, fanIn: D)
+    uniform(l.b2, D, fanIn: D)
+    uniform(l.w4, Q * D, fanIn: D)
+    uniform(l.b4, Q, fanIn: D)
+  }
+
+  /// Writes the window input x_j of position j (W·E numbers) from the frame's levels.
+  @inline(__always)
+  func fillWindow(_ x: UnsafeMutablePointer<Float>, frame: UnsafePointer<Int>, position j: Int, embedding: UnsafePointer<Float>) {
+    let E = embeddingSize
+    for k in 1...window {
+      let slot = x + (k - 1) * E
+      if j - k >= 0 {
+        slot.update(from: embedding + frame[j - k] * E, count: E)
+      } else {
+        slot.update(repeating: 0, count: E)
+      }
+    }
+  }
+
+  /// The teacher-forced logits of every position of every row with a target, (M, Q) row-major,
+  /// with M = (rows with a target)·N; the work buffers hold the activations for `backward`.
+  func forward(_ output: UnsafePointer<Float>, rows: [Int], targets: UnsafeBufferPointer<[Int]?>, parameters: HeadParameters)
+    -> UnsafeMutablePointer<Float>
+  {
+    let N = frameSize, D = hiddenSize, Q = levels, WE = window * embeddingSize
+    let M = rows.count * N
+    let s = scratch
+    s.reserve(positions: M, window: WE, hidden: D, levels: Q)
+    let p = UnsafePointer(parameters.values)
+    let l = layout
+    // h1 = c (+ W0 · x)
+    for (n, r) in rows.enumerated() {
+      (s.h1 + n * N * D).update(from: output + r * outputSize, count: N * D)
+      if window > 0 {
+        let frame = targets[r]!
+        frame.withUnsafeBufferPointer { f in
+          for j in 0..<N {
+            fillWindow(s.x + (n * N + j) * WE, frame: f.baseAddress!, position: j, embedding: p + l.embedding)
+          }
+        }
+      }
+    }
+    if window > 0 { BLAS.gemm(transB: true, m: M, n: D, k: WE, a: s.x, lda: WE, b: p + l.w0, ldb: WE, beta: 1, c: s.h1, ldc: D) }
+    relu(s.h1, M * D)
+    // h2 = relu(W2 · h1 + b2)
+    for m in 0..<M { (s.h2 + m * D).update(from: p + l.b2, count: D) }
+    BLAS.gemm(transB: true, m: M, n: D, k: D, a: s.h1, lda: D, b: p + l.w2, ldb: D, beta: 1, c: s.h2, ldc: D)
+    relu(s.h2, M * D)
+    // logits = W4 · h2 + b4
+    for m in 0..<M { (s.z + m * Q).update(from: p + l.b4, count: Q) }
+    BLAS.gemm(transB: true, m: M, n: Q, k: D, a: s.h2, lda: D, b: p + l.w4, ldb: D, beta: 1, c: s.z, ldc: Q)
+    return s.z
+  }
+
+  @inline(__always)
+  func relu(_ x: UnsafeMutablePointer<Float>, _ count: Int) {
+    for i in 0..<count where x[i] < 0 { x[i] = 0 }
+  }
+
+  public func loss(
+    _ output: UnsafePointer<Float>, targets: UnsafeBufferPointer<[Int]?>, scale: Float,
+    dOutput: UnsafeMutablePointer<Float>?, parameters: HeadParameters
+  ) -> Double {
+    let N = frameSize, D = hiddenSize, Q = levels, E = embeddingSize, WE = window * embeddingSize
+    var rows: [Int] = []
+    for (r, t) in targets.enumerated() {
+      if t != nil { rows.append(r) } else { dOutput?.advanced(by: r * outputSize).update(repeating: 0, count: outputSize) }
+    }
+    guard !rows.isEmpty else { return 0 }
+    for r in rows {
+      let frame = targets[r]!
+      precondition(frame.count == N, "frame target has \(frame.count) samples, expected \(N)")
+      for level in frame { precondition(level >= 0 && level < Q, "level \(level) outside 0..<\(Q)") }
+    }
+    let M = rows.count * N
+    let z = forward(output, rows: rows, targets: targets, parameters: parameters)
+    let s = scratch
+    // −log softmax(z)[target]; z becomes scale · (softmax − one-hot).
+    var total = 0.0
+    for (n, r) in rows.enumerated() {
+      let frame = targets[r]!
+      for j in 0..<N {
+        let row = z + (n * N + j) * Q
+        let target = frame[j]
+        var top = row[0]
+        for q in 1..<Q { top = max(top, row[q]) }
+        let shiftedTarget = row[target] - top
+        var sum: Float = 0
+        for q in 0..<Q {
+          row[q] = expf(row[q] - top)
+          sum += row[q]
+        }
+        total += Double(logf(sum) - shiftedTarget)
+        if dOutput != nil {
+          let inv = scale / sum
+          for q in 0..<Q { row[q] *= inv }
+          row[target] -= scale
+        }
+      }
+    }
+    guard let dOutput else { return total }
+    let g = parameters.gradients
+    let p = UnsafePointer(parameters.values)
+    let l = layout
+    // Layer 4: dW4 += dzᵀ h2, db4 += Σ dz, dh2 = dz · W4, masked by h2 > 0.
+    BLAS.gemm(transA: true, m: Q, n: D, k: M, a: z, lda: Q, b: s.h2, ldb: D, beta: 1, c: g + l.w4, ldc: D)
+    columnSums(z, rows: M, columns: Q, into: g + l.b4)
+    BLAS.gemm(m: M, n: D, k: Q, a: z, lda: Q, b: p + l.w4, ldb: D, c: s.d2, ldc: D)
+    for i in 0..<(M * D) where s.h2[i] <= 0 { s.d2[i] = 0 }
+    // Layer 2: dW2 += da2ᵀ h1, db2 += Σ da2, dh1 = da2 · W2, masked by h1 > 0.
+    BLAS.gemm(transA: true, m: D, n: D, k: M, a: s.d2, lda: D, b: s.h1, ldb: D, beta: 1, c: g + l.w2, ldc: D)
+    columnSums(s.d2, rows: M, columns: D, into: g + l.b2)
+    BLAS.gemm(m: M, n: D, k: D, a: s.d2, lda: D, b: p + l.w2, ldb: D, c: s.d1, ldc: D)
+    for i in 0..<(M * D) where s.h1[i] <= 0 { s.d1[i] = 0 }
+    // The conditioning gets da1 directly.
+    for (n, r) in rows.enumerated() { (dOutput + r * outputSize).update(from: s.d1 + n * N * D, count: N * D) }
+    guard window > 0 else { return total }
+    // Layer 0: dW0 += da1ᵀ x; dx = da1 · W0, scattered into the embedding rows it came from.
+    BLAS.gemm(transA: true, m: D, n: WE, k: M, a: s.d1, lda: D, b: s.x, ldb: WE, beta: 1, c: g + l.w0, ldc: WE)
+    BLAS.gemm(m: M, n: WE, k: D, a: s.d1, lda: D, b: p + l.w0, ldb: WE, c: s.dx, ldc: WE)
+    let dEmbedding = g + l.embedding
+    for (n, r) in rows.enumerated() {
+      let frame = targets[r]!
+      for j in 0..<N {
+        let dxj = s.dx + (n * N + j) * WE
+        for k in 1...window where j - k >= 0 {
+          let dst = dEmbedding + frame[j - k] * E, src = dxj + (k - 1) * E
+          for e in 0..<E { dst[e] += src[e] }
+        }
+      }
+    }
+    return total
+  }
+
+  /// Adds the column sums of a (rows, columns) matrix to `sums`.
+  @inline(__always)
+  func columnSums(_ a: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
+    for r in 0..<rows {
+      let row = a + r * columns
+      for c in 0..<columns { sums[c] += row[c] }
+    }
+  }
+
+  /// Draws a frame sample by sample, each conditioned on those drawn before it.
+  public func sample(
+    _ output: UnsafePointer<Float>, controls: SamplingControls, parameters: HeadParameters, rng: inout SeededGenerator
+  ) -> [Int] {
+    let N = frameSize, D = hiddenSize, Q = levels, WE = window * embeddingSize
+    let s = scratch
+    s.reserve(positions: 1, window: WE, hidden: D, levels: Q)
+    let p = UnsafePointer(parameters.values)
+    let l = layout
+    var frame = [Int](repeating: 0, count: N)
+    let categorical = CategoricalHead(classes: Q)
+    let plain = controls.topK == nil && controls.topP == nil && !controls.argmax
+    frame.withUnsafeMutableBufferPointer { f in
+      for j in 0..<N {
+        s.h1.update(from: output + j * D, count: D)
+        if window > 0 {
+          fillWindow(s.x, frame: UnsafePointer(f.baseAddress!), position: j, embedding: p + l.embedding)
+          BLAS.gemm(transB: true, m: 1, n: D, k: WE, a: s.x, lda: WE, b: p + l.w0, ldb: WE, beta: 1, c: s.h1, ldc: D)
+        }
+        relu(s.h1, D)
+        s.h2.update(from: p + l.b2, count: D)
+        BLAS.gemm(transB: true, m: 1, n: D, k: D, a: s.h1, lda: D, b: p + l.w2, ldb: D, beta: 1, c: s.h2, ldc: D)
+        relu(s.h2, D)
+        s.z.update(from: p + l.b4, count: Q)
+        BLAS.gemm(transB: true, m: 1, n: Q, k: D, a: s.h2, lda: D, b: p + l.w4, ldb: D, beta: 1, c: s.z, ldc: Q)
+        if plain {
+          f[j] = drawSoftmax(s.z, temperature: controls.temperature, rng: &rng)
+        } else {
+          f[j] = categorical.sample(s.z, controls: controls, parameters: .none, rng: &rng)
+        }
+      }
+    }
+    return frame
+  }
+
+  /// One draw from softmax(z / temperature) by inverse CDF, without sorting.
+  @inline(__always)
+  func drawSoftmax(_ z: UnsafeMutablePointer<Float>, temperature: Float, rng: inout SeededGenerator) -> Int {
+    let Q = levels
+    var top = z[0]
+    for q in 1..<Q { top = max(top, z[q]) }
+    let inv = 1 / temperature
+    var sum: Double = 0
+    for q in 0..<Q {
+      z[q] = expf((z[q] - top) * inv)
+      sum += Double(z[q])
+    }
+    let u = rng.nextDouble() * sum
+    var cumulative: Double = 0
+    for q in 0..<Q {
+      cumulative += Double(z[q])
+      if u < cumulative { return q }
+    }
+    return (0..<Q).last { z[$0] > 0 } ?? 0
+  }
+
+  public func check(_ controls: SamplingControls) throws(EngineError) {
+    try controls.validate()
+    if controls.bias != nil { throw .invalidArgument("--bias applies to mixture-density (handwriting) models only") }
+  }
+
+  /// Work buffers, grown on demand and kept between calls.
+  final class Scratch: @unchecked Sendable {
+    private(set) var capacity = (positions: 0, window: 0, hidden: 0, levels: 0)
+    var x = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var dx = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var h1 = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var h2 = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var d1 = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var d2 = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var z = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+
+    func reserve(positions: Int, window: Int, hidden: Int, levels: Int) {
+      let c = capacity
+      guard positions > c.positions || window != c.window || hidden != c.hidden || levels != c.levels else { return }
+      free()
+      let m = max(positions, c.positions)
+      x = .allocate(capacity: max(1, m * window))
+      dx = .allocate(capacity: max(1, m * window))
+      h1 = .allocate(capacity: m * hidden)
+      h2 = .allocate(capacity: m * hidden)
+      d1 = .allocate(capacity: m * hidden)
+      d2 = .allocate(capacity: m * hidden)
+      z = .allocate(capacity: m * levels)
+      capacity = (m, window, hidden, levels)
+    }
+
+    private func free() {
+      for p in [x, dx, h1, h2, d1, d2, z] { p.deallocate() }
+    }
+
+    deinit { free() }
+  }
+}

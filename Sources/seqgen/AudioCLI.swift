@@ -1,0 +1,157 @@
+import ArgumentParser
+import AudioDomain
+import Foundation
+import SeqGenEngine
+import SoundFile
+
+/// `seqgen train audio`: a SampleRNN-style frame LSTM on a folder of recordings.
+struct TrainAudio: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "audio",
+    abstract: "Frame-level LSTM + sample-level MLP (two-tier SampleRNN) on raw audio (WAV, FLAC, Ogg, AIFF, … via libsndfile).",
+    discussion: """
+      Each file is mixed down to mono, resampled to --rate with libsamplerate and quantised to
+      256 levels (mu-law unless --quantization linear). One LSTM step reads the previous frame
+      of --frame-size samples; the head then draws the next frame sample by sample. So
+      --seq-length counts frames (truncated BPTT over seq-length × frame-size samples) and the
+      loss is reported per frame; the summary at the end gives bits per sample and per second.
+      --frame-size 1 is the one-tier baseline (one LSTM step per sample).
+      Example: seqgen train audio --data fixtures/audio/speech --out runs/speech --steps 2000
+      """
+  )
+
+  @OptionGroup var flags: TrainFlags
+
+  @Option(help: "Model sample rate in Hz (default: the corpus's own rate when every file shares one, else 16000).")
+  var rate: Int?
+  @Option(help: "Samples per LSTM step (1 = one-tier baseline).") var frameSize = AudioCodec(sampleRate: 0).frameSize
+  @Option(help: "Sample quantisation to 256 levels: mulaw or linear.") var quantization: Quantization = .mulaw
+  @Option(help: "Width of the sample-level MLP.") var mlpHiddenSize = AudioCodec(sampleRate: 0).mlpHiddenSize
+  @Option(help: "Width of each earlier sample's embedding in the sample-level MLP.") var embeddingSize = AudioCodec(sampleRate: 0).embeddingSize
+  @Option(help: ArgumentHelp("Cut leading and trailing audio quieter than this level (write --trim-silence=-50).", valueName: "dBFS"))
+  var trimSilence: Double?
+  @Option(help: ArgumentHelp("Peak-normalise every file to this level (write --normalize=-1).", valueName: "dBFS")) var normalize: Double?
+
+  var settings: AudioCodec {
+    AudioCodec(
+      sampleRate: rate ?? 0, frameSize: frameSize, quantization: quantization, trimSilenceDB: trimSilence,
+      normalizePeakDB: normalize, mlpHiddenSize: mlpHiddenSize, embeddingSize: embeddingSize)
+  }
+
+  func validate() throws {
+    var check = settings
+    if rate == nil { check.sampleRate = AudioDomain.fallbackRate }
+    do { try check.validate() } catch { throw ValidationError(error.description) }
+  }
+
+  func run() throws {
+    try Training.run(AudioDomain(settings: settings), flags: flags)
+    // The engine reports per frame; audio people think per sample and per second.
+    let run = RunDirectory(URL(fileURLWithPath: flags.out))
+    let manifest = try run.manifest()
+    let codec = try manifest.codec(as: AudioCodec.self, path: run.url.path)
+    guard let nats = manifest.progress.bestValidationLoss ?? manifest.progress.validationLoss else { return }
+    let bitsPerSample = nats / M_LN2 / Double(codec.frameSize)
+    Console.line(
+      String(
+        format: "validation: %.4f bits/sample = %.2f kbit/s of audio at %d Hz (frame size %d, best checkpoint)",
+        bitsPerSample, bitsPerSample * Double(codec.sampleRate) / 1000, codec.sampleRate, codec.frameSize))
+    // The unigram baseline on the same split, read with the same code.
+    let sequences = try AudioDomain(settings: codec).read(manifest.data.paths.map { URL(fileURLWithPath: $0) })
+    let (train, validation) = EncodedCorpus<[Int]>.split(sequences, validationFraction: manifest.training.valFraction)
+    if let unigram = AudioStatistics.unigramBitsPerSample(train: train.map(\.steps), validation: validation.map(\.steps), levels: codec.levels) {
+      Console.line(
+        String(
+          format: "baseline: %@ unigram %.4f bits/sample = %.2f kbit/s (8 bits/sample is the raw 8-bit code)",
+          codec.quantization.rawValue, unigram, unigram * Double(codec.sampleRate) / 1000))
+    }
+  }
+}
+
+extension Quantization: ExpressibleByArgument {}
+
+/// `seqgen generate` flags that mean something for audio runs only.
+struct AudioGenerateFlags: ParsableArguments {
+  /// The manifest name these flags belong to (lets GenerateCommand dispatch without importing the domain).
+  static let domainName = AudioDomain.name
+
+  @Option(help: ArgumentHelp("Resample the written clip to this rate with libsamplerate (audio runs; default: the model rate).", valueName: "Hz"))
+  var outputRate: Int?
+  @Option(help: ArgumentHelp("Also draw the clips' waveforms and spectrograms to this SVG file (audio runs).", valueName: "file.svg"))
+  var waveform: String?
+
+  static let defaultSeconds = 2.0
+
+  /// The flags given, by name.
+  var given: [String] {
+    [
+      outputRate.map { _ in "--output-rate" }, waveform.map { _ in "--waveform" },
+    ].compactMap { $0 }
+  }
+
+  func validate() throws {
+    if let outputRate, !(1000...384_000).contains(outputRate) { throw ValidationError("--output-rate must be in 1000...384000 Hz, got \(outputRate)") }
+    if let waveform, !waveform.lowercased().hasSuffix(".svg") { throw ValidationError("--waveform writes SVG; give a file name ending in .svg, got \(waveform)") }
+  }
+
+  /// Rejects audio flags on other runs.
+  func check(domain: String) throws {
+    guard domain != AudioDomain.name, !given.isEmpty else { return }
+    throw ValidationError("\(given.joined(separator: ", ")) appl\(given.count == 1 ? "ies" : "y") to audio runs only; this run is \(domain)")
+  }
+}
+
+extension GenerateCommand {
+  /// Audio generation: clips of --seconds written through libsndfile, with the real-time factor.
+  func generateAudio(dir: RunDirectory) throws {
+    // Flags of other domains, or that mean nothing for audio.
+    if skipUnknown { throw ValidationError("--skip-unknown applies to text runs only") }
+    if length != 500 { throw ValidationError("--length counts steps of text-like runs; for audio give --seconds") }
+    if prime != nil, primeFile != nil { throw ValidationError("give --prime FILE or --prime-file FILE, not both") }
+    guard let out else { throw ValidationError("audio is written, not printed; give --out clip.wav (or .flac, .ogg)") }
+    guard SoundFileFormat(extension: URL(fileURLWithPath: out).pathExtension) != nil else {
+      throw ValidationError("\(out): unknown output format; use the extension .wav, .flac or .ogg")
+    }
+    let primePath = prime ?? primeFile
+    if primePath == nil, timed.primeSeconds != nil { throw ValidationError("--prime-seconds needs --prime FILE (an audio file)") }
+    if primePath == nil, timed.stripPrime { throw ValidationError("--strip-prime needs --prime FILE (without a prime nothing is prepended)") }
+
+    let manifest = try dir.manifest()
+    let codec = try manifest.codec(as: AudioCodec.self, path: dir.url.path)
+    let domain = AudioDomain(settings: codec)
+    let seconds = timed.seconds ?? AudioGenerateFlags.defaultSeconds
+    var command = self
+    command.length = max(1, Int((seconds * Double(codec.sampleRate) / Double(codec.frameSize)).rounded(.up)))
+    let request = PrimeRequest(file: primePath.map { URL(fileURLWithPath: $0) }, seconds: timed.primeSeconds)
+    var started = ContinuousClock.now
+    let (samples, primeFrames, generator) = try command.sample(domain, dir: dir, primeRequest: request, onPrime: { _, _ in started = .now })
+    let wall = (ContinuousClock.now - started)
+    let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+    let perClip = Int((seconds * Double(codec.sampleRate)).rounded())
+
+    let primeAudio = primePath != nil && !timed.stripPrime ? domain.waveform(primeFrames, codec: generator.codec) : []
+    var clips = samples.map { primeAudio + Array(domain.waveform($0, codec: generator.codec).prefix(perClip)) }
+    var rate = codec.sampleRate
+    if let outputRate = audio.outputRate, outputRate != rate {
+      clips = try clips.map { try SoundFile.resample($0, channels: 1, from: rate, to: outputRate, quality: .best) }
+      rate = outputRate
+    }
+    let files = try domain.writeClips(clips, rate: rate, to: URL(fileURLWithPath: out))
+    let generated = Double(count) * seconds
+    Console.line(
+      String(
+        format: "generated %d × %.2f s at %d Hz in %.2f s: real-time factor %.2f (seconds of audio per second of wall time%@)",
+        count, seconds, codec.sampleRate, wallSeconds, generated / max(wallSeconds, 1e-9), count > 1 ? ", \(count) clips together" : ""))
+    for (file, clip) in zip(files, clips) {
+      let body = Array(clip.suffix(clip.count - (primeAudio.count * rate / codec.sampleRate)))
+      let flatness = AudioStatistics.spectralFlatness(body).map { String(format: "%.3f", $0) } ?? "– (silent)"
+      Console.line(String(format: "wrote %@ (%.2f s at %d Hz): RMS %.1f dBFS, spectral flatness %@", file.path, Double(clip.count) / Double(rate), rate, AudioStatistics.rmsDB(body), flatness))
+    }
+    if let svgPath = audio.waveform {
+      let title = "seqgen audio: \(dir.url.lastPathComponent), seed \(seed), temperature \(temperature)"
+      let svg = WaveformPlot.svg(clips, rate: rate, title: title, primeSeconds: Double(primeAudio.count) / Double(codec.sampleRate))
+      try AtomicFile.write(Data(svg.utf8), to: URL(fileURLWithPath: svgPath))
+      Console.line("wrote \(svgPath)")
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Everything a trained audio model needs again: the rate and framing, the quantiser, the
+/// reading options (so primes are read like the corpus) and the sizes of the sample-level MLP.
+public struct AudioCodec: Codable, Sendable, Equatable {
+  /// The model's sample rate in Hz: every file is resampled to it.
+  public var sampleRate: Int
+  /// Samples per LSTM step (1 = the one-tier baseline).
+  public var frameSize: Int
+  public var quantization: Quantization
+  /// Quantisation levels (256: 8 bits per sample, as SampleRNN).
+  public var levels: Int
+  /// Leading and trailing audio quieter than this many dBFS is cut (nil: no trimming).
+  public var trimSilenceDB: Double?
+  /// Peak-normalise each file to this many dBFS (nil: keep levels as recorded).
+  public var normalizePeakDB: Double?
+  /// Width of the sample-level MLP (the frame tier gives this much per sample).
+  public var mlpHiddenSize: Int
+  /// Width of each earlier sample's embedding in the sample-level MLP.
+  public var embeddingSize: Int
+
+  public init(
+    sampleRate: Int, frameSize: Int = 16, quantization: Quantization = .mulaw, levels: Int = 256, trimSilenceDB: Double? = nil,
+    normalizePeakDB: Double? = nil, mlpHiddenSize: Int = 64, embeddingSize: Int = 16
+  ) {
+    self.sampleRate = sampleRate
+    self.frameSize = frameSize
+    self.quantization = quantization
+    self.levels = levels
+    self.trimSilenceDB = trimSilenceDB
+    self.normalizePeakDB = normalizePeakDB
+    self.mlpHiddenSize = mlpHiddenSize
+    self.embeddingSize = embeddingSize
+  }
+
+  /// Range checks shared by the CLI flags and manifest decoding.
+  public func validate() throws(AudioError) {
+    func check(_ ok: Bool, _ message: String) throws(AudioError) { if !ok { throw .invalidSetting(message) } }
+    try check((1000...192_000).contains(sampleRate), "--rate must be in 1000...192000 Hz, got \(sampleRate)")
+    try check((1...256).contains(frameSize), "--frame-size must be in 1...256, got \(frameSize)")
+    try check(levels == 256, "only 256 quantisation levels are supported, got \(levels)")
+    try check((1...4096).contains(mlpHiddenSize), "--mlp-hidden-size must be in 1...4096, got \(mlpHiddenSize)")
+    try check((1...1024).contains(embeddingSize), "--embedding-size must be in 1...1024, got \(embeddingSize)")
+    if let t = trimSilenceDB { try check(t.isFinite && t < 0 && t >= -120, "--trim-silence must be a level in dBFS in -120..<0, got \(t)") }
+    if let n = normalizePeakDB { try check(n.isFinite && n <= 0 && n >= -60, "--normalize must be a peak in dBFS in -60...0, got \(n)") }
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case sampleRate, frameSize, quantization, levels, trimSilenceDB, normalizePeakDB, mlpHiddenSize, embeddingSize
+  }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      sampleRate: try c.decode(Int.self, forKey: .sampleRate), frameSize: try c.decode(Int.self, forKey: .frameSize),
+      quantization: try c.decode(Quantization.self, forKey: .quantization), levels: try c.decode(Int.self, forKey: .levels),
+      trimSilenceDB: try c.decodeIfPresent(Double.self, forKey: .trimSilenceDB),
+      normalizePeakDB: try c.decodeIfPresent(Double.self, forKey: .normalizePeakDB),
+      mlpHiddenSize: try c.decode(Int.self, forKey: .mlpHiddenSize), embeddingSize: try c.decode(Int.self, forKey: .embeddingSize))
+    do { try validate() } catch {
+      throw DecodingError.dataCorruptedError(forKey: .sampleRate, in: c, debugDescription: error.description)
+    }
+  }
+
+  /// Seconds of audio in one frame.
+  public var frameSeconds: Double { Double(frameSize) / Double(sampleRate) }
+
+  /// The level of a sample value.
+  public func level(_ x: Float) -> Int { quantization.level(x, levels: levels) }
+
+  /// The sample value of a level.
+  public func value(_ level: Int) -> Float { quantization.value(level, levels: levels) }
+
+  /// The LSTM's view of a level: its position among the levels mapped to [−1, 1] (the companded
+  /// value for mu-law, as SampleRNN feeds its frame tier), so every level is equally far apart.
+  public func inputValue(_ level: Int) -> Float { Float(level) / Float(levels - 1) * 2 - 1 }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import SoundFile
+
+/// Finds audio files and turns each into mono samples at the model rate: libsndfile decode,
+/// mix-down, libsamplerate resampling, optional silence trim and peak normalisation.
+enum AudioReader {
+  /// Extensions searched in directories (a file named directly is read whatever its name).
+  static let extensions: Set<String> = ["wav", "wave", "flac", "ogg", "oga", "aif", "aiff", "aifc", "au", "snd", "caf", "w64", "rf64", "mp3", "opus"]
+
+  /// What a corpus file may hold: more channels than a surround mix is not audio we expect.
+  static let limits = SoundFile.Limits(maxChannels: 8, maxSampleRate: 768_000, maxSamples: 1 << 28)
+
+  /// The file itself, or the audio files under a directory, sorted by path.
+  static func files(at url: URL) throws(AudioError) -> [URL] {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+      throw .unreadable(path: url.path, reason: "no such file or directory")
+    }
+    guard isDir.boolValue else { return [url] }
+    guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
+      throw .unreadable(path: url.path, reason: "cannot list directory")
+    }
+    var found: [URL] = []
+    for case let file as URL in walker where extensions.contains(file.pathExtension.lowercased()) {
+      if (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true { found.append(file) }
+    }
+    guard !found.isEmpty else {
+      throw .unreadable(path: url.path, reason: "directory contains no audio files (\(extensions.sorted().map { "." + $0 }.joined(separator: ", ")))")
+    }
+    return found.sorted { $0.path < $1.path }
+  }
+
+  /// Decodes a file, checked by `SoundFile` (header limits, truncation, NaN).
+  static func decode(_ url: URL) throws(AudioError) -> SoundFile.Audio {
+    do { return try SoundFile.readAudio(url, limits: limits) } catch { throw .sound(error) }
+  }
+
+  /// The mean of the channels of interleaved audio.
+  static func mono(_ audio: SoundFile.Audio) -> [Float] {
+    let c = audio.channels
+    guard c > 1 else { return audio.samples }
+    let scale = 1 / Float(c)
+    return (0..<audio.frames).map { f in
+      var sum: Float = 0
+      for k in 0..<c { sum += audio.samples[f * c + k] }
+      return sum * scale
+    }
+  }
+
+  /// Mono samples at `rate`, trimmed and normalised as asked.
+  static func samples(of audio: SoundFile.Audio, rate: Int, trimSilenceDB: Double?, normalizePeakDB: Double?, path: String) throws(AudioError)
+    -> [Float]
+  {
+    var x = mono(audio)
+    do { x = try Resampler(quality: .medium).resample(x, channels: 1, from: audio.sampleRate, to: rate) } catch {
+      throw .unreadable(path: path, reason: error.description)
+    }
+    if let db = trimSilenceDB { x = trimSilence(x, thresholdDB: db, rate: rate) }
+    if let db = normalizePeakDB { x = normalizePeak(x, peakDB: db) }
+    return x
+  }
+
+  /// Cuts leading and trailing audio whose 10 ms windows stay below the threshold, keeping 10 ms
+  /// of margin on each side.
+  static func trimSilence(_ x: [Float], thresholdDB: Double, rate: Int) -> [Float] {
+    let threshold = Float(pow(10, thresholdDB / 20))
+    let window = max(1, rate / 100)
+    guard let first = x.firstIndex(where: { abs($0) >= threshold }), let last = x.lastIndex(where: { abs($0) >= threshold }) else {
+      return []
+    }
+    return Array(x[max(0, first - window)...min(x.count - 1, last + window)])
+  }
+
+  /// Scales so the largest magnitude is `peakDB` dBFS; silence stays silence.
+  static func normalizePeak(_ x: [Float], peakDB: Double) -> [Float] {
+    let peak = x.reduce(0) { max($0, abs($1)) }
+    guard peak > 1e-6 else { return x }
+    let gain = Float(pow(10, peakDB / 20)) / peak
+    return x.map { $0 * gain }
+  }
+
+  /// The levels of `samples`, cut into whole frames (a partial last frame is dropped).
+  static func frames(_ samples: [Float], codec: AudioCodec) -> [AudioFrame] {
+    let n = codec.frameSize
+    return (0..<(samples.count / n)).map { f in AudioFrame(levels: (0..<n).map { codec.level(samples[f * n + $0]) }) }
+  }
+}

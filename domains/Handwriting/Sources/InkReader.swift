@@ -1,0 +1,109 @@
+import Foundation
+
+/// Finds ink files and reads them, choosing the format by content: XML whose root is `<ink>`
+/// (W3C InkML) or `<WhiteboardCaptureSession>`/`<StrokeSet>` (IAM On-Line), or a JSON list of
+/// strokes `[[[x, y], …], …]`.
+enum InkReader {
+  /// File extensions read when a directory is given (single files are read whatever their name).
+  static let extensions: Set<String> = ["inkml", "xml", "json"]
+  /// Largest file read: far above any real ink file, small enough to hold in memory.
+  static let maxFileBytes = 256 << 20
+
+  /// One named piece of ink: a whole file, or one top-level InkML `<traceGroup>`.
+  struct Piece {
+    var source: String
+    var ink: Ink
+  }
+
+  /// The file itself, or the ink files under a directory (recursively, hidden files skipped),
+  /// sorted by path.
+  static func files(at url: URL) throws(HandwritingError) -> [URL] {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+      throw .unreadable(path: url.path, reason: "no such file or directory")
+    }
+    guard isDir.boolValue else { return [url] }
+    guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
+      throw .unreadable(path: url.path, reason: "cannot list directory")
+    }
+    var found: [URL] = []
+    for case let file as URL in walker where extensions.contains(file.pathExtension.lowercased()) {
+      if (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true { found.append(file) }
+    }
+    guard !found.isEmpty else { throw .noInkFiles(path: url.path) }
+    return found.sorted { $0.path < $1.path }
+  }
+
+  /// Reads one file into one or more pieces of ink (each with at least one stroke).
+  static func read(_ url: URL) throws(HandwritingError) -> [Piece] {
+    let path = url.path
+    guard FileManager.default.fileExists(atPath: path) else { throw .unreadable(path: path, reason: "no such file or directory") }
+    if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxFileBytes {
+      throw .unreadable(path: path, reason: "file is \(size) bytes, larger than the \(maxFileBytes >> 20) MiB limit for ink")
+    }
+    let data: Data
+    do { data = try Data(contentsOf: url) } catch {
+      throw .unreadable(path: path, reason: "cannot read: \((error as NSError).localizedDescription)")
+    }
+    guard data.count <= maxFileBytes else { throw .unreadable(path: path, reason: "file larger than the \(maxFileBytes >> 20) MiB limit for ink") }
+    var start = data.startIndex
+    if data.starts(with: [0xEF, 0xBB, 0xBF]) { start += 3 }
+    while start < data.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(data[start]) { start += 1 }
+    guard start < data.endIndex else { throw .noStrokes(path: path) }
+    switch data[start] {
+    case UInt8(ascii: "["): return [Piece(source: path, ink: try json(data, path: path))]
+    case UInt8(ascii: "<"): return try InkXMLParser.parse(data, path: path)
+    default: throw .malformed(path: path, location: nil, reason: "not InkML, IAM stroke XML or a JSON list of strokes")
+    }
+  }
+
+  /// A JSON list of strokes, each a list of [x, y] points (extra numbers per point, such as a
+  /// time, are ignored).
+  static func json(_ data: Data, path: String) throws(HandwritingError) -> Ink {
+    let raw: [[[Double]]]
+    do { raw = try JSONDecoder().decode([[[Double]]].self, from: data) } catch let error as DecodingError {
+      let (context, what): (DecodingError.Context?, String) =
+        switch error {
+        case .typeMismatch(_, let c): (c, "expected a list of strokes, each a list of [x, y] numbers")
+        case .valueNotFound(_, let c): (c, "null where a number was expected")
+        case .dataCorrupted(let c): (c, "invalid JSON")
+        default: (nil, "invalid JSON")
+        }
+      let indices = context?.codingPath.compactMap(\.intValue) ?? []
+      let location = indices.isEmpty ? nil : zip(["stroke", "point", "value"], indices).map { "\($0) \($1 + 1)" }.joined(separator: ", ")
+      var detail = ""
+      if let underlying = (context?.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String {
+        detail = " (\(underlying))"
+      }
+      throw .malformed(path: path, location: location, reason: what + detail)
+    } catch {
+      throw .malformed(path: path, location: nil, reason: "invalid JSON")
+    }
+    var strokes: [[SIMD2<Double>]] = []
+    for (s, stroke) in raw.enumerated() {
+      var points: [SIMD2<Double>] = []
+      for (i, p) in stroke.enumerated() {
+        guard p.count >= 2 else { throw .badStroke(path: path, location: "stroke \(s + 1), point \(i + 1)", reason: "has \(p.count) value\(p.count == 1 ? "" : "s"), expected [x, y]") }
+        points.append(try point(p[0], p[1], path: path, location: "stroke \(s + 1), point \(i + 1)"))
+      }
+      try check(stroke: points, path: path, location: "stroke \(s + 1)")
+      strokes.append(points)
+    }
+    guard !strokes.isEmpty else { throw .noStrokes(path: path) }
+    return Ink(strokes: strokes)
+  }
+
+  /// A point whose coordinates are finite and within `Ink.maxCoordinate`.
+  static func point(_ x: Double, _ y: Double, path: String, location: String) throws(HandwritingError) -> SIMD2<Double> {
+    for v in [x, y] where !(v.isFinite && abs(v) <= Ink.maxCoordinate) {
+      throw .badStroke(path: path, location: location, reason: v.isFinite ? "coordinate \(v) is beyond ±\(Ink.maxCoordinate)" : "coordinate \(v) is not a finite number")
+    }
+    return SIMD2(x, y)
+  }
+
+  /// A stroke needs two points: a single point has no shape to learn and no pen direction.
+  static func check(stroke: [SIMD2<Double>], path: String, location: String) throws(HandwritingError) {
+    if stroke.isEmpty { throw .badStroke(path: path, location: location, reason: "stroke has no points") }
+    if stroke.count == 1 { throw .badStroke(path: path, location: location, reason: "stroke of one point (at least two are needed)") }
+  }
+}

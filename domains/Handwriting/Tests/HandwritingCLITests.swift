@@ -1,0 +1,106 @@
+import Foundation
+import SeqGenEngine
+import Testing
+
+@testable import HandwritingDomain
+
+/// The `seqgen` binary built beside the test bundle (`swift build --build-tests` builds it), or nil.
+private let seqgen: URL? = {
+  var dir = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath()
+  for _ in 0..<8 {
+    let candidate = dir.appendingPathComponent("seqgen")
+    var isDir: ObjCBool = false
+    if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue,
+      FileManager.default.isExecutableFile(atPath: candidate.path)
+    {
+      return candidate
+    }
+    dir.deleteLastPathComponent()
+  }
+  return nil
+}()
+
+/// Exit status, stdout and stderr of one `seqgen` run.
+private func run(_ executable: URL, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
+  let process = Process()
+  process.executableURL = executable
+  process.arguments = args
+  let out = Pipe(), err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  process.standardInput = FileHandle.nullDevice
+  try process.run()
+  let outData = out.fileHandleForReading.readDataToEndOfFile(), errData = err.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+/// End to end through the real binary: train a tiny model on four fixture lines, generate SVG and
+/// InkML, and fail cleanly on bad input and misplaced flags.
+@Suite(.enabled(if: seqgen != nil, "the seqgen binary is not built beside the tests"))
+struct HandwritingCLITests {
+  @Test func trainGenerateEvalAndErrors() throws {
+    let exe = try #require(seqgen)
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let runDir = dir.url.appendingPathComponent("run").path
+    let lines = (1...4).map { fixtureLines.appendingPathComponent(String(format: "line-%04d.inkml", $0)).path }
+    let train = try run(exe, ["train", "handwriting", "--data"] + lines + [
+      "--out", runDir, "--steps", "4", "--hidden-size", "8", "--num-layers", "1", "--batch-size", "2", "--seq-length", "16",
+      "--checkpoint-every", "2", "--components", "3",
+    ])
+    #expect(train.status == 0, "\(train.err)")
+    #expect(train.out.contains("bits/point in data units"))
+    #expect(train.out.contains("baseline, one bivariate Gaussian"))
+
+    // SVG: two rows, stopped after three strokes each, settings in the metadata.
+    let svg = dir.url.appendingPathComponent("s.svg").path
+    let generated = try run(exe, ["generate", runDir, "--out", svg, "--count", "2", "--strokes", "3", "--bias", "1", "--seed", "4", "--prime", lines[0], "--show-prime"])
+    #expect(generated.status == 0, "\(generated.err)")
+    let text = try String(contentsOfFile: svg, encoding: .utf8)
+    #expect(text.contains("seed=\"4\"") && text.contains("bias=\"1.0\"") && text.contains("strokes=\"3\""))
+    // 23 prime strokes per row plus at least three generated ones (a last, unfinished stroke may follow).
+    #expect(text.components(separatedBy: "stroke=\"#9a9a9a\"").count - 1 == 46)
+    #expect(text.components(separatedBy: "<path ").count - 1 >= 46 + 6)
+
+    // InkML reads back as two sequences of the asked length (a lone point is written twice).
+    let inkml = dir.url.appendingPathComponent("s.inkml").path
+    #expect(try run(exe, ["generate", runDir, "--out", inkml, "--count", "2", "--steps", "30"]).status == 0)
+    let back = try HandwritingDomain().read([URL(fileURLWithPath: inkml)])
+    #expect(back.count == 2)
+    #expect(back.allSatisfy { $0.steps.count >= 30 })
+
+    let eval = try run(exe, ["eval", runDir, "--data", lines[3]])
+    #expect(eval.status == 0, "\(eval.err)")
+    #expect(eval.out.contains("nats/sequence") && eval.out.contains("baseline"))
+
+    // Failures: one line "Error: …", non-zero exit.
+    let bad = try dir.file("bad.inkml", inkML(["1 2, 3 4, 5"]))
+    let failures: [([String], String)] = [
+      (["train", "handwriting", "--data", bad.path, "--out", dir.url.appendingPathComponent("r2").path], "\(bad.path): trace 1 (line 3), point 3"),
+      (["train", "handwriting", "--data", dir.url.appendingPathComponent("empty").path, "--out", dir.url.appendingPathComponent("r3").path], "no such file"),
+      (["generate", runDir, "--out", svg, "--top-k", "3"], "--top-k applies to categorical models only"),
+      (["generate", runDir, "--out", dir.url.appendingPathComponent("x.png").path], "handwriting is written as .svg or .inkml"),
+      (["generate", runDir], "give --out sample.svg"),
+      (["generate", runDir, "--out", svg, "--prime", bad.path], "\(bad.path): trace 1"),
+      (["generate", runDir, "--out", svg, "--show-prime"], "--show-prime needs --prime FILE"),
+      (["train", "handwriting", "--data", lines[0], "--out", dir.url.appendingPathComponent("r4").path, "--components", "0"], "--components must be in"),
+    ]
+    for (args, message) in failures {
+      let r = try run(exe, args)
+      #expect(r.status != 0, "\(args) succeeded")
+      let errLines = r.err.split(whereSeparator: \.isNewline)
+      #expect(errLines.count == 1 && errLines[0].hasPrefix("Error: ") && r.err.contains(message), "\(args): \(r.err)")
+    }
+  }
+
+  @Test func anEmptyFolderIsAnError() throws {
+    let exe = try #require(seqgen)
+    let dir = try TempDir()
+    defer { dir.remove() }
+    try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("empty"), withIntermediateDirectories: true)
+    let r = try run(exe, ["train", "handwriting", "--data", dir.url.appendingPathComponent("empty").path, "--out", dir.url.appendingPathComponent("run").path])
+    #expect(r.status != 0)
+    #expect(r.err == "Error: \(dir.url.appendingPathComponent("empty").path): directory contains no ink files (.inkml, .xml, .json)\n")
+  }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import SeqGenEngine
+import Testing
+
+@testable import HandwritingDomain
+
+@Suite struct HandwritingReaderTests {
+  @Test func inkMLTracesBecomeStrokes() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let file = try dir.file("a.inkml", inkML(["10 20, 11 22, 13.5 25", "\n  30 20,31 19\n"]))
+    let pieces = try InkReader.read(file)
+    #expect(pieces.count == 1)
+    #expect(pieces[0].source == file.path)
+    #expect(pieces[0].ink.strokes == [[SIMD2(10, 20), SIMD2(11, 22), SIMD2(13.5, 25)], [SIMD2(30, 20), SIMD2(31, 19)]])
+  }
+
+  @Test func traceFormatChoosesTheXAndYChannels() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let head = """
+      <definitions><context xml:id="c"><traceFormat>
+        <channel name="T" type="integer"/><channel name="Y" type="decimal"/><channel name="X" type="decimal"/>
+        <intermittentChannels><channel name="F"/></intermittentChannels>
+      </traceFormat></context></definitions>
+      """
+    let file = try dir.file("t.inkml", inkML(["0 5 1, 10 6 2 0.5, 20 7 3"], head: head))
+    #expect(try InkReader.read(file)[0].ink.strokes == [[SIMD2(1, 5), SIMD2(2, 6), SIMD2(3, 7)]])
+  }
+
+  /// InkML's ' (first difference) and " (second difference) prefixes, which persist per channel.
+  @Test func differenceEncodedValuesAreIntegrated() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    // Explicit 10 0, then first differences +2 +1 twice, then second differences +1 0: velocity 3 1.
+    let file = try dir.file("d.inkml", inkML(["10 0, '2 '1, 2 1, \"1 \"0, !0 !0"]))
+    let got = try InkReader.read(file)[0].ink.strokes
+    #expect(got == [[SIMD2(10, 0), SIMD2(12, 1), SIMD2(14, 2), SIMD2(17, 3), SIMD2(0, 0)]], "\(got)")
+  }
+
+  @Test func penUpTracesAreSkippedAndTraceGroupsAreSequences() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let text = """
+      <ink xmlns="http://www.w3.org/2003/InkML">
+        <traceGroup><trace>0 0, 1 1</trace><trace type="penUp">1 1, 5 5</trace><trace>5 5, 6 6</trace></traceGroup>
+        <traceGroup><traceGroup><trace>0 0, 2 2</trace></traceGroup></traceGroup>
+        <traceGroup><annotation>only a label</annotation></traceGroup>
+      </ink>
+      """
+    let file = try dir.file("g.inkml", text)
+    let pieces = try InkReader.read(file)
+    #expect(pieces.map(\.source) == ["\(file.path)#traceGroup1", "\(file.path)#traceGroup2"])
+    #expect(pieces[0].ink.strokes.count == 2)
+    #expect(pieces[1].ink.strokes == [[SIMD2(0, 0), SIMD2(2, 2)]])
+    #expect(try HandwritingDomain().read([file]).count == 2)
+  }
+
+  @Test func iamStrokeXMLIsRead() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let text = """
+      <?xml version="1.0" encoding="ISO-8859-1"?>
+      <WhiteboardCaptureSession>
+        <WhiteboardDescription><SensorLocation corner="top_left"/></WhiteboardDescription>
+        <StrokeSet>
+          <Stroke colour="black" start_time="1.0" end_time="1.1">
+            <Point x="1073" y="1058" time="1.00"/><Point x="1072" y="1060" time="1.01"/><Point x="1070" y="1066" time="1.02"/>
+          </Stroke>
+          <Stroke colour="black" start_time="1.2" end_time="1.3"><Point x="1100" y="1000" time="1.2"/><Point x="1101" y="1003" time="1.3"/></Stroke>
+        </StrokeSet>
+      </WhiteboardCaptureSession>
+      """
+    let file = try dir.file("a01-000u-01.xml", text)
+    let pieces = try InkReader.read(file)
+    #expect(pieces[0].ink.strokes == [[SIMD2(1073, 1058), SIMD2(1072, 1060), SIMD2(1070, 1066)], [SIMD2(1100, 1000), SIMD2(1101, 1003)]])
+  }
+
+  @Test func jsonStrokeListsAreRead() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let file = try dir.file("s.json", "[[[0, 0], [1, 2.5], [3, 4, 17]], [[10, -1], [11, -2]]]")
+    #expect(try InkReader.read(file)[0].ink.strokes == [[SIMD2(0, 0), SIMD2(1, 2.5), SIMD2(3, 4)], [SIMD2(10, -1), SIMD2(11, -2)]])
+  }
+
+  @Test func formatIsChosenByContentNotExtension() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let json = try dir.file("strokes.inkml", "\u{FEFF}  [[[0, 0], [1, 1]]]")
+    let ink = try dir.file("ink.json", inkML(["0 0, 1 1"]))
+    #expect(try InkReader.read(json)[0].ink.strokes == [[SIMD2(0, 0), SIMD2(1, 1)]])
+    #expect(try InkReader.read(ink)[0].ink.strokes == [[SIMD2(0, 0), SIMD2(1, 1)]])
+  }
+
+  @Test func directoriesAreSearchedForInkFilesOnlySorted() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    try dir.file("b/two.xml", "<StrokeSet><Stroke><Point x=\"0\" y=\"0\"/><Point x=\"1\" y=\"0\"/></Stroke></StrokeSet>")
+    try dir.file("a.inkml", inkML(["0 0, 1 1"]))
+    try dir.file("c.json", "[[[0, 0], [2, 2]]]")
+    try dir.file("index.tsv", "not ink")
+    try dir.file(".hidden.inkml", "not read")
+    let files = try InkReader.files(at: dir.url)
+    #expect(files.map(\.lastPathComponent) == ["a.inkml", "two.xml", "c.json"])
+    #expect(try HandwritingDomain().read([dir.url]).count == 3)
+  }
+
+  @Test func theFixtureIsReadWhole() throws {
+    let sequences = try HandwritingDomain().read([fixtureLines])
+    #expect(sequences.count == 300)
+    // index.tsv lists the strokes and points of every line.
+    let index = try String(contentsOf: fixtureLines.appendingPathComponent("index.tsv"), encoding: .utf8)
+    let rows = index.split(separator: "\n").dropFirst().map { $0.split(separator: "\t") }
+    #expect(rows.count == 300)
+    for (sequence, row) in zip(sequences, rows) {
+      #expect(sequence.source.hasSuffix(String(row[0])))
+      #expect(sequence.steps.count == Int(row[7]))
+      #expect(sequence.steps.filter(\.eos).count == Int(row[6]))
+      #expect(sequence.steps.last?.eos == true)
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/// What a notes run must remember to read primes and write music the way it was trained:
+/// the event vocabulary, how MIDI files were interpreted, and the step generation starts from.
+public struct NoteCodec: Codable, Sendable, Equatable {
+  public var encoding: PerformanceEncoding
+  /// Whether the drum channel (channel 10) was kept.
+  public var keepDrums: Bool
+  /// Whether the sustain pedal (CC64) lengthened notes.
+  public var sustain: Bool
+  /// The most common first event of the training files: the default prime.
+  public var startEvent: NoteEvent
+
+  public init(encoding: PerformanceEncoding, keepDrums: Bool, sustain: Bool, startEvent: NoteEvent) {
+    self.encoding = encoding
+    self.keepDrums = keepDrums
+    self.sustain = sustain
+    self.startEvent = startEvent
+  }
+
+  enum CodingKeys: String, CodingKey { case encoding, keepDrums, sustain, startClass }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    encoding = try c.decode(PerformanceEncoding.self, forKey: .encoding)
+    do { try encoding.validate() } catch {
+      throw DecodingError.dataCorruptedError(forKey: .encoding, in: c, debugDescription: error.description)
+    }
+    keepDrums = try c.decode(Bool.self, forKey: .keepDrums)
+    sustain = try c.decode(Bool.self, forKey: .sustain)
+    let start = try c.decode(Int.self, forKey: .startClass)
+    guard (0..<encoding.classes).contains(start) else {
+      throw DecodingError.dataCorruptedError(forKey: .startClass, in: c, debugDescription: "start class \(start) outside 0..<\(encoding.classes)")
+    }
+    startEvent = encoding.event(at: start)
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(encoding, forKey: .encoding)
+    try c.encode(keepDrums, forKey: .keepDrums)
+    try c.encode(sustain, forKey: .sustain)
+    try c.encode(try encoding.index(of: startEvent), forKey: .startClass)
+  }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+
+@testable import NoteDomain
+
+@Suite struct NoteRendererTests {
+  @Test func aMissingSoundFontNamesTheDebianPackage() {
+    let error = #expect(throws: NoteError.self) { try NoteRenderer.findSoundFont(nil, candidates: ["/nonexistent/a.sf2"]) }
+    #expect(error?.description.contains("fluid-soundfont-gm") == true)
+    #expect(error?.description.contains("--soundfont") == true)
+    #expect(throws: NoteError.soundFontMissing("/nonexistent/b.sf2: SoundFont not found or not readable (--soundfont)")) {
+      try NoteRenderer.findSoundFont("/nonexistent/b.sf2")
+    }
+  }
+
+  @Test(.enabled(if: FileManager.default.isReadableFile(atPath: "/usr/share/sounds/sf2/FluidR3_GM.sf2")))
+  func rendersSoundWhereTheNotesAreAndSilenceElsewhere() throws {
+    let renderer = NoteRenderer(soundFont: "/usr/share/sounds/sf2/FluidR3_GM.sf2", sampleRate: 22_050, tail: 0.5)
+    let audio = try renderer.render([n(69, 100, 0.5, 1.0)])
+    #expect(audio.count == 2 * Int((1.5 * 22_050.0).rounded(.up)))
+    func rms(_ from: Double, _ to: Double) -> Double {
+      let a = Int(from * 22_050) * 2
+      let b = Int(to * 22_050) * 2
+      return (audio[a..<b].map { Double($0 * $0) }.reduce(0, +) / Double(b - a)).squareRoot()
+    }
+    #expect(rms(0, 0.45) < 1e-4)
+    #expect(rms(0.55, 0.95) > 1e-3)
+    #expect(audio.allSatisfy { $0.isFinite && abs($0) <= 1.5 })
+  }
+}
