@@ -50,6 +50,6 @@ let package = Package(
       name: "HandwritingDomainTests", dependencies: ["HandwritingDomain", "SeqGenTestSupport"], path: "domains/Handwriting/Tests"),
     .testTarget(name: "NoteDomainTests", dependencies: ["NoteDomain", "SeqGenTestSupport"], path: "domains/Notes/Tests"),
     .testTarget(name: "AudioDomainTests", dependencies: ["AudioDomain", "SoundFile", "SeqGenTestSupport"], path: "domains/Audio/Tests"),
-    .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen"]),
+    .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SoundFile"]),
   ]
 )

@@ -34,5 +34,8 @@ public enum BLAS {
   public static var config: String { String(cString: openblas_get_config()) }
 
   /// Threads OpenBLAS uses (`openblas_get_num_threads`).
-  public static var threads: Int { Int(openblas_get_num_threads()) }
+  public static var threads: Int {
+    _ = Parallel.concurrent
+    return Int(openblas_get_num_threads())
+  }
 }

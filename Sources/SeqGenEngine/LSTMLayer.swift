@@ -98,10 +98,19 @@ final class LSTMLayer {
     let c = c.pointer, tanhC = tanhC.pointer, h = h.pointer
     let weightIH = weightIH, weightHH = weightHH, biasIH = biasIH, biasHH = biasHH, inputSize = inputSize
 
-    // The input projection of the whole chunk, plus both biases: half the rows per thread.
+    // The input projection of the whole chunk, plus both biases: half the rows per thread (or,
+    // for a single row as in generation, half the gate units, so both cores read weights).
+    if rows == 1, case .dense(let x) = input {
+      Parallel.split(G) { units in
+        BLAS.gemm(
+          transB: true, m: 1, n: units.count, k: inputSize, a: x, lda: inputSize, b: weightIH + units.lowerBound * inputSize,
+          ldb: inputSize, c: gates + units.lowerBound, ldc: G)
+      }
+    }
     Parallel.split(rows) { part in
       switch input {
       case .dense(let x):
+        guard rows > 1 else { break }
         BLAS.gemm(
           transB: true, m: part.count, n: G, k: inputSize, a: x + part.lowerBound * inputSize, lda: inputSize,
           b: weightIH, ldb: inputSize, c: gates + part.lowerBound * G, ldc: G)
@@ -136,7 +145,16 @@ final class LSTMLayer {
           }
         }
         let gt = gates + (base + b0) * G
-        BLAS.gemm(transB: true, m: n, n: G, k: H, a: hPrev + (base + b0) * H, lda: H, b: weightHH, ldb: H, beta: 1, c: gt, ldc: G)
+        if batch == 1 {
+          // One stream (generation): split the product over gate units instead.
+          Parallel.split(G) { units in
+            BLAS.gemm(
+              transB: true, m: 1, n: units.count, k: H, a: hPrev + base * H, lda: H, b: weightHH + units.lowerBound * H, ldb: H,
+              beta: 1, c: gt + units.lowerBound, ldc: G)
+          }
+        } else {
+          BLAS.gemm(transB: true, m: n, n: G, k: H, a: hPrev + (base + b0) * H, lda: H, b: weightHH, ldb: H, beta: 1, c: gt, ldc: G)
+        }
         for b in streams {
           let o = (base + b) * H
           cellForward(gates: gates + (base + b) * G, cPrev: cPrev + o, c: c + o, tanhC: tanhC + o, h: h + o)

@@ -97,7 +97,7 @@ struct DemoCommand: ParsableCommand {
         Console.line("reusing \(runDir) (step \(existing.progress.step); --retrain to train again)")
       } else {
         var args = ["train", spec.domain, "--out", runDir, "--steps", String(budget), "--checkpoint-every", String(max(10, budget / 5))]
-        args += existing == nil ? ["--data"] + spec.data + spec.train : ["--resume"]
+        args += existing == nil ? ["--data"] + spec.data + (quick ? Self.quickModel : spec.train) : ["--resume"]
         try runCommand(args)
       }
       var commands: [String] = []
@@ -120,6 +120,9 @@ struct DemoCommand: ParsableCommand {
     var command = try SeqGen.parseAsRoot(args)
     try command.run()
   }
+
+  /// The model every domain gets under --quick: a smoke test in seconds, even in a debug build.
+  static let quickModel = ["--hidden-size", "32", "--num-layers", "1", "--batch-size", "8", "--seq-length", "32"]
 
   static func shellQuoted(_ s: String) -> String {
     s.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
