@@ -10,7 +10,8 @@ public enum LossPlot {
     let maxX = max(all.map(\.0).max() ?? 1, 1)
     var minY = all.map(\.1).min() ?? 0, maxY = all.map(\.1).max() ?? 1
     if maxY - minY < 1e-9 { minY -= 0.5; maxY += 0.5 }
-    minY = max(0, minY - 0.05 * (maxY - minY))
+    // Densities (handwriting) can have negative log-likelihoods: only floor at 0 when nothing is below it.
+    minY = minY >= 0 ? max(0, minY - 0.05 * (maxY - minY)) : minY - 0.05 * (maxY - minY)
     func x(_ v: Double) -> Double { left + v / maxX * (width - left - right) }
     func y(_ v: Double) -> Double { top + (1 - (v - minY) / (maxY - minY)) * (height - top - bottom) }
     func line(_ pts: [(Double, Double)], _ color: String) -> String {

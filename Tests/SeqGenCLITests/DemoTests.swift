@@ -42,6 +42,24 @@ import Testing
     // The MIDI file reads back with SeqGen's own reader (through `seqgen eval`).
     let eval = try CLI.run(["eval", out + "/runs/notes", "--data", out + "/notes.mid"])
     #expect(eval.succeeded && eval.stdout.contains("bits/event"), "\(eval)")
+    // The page loads in a real browser engine: headless Chromium's DOM has every section.
+    let chromium = try #require(["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) },
+      "chromium is not installed (scripts/install-deps.sh installs it)")
+    let browser = Process()
+    browser.executableURL = URL(fileURLWithPath: chromium)
+    browser.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", URL(fileURLWithPath: out + "/index.html").absoluteString]
+    let dom = Pipe()
+    browser.standardOutput = dom
+    browser.standardError = FileHandle.nullDevice
+    browser.standardInput = FileHandle.nullDevice
+    try browser.run()
+    let rendered = String(decoding: dom.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    browser.waitUntilExit()
+    #expect(browser.terminationStatus == 0)
+    for section in ["text", "handwriting", "notes", "audio"] {
+      #expect(rendered.contains("id=\"\(section)\""), "Chromium's DOM lacks the \(section) section")
+    }
+
     // Running it again reuses the trained runs.
     let again = try CLI.run(["demo", "--quick", "--out", out, "--fixtures", Self.fixtures, "--domains", "text"], timeout: 300)
     #expect(again.succeeded && again.stdout.contains("reusing"), "\(again)")
