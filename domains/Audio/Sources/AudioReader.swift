@@ -1,4 +1,5 @@
 import Foundation
+import SeqGenEngine
 import SoundFile
 
 /// Finds audio files and turns each into mono samples at the model rate: libsndfile decode,
@@ -12,22 +13,9 @@ enum AudioReader {
 
   /// The file itself, or the audio files under a directory, sorted by path.
   static func files(at url: URL) throws(AudioError) -> [URL] {
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
-      throw .unreadable(path: url.path, reason: "no such file or directory")
+    do { return try CorpusFiles.find(at: url, extensions: extensions) } catch {
+      throw .unreadable(path: url.path, reason: error.reason(kind: "audio", extensions: extensions))
     }
-    guard isDir.boolValue else { return [url] }
-    guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
-      throw .unreadable(path: url.path, reason: "cannot list directory")
-    }
-    var found: [URL] = []
-    for case let file as URL in walker where extensions.contains(file.pathExtension.lowercased()) {
-      if (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true { found.append(file) }
-    }
-    guard !found.isEmpty else {
-      throw .unreadable(path: url.path, reason: "directory contains no audio files (\(extensions.sorted().map { "." + $0 }.joined(separator: ", ")))")
-    }
-    return found.sorted { $0.path < $1.path }
   }
 
   /// Decodes a file, checked by `SoundFile` (header limits, truncation, NaN).

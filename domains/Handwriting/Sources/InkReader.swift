@@ -1,4 +1,5 @@
 import Foundation
+import SeqGenEngine
 
 /// Finds ink files and reads them, choosing the format by content: XML whose root is `<ink>`
 /// (W3C InkML) or `<WhiteboardCaptureSession>`/`<StrokeSet>` (IAM On-Line), or a JSON list of
@@ -18,20 +19,11 @@ enum InkReader {
   /// The file itself, or the ink files under a directory (recursively, hidden files skipped),
   /// sorted by path.
   static func files(at url: URL) throws(HandwritingError) -> [URL] {
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
-      throw .unreadable(path: url.path, reason: "no such file or directory")
+    do { return try CorpusFiles.find(at: url, extensions: extensions) } catch .noMatchingFiles {
+      throw .noInkFiles(path: url.path)
+    } catch {
+      throw .unreadable(path: url.path, reason: error.reason(kind: "ink", extensions: extensions))
     }
-    guard isDir.boolValue else { return [url] }
-    guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
-      throw .unreadable(path: url.path, reason: "cannot list directory")
-    }
-    var found: [URL] = []
-    for case let file as URL in walker where extensions.contains(file.pathExtension.lowercased()) {
-      if (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true { found.append(file) }
-    }
-    guard !found.isEmpty else { throw .noInkFiles(path: url.path) }
-    return found.sorted { $0.path < $1.path }
   }
 
   /// Reads one file into one or more pieces of ink (each with at least one stroke).

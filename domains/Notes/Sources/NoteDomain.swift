@@ -48,22 +48,9 @@ public struct NoteDomain: SequenceDomain {
 
   /// The MIDI files at `url`: the file itself, or those under a directory, sorted by path.
   public static func files(at url: URL) throws(NoteError) -> [URL] {
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
-      throw .unreadable(path: url.path, reason: "no such file or directory")
+    do { return try CorpusFiles.find(at: url, extensions: extensions) } catch {
+      throw .unreadable(path: url.path, reason: error.reason(kind: "MIDI", extensions: extensions))
     }
-    guard isDir.boolValue else { return [url] }
-    guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
-      throw .unreadable(path: url.path, reason: "cannot list directory")
-    }
-    var found: [URL] = []
-    for case let file as URL in walker where extensions.contains(file.pathExtension.lowercased()) {
-      if (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true { found.append(file) }
-    }
-    guard !found.isEmpty else {
-      throw .unreadable(path: url.path, reason: "directory contains no MIDI files (\(extensions.sorted().map { "." + $0 }.joined(separator: ", ")))")
-    }
-    return found.sorted { $0.path < $1.path }
   }
 
   /// The notes of one file as this domain interprets it (drums, pedal), checked for length.

@@ -1,25 +1,13 @@
 import Foundation
+import SeqGenEngine
 
 /// Finds text files and decodes them as strict UTF-8, reporting the byte offset of bad input.
 enum TextReader {
   /// The file itself, or the files under a directory with one of `extensions`, sorted by path.
   static func files(at url: URL, extensions: Set<String>) throws(TextError) -> [URL] {
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
-      throw .unreadable(path: url.path, reason: "no such file or directory")
+    do { return try CorpusFiles.find(at: url, extensions: extensions) } catch {
+      throw .unreadable(path: url.path, reason: error.reason(kind: "text", extensions: extensions))
     }
-    guard isDir.boolValue else { return [url] }
-    guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
-      throw .unreadable(path: url.path, reason: "cannot list directory")
-    }
-    var found: [URL] = []
-    for case let file as URL in walker where extensions.contains(file.pathExtension.lowercased()) {
-      if (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true { found.append(file) }
-    }
-    guard !found.isEmpty else {
-      throw .unreadable(path: url.path, reason: "directory contains no text files (\(extensions.sorted().map { "." + $0 }.joined(separator: ", ")))")
-    }
-    return found.sorted { $0.path < $1.path }
   }
 
   /// The Unicode scalars of a UTF-8 file, without a leading byte-order mark.
