@@ -28,7 +28,7 @@ public final class Generator<D: SequenceDomain> {
     }
     let params = ParameterStore(m.model.parameterSpecs)
     try params.load(params.values, from: checkpoint.tensors, path: path)
-    self.init(domain: domain, codec: codec, config: m.model, params: params)
+    self.init(domain: domain.configured(for: codec), codec: codec, config: m.model, params: params)
   }
 
   /// Longest prime piece fed in one forward pass; longer primes go in pieces.

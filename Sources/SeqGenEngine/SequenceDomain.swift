@@ -43,11 +43,15 @@ public protocol SequenceDomain: Sendable {
   func write(_ samples: [[Step]], codec: Codec, to url: URL) throws
   /// The text a step prints as when streamed to a terminal, or nil if the domain does not stream.
   func streamed(_ step: Step, codec: Codec) -> String?
+  /// This domain set up as the run that saved `codec` was (reader settings such as whether drums
+  /// are kept), so evaluation and priming read files the way training did.
+  func configured(for codec: Codec) -> Self
 }
 
 extension SequenceDomain {
   public func resetsState(before step: Step, after previous: Step, codec: Codec) -> Bool { false }
   public func streamed(_ step: Step, codec: Codec) -> String? { nil }
+  public func configured(for codec: Codec) -> Self { self }
 }
 
 /// One sequence of steps and where it came from, so errors can name the file.

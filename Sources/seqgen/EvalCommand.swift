@@ -28,7 +28,7 @@ struct EvalCommand: ParsableCommand {
   private func evaluate<D: SequenceDomain>(_ domain: D, dir: RunDirectory) throws {
     let checkpoint = try dir.checkpoint(checkpoint)
     let generator = try Generator(domain: domain, checkpoint: checkpoint)
-    let sequences = try domain.read(data.map { URL(fileURLWithPath: $0) })
+    let sequences = try generator.domain.read(data.map { URL(fileURLWithPath: $0) })
     let loss = try generator.evaluate(sequences, batchSize: batchSize, seqLength: checkpoint.manifest.training.seqLength)
     Console.line(String(format: "%@: %.4f nats/%@ = %.4f bits/%@ over %@ %@s (checkpoint %@, step %d)",
       data.joined(separator: ", "), loss.natsPerStep, D.stepUnit, loss.bitsPerStep, D.stepUnit,

@@ -26,6 +26,8 @@ public struct AudioDomain: SequenceDomain {
 
   public init(settings: AudioCodec = AudioCodec(sampleRate: 0)) { self.settings = settings }
 
+  public func configured(for codec: AudioCodec) -> AudioDomain { AudioDomain(settings: codec) }
+
   public func read(_ urls: [URL]) throws -> [SourceSequence<AudioFrame>] {
     var files: [URL] = []
     for url in urls { files += try AudioReader.files(at: url) }

@@ -40,6 +40,8 @@ public struct NoteDomain: SequenceDomain {
   }
 
   /// A domain that reads files exactly as the run with this codec was trained.
+  public func configured(for codec: NoteCodec) -> NoteDomain { NoteDomain(codec: codec, writer: writer) }
+
   public init(codec: NoteCodec, writer: MIDIWriter = MIDIWriter()) {
     self.init(encoding: codec.encoding, keepDrums: codec.keepDrums, sustain: codec.sustain, writer: writer)
   }

@@ -113,3 +113,16 @@ import Testing
     #expect(PianoRoll.svg([[n(60, 127, 0, 1)]], title: "", primeEnd: 0.5).contains("generated →"))
   }
 }
+
+@Suite struct NoteDomainConfigurationTests {
+  /// Evaluation and priming must read MIDI files the way the run was trained: the reader
+  /// settings come back from the run's codec.
+  @Test func aDomainConfiguredFromACodecReadsLikeTheTrainingRun() {
+    let trained = NoteDomain(encoding: PerformanceEncoding(), keepDrums: true, sustain: false)
+    let codec = NoteCodec(encoding: PerformanceEncoding(), keepDrums: true, sustain: false, startEvent: .timeShift(steps: 1))
+    let restored = NoteDomain().configured(for: codec)
+    #expect(restored.keepDrums == trained.keepDrums)
+    #expect(restored.sustain == trained.sustain)
+    #expect(NoteDomain().keepDrums == false)
+  }
+}

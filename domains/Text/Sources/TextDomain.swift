@@ -27,6 +27,8 @@ public struct TextDomain: SequenceDomain {
 
   public init(resetAt: ResetPolicy = .file) { self.resetAt = resetAt }
 
+  public func configured(for codec: TextCodec) -> TextDomain { TextDomain(resetAt: codec.resetAt) }
+
   public func read(_ urls: [URL]) throws -> [SourceSequence<Unicode.Scalar>] {
     var sequences: [SourceSequence<Unicode.Scalar>] = []
     for url in urls {
