@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import Foundation
 
 /// Splits work in two halves run on two threads, with OpenBLAS itself single-threaded.
 ///
@@ -42,5 +43,3 @@ public enum Parallel {
     }
   }
 }
-
-import Foundation

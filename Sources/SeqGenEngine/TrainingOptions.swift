@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything that shapes a training run; saved in the manifest so a resumed run continues
 /// with the same settings. Defaults follow char-rnn's and train something sensible on the
 /// bundled Shakespeare in a few minutes on 2 cores.
@@ -61,5 +63,3 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     try check(logEvery >= 1, "--log-every must be at least 1, got \(logEvery)")
   }
 }
-
-import Foundation

@@ -9,7 +9,8 @@ enum VectorMath {
   /// e^x; inputs are clamped to ±88.4 (results saturate instead of overflowing to inf/NaN).
   @inline(__always)
   static func exp(_ x: V) -> V {
-    var x = pointwiseMin(pointwiseMax(x, V(repeating: -87.3)), V(repeating: 88.37))
+    // (pointwiseMin/Max are not inlined for SIMD8 and cost 4% of a training step.)
+    var x = x.replacing(with: -87.3, where: x .< -87.3).replacing(with: 88.37, where: x .> 88.37)
     // Round x·log2(e) to the nearest integer n with the 1.5·2^23 trick: afterwards the low bits
     // of t hold n, which also gives 2^n by shifting into the exponent field. (Swift's generic
     // SIMD float→int conversion and rounding run lane by lane and were slower than libm.)
