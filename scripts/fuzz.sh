@@ -21,10 +21,20 @@ build() { # name, sources...
   swiftc "${common[@]}" "$@" -o "$out/$name" 2> >(grep -v "Cannot export local symbol" >&2)
 }
 build checkpoint "${engine[@]}" Fuzz/CheckpointFuzzer.swift
-# Domain sources join the engine in one module here, so their `import SeqGenEngine` goes.
-mkdir -p "$out/src-text"
-for f in domains/Text/Sources/*.swift; do sed '/^import SeqGenEngine$/d' "$f" > "$out/src-text/$(basename "$f")"; done
-build text "${engine[@]}" "$out"/src-text/*.swift Fuzz/TextFuzzer.swift
+# Domain sources join the engine in one module here, so their `import SeqGenEngine` goes (and
+# the notes renderer, which needs FluidSynth and libsndfile, stays out).
+domain_sources() { # domain folder -> copies under $out/src-<folder>
+  local dir="$out/src-$1"
+  mkdir -p "$dir"
+  for f in domains/$1/Sources/*.swift; do
+    case "$f" in *NoteRenderer.swift) continue ;; esac
+    sed '/^import SeqGenEngine$/d' "$f" > "$dir/$(basename "$f")"
+  done
+  echo "$dir"/*.swift
+}
+build text "${engine[@]}" $(domain_sources Text) Fuzz/TextFuzzer.swift
+build midi "${engine[@]}" $(domain_sources Notes) Fuzz/MIDIFuzzer.swift
+build ink "${engine[@]}" $(domain_sources Handwriting) Fuzz/InkFuzzer.swift
 
 run() { # name, seed corpus dirs...
   local name=$1; shift
@@ -45,3 +55,7 @@ run() { # name, seed corpus dirs...
 }
 run checkpoint fixtures/reference
 run text fixtures/text
+run midi fixtures/notes/openmsx
+# The ink target found a crash (fixtures/fuzz/ink/, not yet diagnosed: see issue 8), so the CI
+# pass leaves it out until it is fixed; explore it with `scripts/fuzz.sh SECONDS`.
+if [ "$mode" != "--ci" ]; then run ink fixtures/handwriting/hershey-lines; fi
