@@ -49,32 +49,12 @@ import Testing
     first.backward(steps: 3, batch: 2, resets: chunk1.resets, dState: dState)
     let analytic = first.params.gradients.array
 
-    var worst = 0.0
-    for i in 0..<first.params.count {
-      let saved = first.params.values[i]
-      let h: Float = 1e-2
-      first.params.values[i] = saved + h
-      let plus = loss(gradient: false)
-      first.params.values[i] = saved - h
-      let minus = loss(gradient: false)
-      first.params.values[i] = saved
-      let numeric = (plus - minus) / (2 * Double(h))
-      worst = max(worst, relativeError(Double(analytic[i]), numeric, floor: 1e-2))
-    }
+    let worst = worstGradientError([(first.params.values, analytic)], floor: 1e-2) { loss(gradient: false) }
     #expect(worst < 1e-2, "worst relative error over parameters \(worst)")
 
     // The gradient with respect to the initial state (what the previous chunk would receive).
-    var worstState = 0.0
-    for (buffer, grad) in [(initial.h, dState.h.array), (initial.c, dState.c.array)] {
-      for i in 0..<buffer.count {
-        let saved = buffer[i]
-        buffer[i] = saved + 1e-2
-        let plus = loss(gradient: false)
-        buffer[i] = saved - 1e-2
-        let minus = loss(gradient: false)
-        buffer[i] = saved
-        worstState = max(worstState, relativeError(Double(grad[i]), (plus - minus) / 2e-2, floor: 1e-2))
-      }
+    let worstState = worstGradientError([(initial.h, dState.h.array), (initial.c, dState.c.array)], floor: 1e-2) {
+      loss(gradient: false)
     }
     #expect(worstState < 1e-2, "worst relative error over the initial state \(worstState)")
   }
@@ -118,25 +98,7 @@ import Testing
     model.backward(steps: 2, batch: 2, resets: chunk.resets, inputGradient: true)
     let dInput = Array(UnsafeBufferPointer(start: model.lstm.dInput, count: 12))
     let dParams = model.params.gradients.array
-    var worst = 0.0
-    for i in 0..<12 {
-      let saved = chunk.dense[i]
-      chunk.dense[i] = saved + 1e-2
-      let plus = loss(gradient: false)
-      chunk.dense[i] = saved - 1e-2
-      let minus = loss(gradient: false)
-      chunk.dense[i] = saved
-      worst = max(worst, relativeError(Double(dInput[i]), (plus - minus) / 2e-2, floor: 1e-2))
-    }
-    for i in 0..<model.params.count {
-      let saved = model.params.values[i]
-      model.params.values[i] = saved + 1e-2
-      let plus = loss(gradient: false)
-      model.params.values[i] = saved - 1e-2
-      let minus = loss(gradient: false)
-      model.params.values[i] = saved
-      worst = max(worst, relativeError(Double(dParams[i]), (plus - minus) / 2e-2, floor: 1e-2))
-    }
+    let worst = worstGradientError([(chunk.dense, dInput), (model.params.values, dParams)], floor: 1e-2) { loss(gradient: false) }
     #expect(worst < 1e-2, "worst relative error \(worst)")
   }
 
@@ -155,18 +117,7 @@ import Testing
     }
     _ = loss()
     linear.backward(r.pointer, rows: 2)
-    var worst = 0.0
-    for (buffer, grad) in [(params.values, params.gradients.array), (x, linear.dInput.array)] {
-      for i in 0..<grad.count {
-        let saved = buffer[i]
-        buffer[i] = saved + 1e-2
-        let plus = loss()
-        buffer[i] = saved - 1e-2
-        let minus = loss()
-        buffer[i] = saved
-        worst = max(worst, relativeError(Double(grad[i]), (plus - minus) / 2e-2, floor: 1e-3))
-      }
-    }
+    let worst = worstGradientError([(params.values, params.gradients.array), (x, linear.dInput.array)], floor: 1e-3, loss: loss)
     #expect(worst < 1e-3, "worst relative error \(worst)")
   }
 

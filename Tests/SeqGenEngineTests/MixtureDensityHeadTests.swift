@@ -87,18 +87,7 @@ import Testing
     model.backward(steps: 3, batch: 2, resets: chunk.resets, inputGradient: true)
     let dParams = model.params.gradients.array
     let dInput = Array(UnsafeBufferPointer(start: model.lstm.dInput, count: 18))
-    var worst = 0.0
-    for (buffer, grad) in [(model.params.values, dParams), (chunk.dense, dInput)] {
-      for i in 0..<grad.count {
-        let saved = buffer[i]
-        buffer[i] = saved + 1e-2
-        let plus = loss(gradient: false)
-        buffer[i] = saved - 1e-2
-        let minus = loss(gradient: false)
-        buffer[i] = saved
-        worst = max(worst, relativeError(Double(grad[i]), (plus - minus) / 2e-2, floor: 1e-2))
-      }
-    }
+    let worst = worstGradientError([(model.params.values, dParams), (chunk.dense, dInput)], floor: 1e-2) { loss(gradient: false) }
     #expect(worst < 1e-2, "worst relative error \(worst)")
   }
 

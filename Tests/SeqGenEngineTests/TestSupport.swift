@@ -32,3 +32,21 @@ func makeChunk(indices: [[Int]], targets: [[Int?]], resets: [[Bool]], classes: I
   }
   return chunk
 }
+
+/// The worst relative error between analytic gradients and central differences of `loss`,
+/// perturbing each value of each buffer by ±h in turn (the buffer is restored afterwards).
+func worstGradientError(_ checks: [(values: FloatBuffer, gradient: [Float])], h: Float = 1e-2, floor: Double, loss: () -> Double) -> Double {
+  var worst = 0.0
+  for (buffer, gradient) in checks {
+    for i in 0..<gradient.count {
+      let saved = buffer[i]
+      buffer[i] = saved + h
+      let plus = loss()
+      buffer[i] = saved - h
+      let minus = loss()
+      buffer[i] = saved
+      worst = max(worst, relativeError(Double(gradient[i]), (plus - minus) / (2 * Double(h)), floor: floor))
+    }
+  }
+  return worst
+}
