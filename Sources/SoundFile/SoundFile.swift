@@ -140,14 +140,17 @@ public enum SoundFile {
     if let (claimed, present) = truncatedDataChunk(handle.logInfo), present > 0 {
       throw .truncated(path: name, declared: Int(Double(frames) * Double(claimed) / Double(present)), present: frames)
     }
-    var samples = [Float](repeating: 0, count: frames * channels)
+    // The declared length is only a claim (a tiny FLAC or Ogg header can declare 2²⁸ frames), so
+    // memory grows with what is actually decoded, one block at a time, never with the claim.
+    var samples: [Float] = []
+    samples.reserveCapacity(min(frames, 1 << 20) * channels)
+    var block = [Float](repeating: 0, count: 65_536 * channels)
     var done = 0
-    samples.withUnsafeMutableBufferPointer { buffer in
-      while done < frames {
-        let n = handle.readFrames(into: buffer.baseAddress! + done * channels, frames: min(65_536, frames - done))
-        if n <= 0 { break }
-        done += n
-      }
+    while done < frames {
+      let n = block.withUnsafeMutableBufferPointer { handle.readFrames(into: $0.baseAddress!, frames: min(65_536, frames - done)) }
+      if n <= 0 { break }
+      samples += block[0..<(n * channels)]
+      done += n
     }
     guard done == frames else {
       let message = handle.errorMessage

@@ -102,4 +102,30 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: run).filter { $0.contains(".tmp-") }.isEmpty)
     #expect(try CLI.run(["generate", run, "--length", "5"]).succeeded)
   }
+
+  /// `seqgen generate` and `seqgen eval` while a trainer replaces the checkpoint every step:
+  /// each reads the old or the new file whole (it is replaced by one rename), never a torn one.
+  @Test func readersOfACheckpointBeingRewrittenNeverSeeATornFile() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let data = try box.corpus()
+    let run = box.path("run")
+    let trainer = try start(["train", "text", "--data", data, "--out", run, "--steps", "100000"] + slow)
+    defer {
+      kill(trainer.processIdentifier, SIGKILL)
+      trainer.waitUntilExit()
+    }
+    waitForCheckpoint(run)
+    var steps: Set<String> = []
+    for trial in 0..<12 {
+      let generated = try CLI.run(["generate", run, "--length", "20", "--seed", String(trial)])
+      #expect(generated.succeeded && generated.stdout.count >= 20, "trial \(trial): \(generated)")
+      let inspect = try CLI.run(["inspect", run])
+      #expect(inspect.succeeded, "trial \(trial): \(inspect)")
+      steps.formUnion(inspect.stdout.split(separator: "\n").filter { $0.hasPrefix("progress") }.map(String.init))
+    }
+    #expect(trainer.isRunning)
+    // The readers really raced the writer: they saw the checkpoint at several steps.
+    #expect(steps.count > 1, "\(steps)")
+  }
 }

@@ -190,6 +190,33 @@ import Testing
     }
   }
 
+  /// A FLAC header is only a claim: a 3 KB file whose STREAMINFO declares 2²⁸ samples (1 GiB of
+  /// floats, just within the per-file limit) must fail as truncated without that allocation.
+  @Test func aCompressedHeaderClaimingHugeLengthAllocatesOnlyWhatDecodes() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let url = dir.url.appendingPathComponent("liar.flac")
+    try SoundFile.write((0..<2000).map { sin(Float($0) * 0.05) * 0.5 }, channels: 1, sampleRate: 8000, to: url)
+    var bytes = [UInt8](try Data(contentsOf: url))
+    // "fLaC", a 4-byte block header, then STREAMINFO: 36 bits of total samples end at byte 25.
+    #expect(bytes.count < 16_384 && Array(bytes[0..<4]) == Array("fLaC".utf8))
+    bytes[21] &= 0xF0
+    bytes.replaceSubrange(22..<26, with: [0x10, 0x00, 0x00, 0x00])
+    try Data(bytes).write(to: url)
+    let before = peakResidentBytes()
+    let error = expectOneLineNaming(url) { _ = try SoundFile.read(url) }
+    guard case .truncated(_, let declared, let present) = error else { Issue.record("got \(String(describing: error))"); return }
+    #expect(declared == 1 << 28 && present == 2000)
+    #expect(peakResidentBytes() - before < 256 << 20, "reading grew the peak RSS by \((peakResidentBytes() - before) >> 20) MiB")
+  }
+
+  /// The process's peak resident memory so far (getrusage's ru_maxrss, in bytes).
+  func peakResidentBytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss * 1024
+  }
+
   @Test func nanSamplesInFloatWAVAreRejected() throws {
     let dir = try TempDir()
     defer { dir.remove() }

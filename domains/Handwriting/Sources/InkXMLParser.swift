@@ -42,6 +42,11 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
   init(path: String) { self.path = path }
 
   static func parse(_ data: Data, path: String) throws(HandwritingError) -> [InkReader.Piece] {
+    // Foundation's XMLParser traps on an element name that is not valid UTF-8 (libxml2 passes
+    // such bytes through in some cases; a fuzzer found one), so only valid UTF-8 goes in.
+    if let offset = invalidUTF8Offset(data) {
+      throw .malformed(path: path, location: "byte offset \(offset)", reason: "not valid UTF-8 (ink XML is read as UTF-8)")
+    }
     let delegate = InkXMLParser(path: path)
     let parser = XMLParser(data: data)
     parser.shouldResolveExternalEntities = false
@@ -55,6 +60,20 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
       throw .malformed(path: path, location: "line \(parser.lineNumber)", reason: "malformed XML: \(reason)")
     }
     return try delegate.pieces()
+  }
+
+  /// Where the first byte that is not part of valid UTF-8 is, or nil when all of it is.
+  static func invalidUTF8Offset(_ data: Data) -> Int? {
+    var decoder = UTF8()
+    var bytes = data.makeIterator()
+    var offset = 0
+    while true {
+      switch decoder.decode(&bytes) {
+      case .scalarValue(let s): offset += UTF8.width(s)
+      case .emptyInput: return nil
+      case .error: return offset
+      }
+    }
   }
 
   /// libxml2's message without its trailing newline, or the error's code.

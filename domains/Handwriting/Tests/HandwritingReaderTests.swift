@@ -120,3 +120,30 @@ import Testing
     }
   }
 }
+
+@Suite struct InkFuzzRegressionTests {
+  /// Every input the ink fuzzer ever crashed on (fixtures/fuzz/ink) now fails with a typed error.
+  @Test func savedFuzzCrashesFailCleanly() throws {
+    let dir = repositoryRoot.appendingPathComponent("fixtures/fuzz/ink")
+    let files = try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
+    #expect(!files.isEmpty)
+    for file in files {
+      #expect(throws: HandwritingError.self, "\(file.lastPathComponent)") { _ = try InkReader.read(file) }
+    }
+  }
+
+  /// The bug behind the first of them: a byte that is not UTF-8 inside an element name, which
+  /// Foundation's XMLParser traps on.
+  @Test func invalidUTF8InAnElementNameIsAnErrorWithItsOffset() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    var bytes = Array("<ink><trace>1 2, 3 4</trace><".utf8)
+    let offset = bytes.count
+    bytes += [0xD9] + Array("x/></ink>".utf8)
+    let file = dir.url.appendingPathComponent("bad.inkml")
+    try Data(bytes).write(to: file)
+    #expect(throws: HandwritingError.malformed(path: file.path, location: "byte offset \(offset)", reason: "not valid UTF-8 (ink XML is read as UTF-8)")) {
+      _ = try InkReader.read(file)
+    }
+  }
+}
