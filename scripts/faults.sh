@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 trials=${1:-10}
-swift build -c release --product seqgen > /dev/null || exit 1
+if ! built=$(swift build -c release --product seqgen 2>&1); then echo "$built" | tail -20; exit 1; fi
 seqgen=$(swift build -c release --show-bin-path)/seqgen
 work=$(mktemp -d)
 trap 'kill -9 $(jobs -p) 2> /dev/null; rm -rf "$work"' EXIT

@@ -2,13 +2,22 @@
 /// does: stream b owns pairs [b·L, (b+1)·L), chunk k is columns [k·T, (k+1)·T) of every stream,
 /// and the state is carried from chunk k to k + 1. After the last whole chunk the walk wraps to
 /// the start (a new epoch) with the state zeroed.
+///
+/// Each epoch has its own layout: with augmentation the trainer encodes a fresh variant of the
+/// corpus per epoch, a little longer or shorter than the last (a stretch changes lengths), and
+/// `startEpoch(pairs:)` lays the streams out for it. An epoch is one pass over its own corpus,
+/// so `chunksPerEpoch` is that of the current epoch.
 public struct Batcher: Sendable, Codable, Equatable {
   public let batchSize: Int
   public let seqLength: Int
-  public let streamLength: Int
-  public let chunksPerEpoch: Int
+  public private(set) var streamLength: Int
+  public private(set) var chunksPerEpoch: Int
   /// The next chunk to read, counted from the start of training (the data cursor).
   public var position: Int = 0
+  /// The epoch the cursor is in (0 for the first).
+  public var epoch: Int = 0
+  /// The cursor at the first chunk of the current epoch.
+  public var epochStart: Int = 0
 
   public init(pairs: Int, batchSize: Int, seqLength: Int) throws(EngineError) {
     self.batchSize = batchSize
@@ -21,11 +30,30 @@ public struct Batcher: Sendable, Codable, Equatable {
     }
   }
 
-  public var epoch: Int { position / chunksPerEpoch }
+  /// Whether every whole chunk of the current epoch has been read.
+  public var epochIsOver: Bool { position - epochStart >= chunksPerEpoch }
 
-  /// Fills `chunk` with the chunk at the cursor and advances it.
+  /// Epochs done, with the fraction of the current one (for logs).
+  public var epochProgress: Double { Double(epoch) + Double(position - epochStart) / Double(chunksPerEpoch) }
+
+  /// Starts the next epoch at the cursor, laid out for a corpus of `pairs`.
+  public mutating func startEpoch(pairs: Int) throws(EngineError) {
+    let layout = try Batcher(pairs: pairs, batchSize: batchSize, seqLength: seqLength)
+    streamLength = layout.streamLength
+    chunksPerEpoch = layout.chunksPerEpoch
+    epoch += 1
+    epochStart = position
+  }
+
+  /// Fills `chunk` with the chunk at the cursor and advances it; at the end of an epoch not
+  /// started with `startEpoch`, the next one walks the same corpus again.
   public mutating func next<Target>(from corpus: EncodedCorpus<Target>, into chunk: Chunk<Target>) {
-    let k = position % chunksPerEpoch
+    if epochIsOver {
+      epoch += 1
+      epochStart = position
+    }
+    precondition(streamLength * batchSize <= corpus.count, "the corpus changed without startEpoch(pairs:)")
+    let k = position - epochStart
     chunk.setShape(steps: seqLength, batch: batchSize)
     for t in 0..<seqLength {
       for b in 0..<batchSize {

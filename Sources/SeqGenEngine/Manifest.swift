@@ -36,7 +36,13 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var adamSteps: Int
     /// The batcher's chunk cursor.
     public var cursor: Int
+    /// Epochs done, with the fraction of the current one.
     public var epoch: Double
+    /// The epoch the cursor is in, and the cursor at its first chunk: augmented epochs differ in
+    /// length, so neither follows from `cursor`. Absent from older checkpoints, whose epochs all
+    /// had the same length.
+    public var epochIndex: Int?
+    public var epochStart: Int?
     /// The dropout generator's state, as hex words (JSON numbers would lose bits).
     public var rng: [String]
     public var trainLoss: Double?

@@ -46,12 +46,21 @@ public protocol SequenceDomain: Sendable {
   /// This domain set up as the run that saved `codec` was (reader settings such as whether drums
   /// are kept), so evaluation and priming read files the way training did.
   func configured(for codec: Codec) -> Self
+  /// Whether a run with `codec` trains on random variants of its data (`augment`) instead of
+  /// the data itself. Kept in the codec, so a resumed run augments as it started.
+  func augments(_ codec: Codec) -> Bool
+  /// A random variant of one training sequence (for notes: transposed and time-stretched),
+  /// drawn from `seed` alone. The trainer asks for a fresh variant of every file's training
+  /// part each epoch; validation data and generation never go through here.
+  func augment(_ sequence: SourceSequence<Step>, codec: Codec, seed: UInt64) -> SourceSequence<Step>
 }
 
 extension SequenceDomain {
   public func resetsState(before step: Step, after previous: Step, codec: Codec) -> Bool { false }
   public func streamed(_ step: Step, codec: Codec) -> String? { nil }
   public func configured(for codec: Codec) -> Self { self }
+  public func augments(_ codec: Codec) -> Bool { false }
+  public func augment(_ sequence: SourceSequence<Step>, codec: Codec, seed: UInt64) -> SourceSequence<Step> { sequence }
 }
 
 /// One sequence of steps and where it came from, so errors can name the file.

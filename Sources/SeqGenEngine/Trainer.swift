@@ -11,8 +11,12 @@ public enum TrainingEvent {
 /// exact resume.
 ///
 /// Everything that decides the next step (weights, Adam moments, the carried LSTM state, the
-/// data cursor, the dropout generator) is saved in each checkpoint, so a run stopped at step N
-/// and resumed to N + M ends bit-identical to one that ran N + M steps straight.
+/// data cursor and epoch, the dropout generator) is saved in each checkpoint, so a run stopped
+/// at step N and resumed to N + M ends bit-identical to one that ran N + M steps straight.
+///
+/// When the domain augments (`SequenceDomain.augments`), every epoch trains on fresh variants
+/// of the training parts, re-encoded at the epoch's start from the untouched sequences with
+/// seeds drawn from the run's seed and the epoch; validation is never augmented.
 public final class Trainer<D: SequenceDomain> {
   public let domain: D
   public let codec: D.Codec
@@ -21,7 +25,11 @@ public final class Trainer<D: SequenceDomain> {
   public let totalSteps: Int
   public private(set) var manifest: Manifest
   public let model: Model<D.Head>
-  let train: EncodedCorpus<D.Head.Target>
+  /// The training corpus of the current epoch.
+  var train: EncodedCorpus<D.Head.Target>
+  /// The training part of every sequence, kept when the domain augments so each epoch can be
+  /// encoded afresh; nil otherwise (the corpus is then encoded once).
+  let augmentationSources: [SourceSequence<D.Step>]?
   let validation: EncodedCorpus<D.Head.Target>
   var batcher: Batcher
   let adam: Adam
@@ -82,11 +90,12 @@ public final class Trainer<D: SequenceDomain> {
     let (trainSeqs, valSeqs) = EncodedCorpus<D.Head.Target>.split(sequences, validationFraction: options.valFraction)
     let codec = try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) } ?? domain.makeCodec(for: sequences)
     self.codec = codec
-    train = try EncodedCorpus(trainSeqs, domain: domain, codec: codec)
+    // The data as read: its fingerprint and its epoch length (for --epochs) stand for the run
+    // even when each epoch trains on augmented variants of different lengths.
+    let plain = try EncodedCorpus<D.Head.Target>(trainSeqs, domain: domain, codec: codec)
     validation = try EncodedCorpus(valSeqs, domain: domain, codec: codec)
-    guard train.count > 0 else { throw EngineError.corpusTooSmall("the corpus has no steps to train on") }
-    var batcher = try Batcher(pairs: train.count, batchSize: options.batchSize, seqLength: options.seqLength)
-    self.batcher = batcher
+    guard plain.count > 0 else { throw EngineError.corpusTooSmall("the corpus has no steps to train on") }
+    var batcher = try Batcher(pairs: plain.count, batchSize: options.batchSize, seqLength: options.seqLength)
     totalSteps =
       options.steps ?? options.epochs.map { max(1, Int(($0 * Double(batcher.chunksPerEpoch)).rounded(.up))) }
       ?? TrainingOptions.defaultSteps
@@ -99,7 +108,7 @@ public final class Trainer<D: SequenceDomain> {
     adam = Adam(parameterCount: model.params.count, beta1: options.beta1, beta2: options.beta2, eps: options.eps)
     state = RecurrentState(numLayers: options.numLayers, batch: options.batchSize, hiddenSize: options.hiddenSize)
     chunk = Chunk(kind: config.input, capacity: options.seqLength * options.batchSize)
-    let fingerprint = train.fingerprint
+    let fingerprint = plain.fingerprint
 
     if let resumed {
       let m = resumed.manifest
@@ -123,7 +132,8 @@ public final class Trainer<D: SequenceDomain> {
       }
       adam.stepCount = m.progress.adamSteps
       batcher.position = m.progress.cursor
-      self.batcher = batcher
+      batcher.epoch = m.progress.epochIndex ?? m.progress.cursor / batcher.chunksPerEpoch
+      batcher.epochStart = m.progress.epochStart ?? batcher.epoch * batcher.chunksPerEpoch
       guard let words = Optional(m.progress.rng.compactMap { UInt64($0, radix: 16) }), let restored = SeededGenerator(words: words) else {
         throw EngineError.badCheckpoint(path: path, reason: "malformed generator state")
       }
@@ -138,11 +148,22 @@ public final class Trainer<D: SequenceDomain> {
       manifest = Manifest(
         formatVersion: Manifest.currentFormatVersion, seqgenVersion: Manifest.seqgenVersion, domain: D.name,
         codec: Manifest.encodeCodec(codec), model: config, training: options,
-        data: .init(paths: dataPaths, trainSteps: train.count, validationSteps: validation.count, fingerprint: fingerprint),
+        data: .init(paths: dataPaths, trainSteps: plain.count, validationSteps: validation.count, fingerprint: fingerprint),
         progress: .init(
           step: 0, totalSteps: totalSteps, adamSteps: 0, cursor: 0, epoch: 0, rng: [], trainLoss: nil,
           validationLoss: nil, bestValidationLoss: nil, bestStep: nil, elapsedSeconds: 0))
     }
+    augmentationSources = domain.augments(codec) ? trainSeqs : nil
+    if let augmentationSources {
+      // The current epoch's variants, laid out for their own length, with the cursor kept.
+      train = try EncodedCorpus(augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch)
+      var layout = try Batcher(pairs: train.count, batchSize: options.batchSize, seqLength: options.seqLength)
+      (layout.position, layout.epoch, layout.epochStart) = (batcher.position, batcher.epoch, batcher.epochStart)
+      batcher = layout
+    } else {
+      train = plain
+    }
+    self.batcher = batcher
     metrics = try MetricsLog(url: run.metricsURL, resumeAt: resumed?.manifest.progress.step)
     ready = true
   }
@@ -163,7 +184,7 @@ public final class Trainer<D: SequenceDomain> {
 
     while manifest.progress.step < totalSteps {
       let step = manifest.progress.step
-      let result = trainStep()
+      let result = try trainStep()
       stepsSinceLog += 1
       guard let (loss, norm) = result.accepted else {
         rejectedInARow += 1
@@ -185,7 +206,7 @@ public final class Trainer<D: SequenceDomain> {
         let seconds = (now - clock).seconds
         clock = now
         var record = MetricsRecord(
-          step: done, epoch: Double(batcher.position) / Double(batcher.chunksPerEpoch),
+          step: done, epoch: batcher.epochProgress,
           learningRate: Double(options.learningRate(at: step)), trainLoss: sumLoss / Double(max(logged, 1)),
           trainBits: sumLoss / Double(max(logged, 1)) / M_LN2, validationLoss: nil, validationBits: nil,
           gradNorm: sumNorm / Double(max(logged, 1)), stepsPerSecond: Double(stepsSinceLog) / seconds,
@@ -224,9 +245,15 @@ public final class Trainer<D: SequenceDomain> {
 
   /// One optimizer step on the next chunk. A step whose loss, gradient or state is not finite
   /// is rejected: the weights and Adam moments stay as they were and the carried state is zeroed.
-  public func trainStep() -> StepResult {
+  /// At an epoch's end an augmenting run first encodes the next epoch's variants, which throws
+  /// if they are shorter than one batch.
+  public func trainStep() throws -> StepResult {
     let T = options.seqLength, B = options.batchSize, rows = T * B
     let step = manifest.progress.step
+    if let augmentationSources, batcher.epochIsOver {
+      train = try EncodedCorpus(augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch + 1)
+      try batcher.startEpoch(pairs: train.count)
+    }
     batcher.next(from: train, into: chunk)
     model.params.zeroGradients()
     model.forward(chunk.input, steps: T, batch: B, state: state, resets: chunk.resets, training: true, rng: &rng)
@@ -268,7 +295,9 @@ public final class Trainer<D: SequenceDomain> {
     }
     manifest.progress.adamSteps = adam.stepCount
     manifest.progress.cursor = batcher.position
-    manifest.progress.epoch = Double(batcher.position) / Double(batcher.chunksPerEpoch)
+    manifest.progress.epoch = batcher.epochProgress
+    manifest.progress.epochIndex = batcher.epoch
+    manifest.progress.epochStart = batcher.epochStart
     manifest.progress.rng = rng.words.map { String($0, radix: 16) }
     var improved = false
     if let v = manifest.progress.validationLoss, v < (manifest.progress.bestValidationLoss ?? .infinity) {

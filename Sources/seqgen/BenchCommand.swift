@@ -140,9 +140,9 @@ struct BenchText: ParsableCommand {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seqgen-bench-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
     let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: [data], options: o, run: RunDirectory(dir), resume: false)
-    for _ in 0..<warmup { _ = trainer.trainStep() }
+    for _ in 0..<warmup { _ = try trainer.trainStep() }
     let start = ContinuousClock.now
-    for _ in 0..<steps { _ = trainer.trainStep() }
+    for _ in 0..<steps { _ = try trainer.trainStep() }
     let seconds = (ContinuousClock.now - start) / .seconds(1)
     let peakMB = Memory.peakMB()
     let validation = trainer.validationLoss.bitsPerStep

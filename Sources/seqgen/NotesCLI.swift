@@ -18,6 +18,9 @@ struct TrainNotes: ParsableCommand {
       by default: 10 ms steps up to 1 s, 32 velocity bins), all channels merged into one instrument.
       Before training, unigram and bigram baselines are measured on the same validation split;
       after, the best validation loss is shown in bits per event and bits per second of music.
+      With --transpose and/or --stretch, every epoch trains on each file transposed and
+      time-stretched by amounts drawn afresh (from --seed, the epoch and the file), as Performance
+      RNN did; validation is never augmented, and --resume continues with the run's settings.
       Example: seqgen train notes --data fixtures/notes/openmsx --out runs/openmsx --steps 2000
       """
   )
@@ -29,16 +32,15 @@ struct TrainNotes: ParsableCommand {
   @Option(help: "VELOCITY classes (0 = ignore dynamics).") var velocityBins = 32
   @Flag(help: "Keep the General MIDI drum channel (channel 10), dropped by default.") var keepDrums = false
   @Flag(help: "Ignore the sustain pedal (CC64); by default it holds released keys.") var ignoreSustain = false
-  @Option(help: "Augment: also train on copies transposed by up to ±N semitones (seeded by --seed).") var transpose = 0
-  @Option(help: "Augment: also train on copies time-stretched by up to ±P percent (seeded by --seed).") var stretch = 0.0
-  @Option(help: "Augmented copies per file when --transpose or --stretch is given.") var augmentCopies = 4
+  @Option(help: "Augment: each epoch, transpose every file by a random whole number of semitones in ±N (0...24).") var transpose = 0
+  @Option(help: "Augment: each epoch, stretch every file in time by a random factor in 1 ± P percent (0...50).") var stretch = 0.0
 
   var encoding: PerformanceEncoding {
     PerformanceEncoding(stepsPerSecond: stepsPerSecond, maxShiftSteps: maxShiftSteps, velocityBins: velocityBins)
   }
 
   var augmentation: NoteAugmentation? {
-    transpose == 0 && stretch == 0 ? nil : NoteAugmentation(transpose: transpose, stretch: stretch / 100, copies: augmentCopies, seed: flags.seed)
+    transpose == 0 && stretch == 0 ? nil : NoteAugmentation(transpose: transpose, stretch: stretch / 100)
   }
 
   func validate() throws {
@@ -53,11 +55,11 @@ struct TrainNotes: ParsableCommand {
     let run = RunDirectory(URL(fileURLWithPath: flags.out))
     var paths = flags.data
     if flags.resume {
-      // A resumed run reads its files the way it started (its codec), whatever flags are given now.
+      // A resumed run reads and augments its files the way it started (its codec), whatever
+      // flags are given now.
       let manifest = try run.manifest()
       let codec = try manifest.codec(as: NoteCodec.self, path: run.url.path)
       domain = NoteDomain(codec: codec)
-      domain.augmentation = augmentation
       if paths.isEmpty { paths = manifest.data.paths }
     }
     let sequences = try domain.read(paths.map { URL(fileURLWithPath: $0) })

@@ -103,7 +103,7 @@ import Testing
     #expect(try CLI.run(["generate", run, "--length", "5"]).succeeded)
   }
 
-  /// `seqgen generate` and `seqgen eval` while a trainer replaces the checkpoint every step:
+  /// `seqgen generate` and `seqgen inspect` while a trainer replaces the checkpoint every step:
   /// each reads the old or the new file whole (it is replaced by one rename), never a torn one.
   @Test func readersOfACheckpointBeingRewrittenNeverSeeATornFile() throws {
     let box = try Sandbox()

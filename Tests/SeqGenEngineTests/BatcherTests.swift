@@ -21,6 +21,15 @@ struct CountingDomain: SequenceDomain {
   func resetsState(before step: Int, after previous: Int, codec: Int) -> Bool { step == 0 }
   func prime(_ request: PrimeRequest, codec: Int) throws -> [Int] { [1] }
   func write(_ samples: [[Int]], codec: Int, to url: URL) throws {}
+  /// Train on variants (`augment`) instead of the data itself.
+  var augmenting = false
+  func augments(_ codec: Int) -> Bool { augmenting }
+  /// A variant that depends on the seed: the first 0, 40, 80 or 120 steps dropped (so epochs
+  /// differ in length) and the numbers 1…5 rotated by seed % 5 (0 stays 0).
+  func augment(_ sequence: SourceSequence<Int>, codec: Int, seed: UInt64) -> SourceSequence<Int> {
+    let shift = Int(seed % 5)
+    return SourceSequence(source: sequence.source, steps: sequence.steps.dropFirst(Int(seed % 4) * 40).map { $0 == 0 ? 0 : ($0 - 1 + shift) % 5 + 1 })
+  }
 }
 
 @Suite struct BatcherTests {
@@ -56,6 +65,24 @@ struct CountingDomain: SequenceDomain {
     #expect((0..<6).map { chunk.indices[$0] } == [1, 7, 2, 8, 3, 9])
     #expect((0..<2).map { chunk.resets[$0] } == [true, true])
     #expect(batcher.epoch == 1)
+  }
+
+  /// An augmented epoch may be longer or shorter than the last: it gets a layout of its own.
+  @Test func eachEpochIsLaidOutForItsOwnCorpus() throws {
+    let first = try corpus([Array(1...13)]), longer = try corpus([Array(1...25)])
+    var batcher = try Batcher(pairs: first.count, batchSize: 2, seqLength: 3)
+    let chunk = Chunk<Int>(kind: first.kind, capacity: 6)
+    batcher.next(from: first, into: chunk)
+    batcher.next(from: first, into: chunk)
+    #expect(batcher.epochIsOver && batcher.epochProgress == 1)
+    try batcher.startEpoch(pairs: longer.count)
+    #expect(batcher.epoch == 1 && batcher.epochStart == 2 && batcher.chunksPerEpoch == 4)
+    batcher.next(from: longer, into: chunk)
+    // 24 pairs, 2 streams of 12: stream 1 starts at pair 12 (input 13), with the state zeroed.
+    #expect((0..<6).map { chunk.indices[$0] } == [1, 13, 2, 14, 3, 15])
+    #expect((0..<2).map { chunk.resets[$0] } == [true, true])
+    #expect(batcher.epochProgress == 1.25)
+    #expect(throws: EngineError.self) { try batcher.startEpoch(pairs: 5) }
   }
 
   @Test func corpusShorterThanOneBatchIsAClearError() throws {

@@ -1,5 +1,6 @@
 /// What a notes run must remember to read primes and write music the way it was trained:
-/// the event vocabulary, how MIDI files were interpreted, and the step generation starts from.
+/// the event vocabulary, how MIDI files were interpreted, and the step generation starts from;
+/// and, for `--resume`, how training varied the data.
 public struct NoteCodec: Codable, Sendable, Equatable {
   public var encoding: PerformanceEncoding
   /// Whether the drum channel (channel 10) was kept.
@@ -8,15 +9,18 @@ public struct NoteCodec: Codable, Sendable, Equatable {
   public var sustain: Bool
   /// The most common first event of the training files: the default prime.
   public var startEvent: NoteEvent
+  /// The transposition and time stretch drawn afresh each epoch (nil: none). Training only.
+  public var augmentation: NoteAugmentation?
 
-  public init(encoding: PerformanceEncoding, keepDrums: Bool, sustain: Bool, startEvent: NoteEvent) {
+  public init(encoding: PerformanceEncoding, keepDrums: Bool, sustain: Bool, startEvent: NoteEvent, augmentation: NoteAugmentation? = nil) {
     self.encoding = encoding
     self.keepDrums = keepDrums
     self.sustain = sustain
     self.startEvent = startEvent
+    self.augmentation = augmentation
   }
 
-  enum CodingKeys: String, CodingKey { case encoding, keepDrums, sustain, startClass }
+  enum CodingKeys: String, CodingKey { case encoding, keepDrums, sustain, startClass, augmentation }
 
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -31,6 +35,10 @@ public struct NoteCodec: Codable, Sendable, Equatable {
       throw DecodingError.dataCorruptedError(forKey: .startClass, in: c, debugDescription: "start class \(start) outside 0..<\(encoding.classes)")
     }
     startEvent = encoding.event(at: start)
+    augmentation = try c.decodeIfPresent(NoteAugmentation.self, forKey: .augmentation)
+    do { try augmentation?.validate() } catch {
+      throw DecodingError.dataCorruptedError(forKey: .augmentation, in: c, debugDescription: error.description)
+    }
   }
 
   public func encode(to encoder: Encoder) throws {
@@ -39,5 +47,6 @@ public struct NoteCodec: Codable, Sendable, Equatable {
     try c.encode(keepDrums, forKey: .keepDrums)
     try c.encode(sustain, forKey: .sustain)
     try c.encode(try encoding.index(of: startEvent), forKey: .startClass)
+    try c.encodeIfPresent(augmentation, forKey: .augmentation)
   }
 }

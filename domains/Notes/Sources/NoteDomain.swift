@@ -23,7 +23,7 @@ public struct NoteDomain: SequenceDomain {
   public var keepDrums: Bool
   /// Let the sustain pedal (CC64) hold released keys.
   public var sustain: Bool
-  /// Seeded transposition/time-stretch copies added to the corpus (nil: none).
+  /// The transposition and time stretch new runs draw afresh each epoch (nil: none).
   public var augmentation: NoteAugmentation?
   /// How generated MIDI is written (format, the settings text in the track name).
   public var writer: MIDIWriter
@@ -43,7 +43,7 @@ public struct NoteDomain: SequenceDomain {
   public func configured(for codec: NoteCodec) -> NoteDomain { NoteDomain(codec: codec, writer: writer) }
 
   public init(codec: NoteCodec, writer: MIDIWriter = MIDIWriter()) {
-    self.init(encoding: codec.encoding, keepDrums: codec.keepDrums, sustain: codec.sustain, writer: writer)
+    self.init(encoding: codec.encoding, keepDrums: codec.keepDrums, sustain: codec.sustain, augmentation: codec.augmentation, writer: writer)
   }
 
   // MARK: Reading
@@ -77,14 +77,7 @@ public struct NoteDomain: SequenceDomain {
     for url in urls { files += try Self.files(at: url) }
     for file in files {
       do {
-        let notes = try self.notes(of: file)
-        sequences.append(SourceSequence(source: file.path, steps: encoding.encode(notes)))
-        if let augmentation {
-          for (k, variant) in augmentation.variants(of: notes, source: file.path).enumerated() {
-            let events = encoding.encode(variant)
-            if events.count >= 2 { sequences.append(SourceSequence(source: "\(file.path) (augmented \(k + 1))", steps: events)) }
-          }
-        }
+        sequences.append(SourceSequence(source: file.path, steps: encoding.encode(try self.notes(of: file))))
       } catch {
         guard files.count > 1, case .noNotes(let path, let reason) = error else { throw error }
         FileHandle.standardError.write(Data("warning: skipping \(path): no notes (\(reason))\n".utf8))
@@ -105,7 +98,20 @@ public struct NoteDomain: SequenceDomain {
     for (event, count) in firsts { ranked.append((count, try encoding.index(of: event))) }
     let best = ranked.min { ($1.count, $0.index) < ($0.count, $1.index) }
     let start = best.map { encoding.event(at: $0.index) } ?? .velocity(bin: encoding.bin(ofVelocity: 64))
-    return NoteCodec(encoding: encoding, keepDrums: keepDrums, sustain: sustain, startEvent: start)
+    return NoteCodec(encoding: encoding, keepDrums: keepDrums, sustain: sustain, startEvent: start, augmentation: augmentation)
+  }
+
+  // MARK: Augmentation
+
+  public func augments(_ codec: NoteCodec) -> Bool { codec.augmentation != nil }
+
+  /// The events of a random variant (see `NoteAugmentation`) of a training part. The events go
+  /// back to notes and the variant is encoded anew, so it is on the grid with releases before
+  /// onsets as read files are; notes still sounding where the part was cut end there.
+  public func augment(_ sequence: SourceSequence<NoteEvent>, codec: NoteCodec, seed: UInt64) -> SourceSequence<NoteEvent> {
+    guard let augmentation = codec.augmentation else { return sequence }
+    let notes = codec.encoding.decode(sequence.steps, maxNoteSeconds: nil)
+    return SourceSequence(source: sequence.source, steps: codec.encoding.encode(augmentation.variant(of: notes, seed: seed)))
   }
 
   public func inputKind(_ codec: NoteCodec) -> InputKind { .categorical(classes: codec.encoding.classes) }

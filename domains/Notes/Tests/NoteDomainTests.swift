@@ -64,28 +64,6 @@ import Testing
     #expect(markers.map(\.seconds) == [0, 3, 6])
   }
 
-  @Test func augmentationAddsSeededTransposedAndStretchedCopies() throws {
-    let file = Fixtures.openmsx.appendingPathComponent("ultimate_run.mid")
-    let augmentation = NoteAugmentation(transpose: 3, stretch: 0.1, copies: 4, seed: 9)
-    let domain = NoteDomain(augmentation: augmentation)
-    let sequences = try domain.read([file])
-    #expect(sequences.count == 5)
-    #expect(try sequences[0].steps == NoteDomain().read([file])[0].steps)
-    #expect(try domain.read([file]).map(\.steps) == sequences.map(\.steps))
-    let notes = try domain.notes(of: file)
-    let variants = augmentation.variants(of: notes, source: file.path)
-    for v in variants {
-      let shift = v[0].pitch - notes[0].pitch
-      let factor = v.last!.end / notes.last!.end
-      #expect((-3...3).contains(shift))
-      #expect(factor >= 0.9 && factor <= 1.1)
-      #expect(v.count == notes.count)
-      #expect(zip(v, notes).allSatisfy { $0.pitch - $1.pitch == shift && abs($0.start - $1.start * factor) < 1e-9 })
-    }
-    #expect(Set(variants.map { $0[0].pitch - notes[0].pitch }).count > 1 || Set(variants.map { $0.last!.end }).count > 1)
-    #expect(NoteAugmentation(transpose: 3, stretch: 0.1, copies: 4, seed: 10).variants(of: notes, source: file.path) != variants)
-  }
-
   @Test func baselinesScoreTheValidationSplit() throws {
     let domain = NoteDomain()
     let sequences = try domain.read(["coconut_run2.mid", "ultimate_run.mid"].map { Fixtures.openmsx.appendingPathComponent($0) })

@@ -51,7 +51,7 @@ import Testing
       params.value(e.name).update(from: t.data.map(Float.init), count: e.count)
     }
     for step in 0..<c.steps {
-      let result = trainer.trainStep()
+      let result = try trainer.trainStep()
       let (loss, norm) = try #require(result.accepted)
       #expect(abs(loss - golden.losses[step]) <= 1e-4 * golden.losses[step], "step \(step + 1): loss \(loss) vs \(golden.losses[step])")
       #expect(abs(norm - golden.gradNorms[step]) <= 1e-3 * golden.gradNorms[step], "step \(step + 1): gradient norm \(norm) vs \(golden.gradNorms[step])")
