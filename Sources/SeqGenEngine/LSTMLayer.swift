@@ -40,6 +40,12 @@ final class LSTMLayer {
   let dInput: FloatBuffer
   /// Recurrent gradient carried backwards through time, (B, H).
   private let dh, dc: FloatBuffer
+  /// For index input: `weightIH`ᵀ (I, 4H), so gathering a class's column reads one contiguous
+  /// row instead of 4H floats a whole row of `weightIH` apart (one cache line each), and the
+  /// matching gradient accumulator (I, 4H), always used by `backward`. Empty above layer 0.
+  private let weightIHT, dWeightIHT: FloatBuffer
+  /// biasIH + biasHH, (4H).
+  private let biasSum: FloatBuffer
   /// The input of the last forward pass, needed by the weight gradient.
   private var input: LayerInput?
 
@@ -67,7 +73,14 @@ final class LSTMLayer {
     dInput = FloatBuffer(count: capacity * inputSize)
     dh = FloatBuffer(count: maxBatch * hiddenSize)
     dc = FloatBuffer(count: maxBatch * hiddenSize)
+    weightIHT = FloatBuffer(count: layer == 0 ? inputSize * g : 0)
+    dWeightIHT = FloatBuffer(count: layer == 0 ? inputSize * g : 0)
+    biasSum = FloatBuffer(count: g)
   }
+
+  /// Whether a chunk of `rows` index inputs gathers from the transposed copy: refreshing it
+  /// reads all I·4H weights once, which pays off when the gather reads at least as many lines.
+  func gathersTransposed(rows: Int) -> Bool { weightIHT.count > 0 && rows * 16 >= inputSize }
 
   /// torch's names for layer `layer`: weight_ih, weight_hh, bias_ih, bias_hh.
   static func parameterNames(layer: Int) -> [String] {
@@ -107,6 +120,14 @@ final class LSTMLayer {
           ldb: inputSize, c: gates + units.lowerBound, ldc: G)
       }
     }
+    let bias = biasSum.pointer
+    for j in 0..<G { bias[j] = biasIH[j] + biasHH[j] }
+    let transposed = gathersTransposed(rows: rows), weightT = weightIHT.pointer
+    if case .indices = input, transposed {
+      Parallel.split(G) { units in
+        for j in units { for k in 0..<inputSize { weightT[k * G + j] = weightIH[j * inputSize + k] } }
+      }
+    }
     Parallel.split(rows) { part in
       switch input {
       case .dense(let x):
@@ -118,12 +139,16 @@ final class LSTMLayer {
         for r in part {
           let k = Int(idx[r])
           let row = gates + r * G
-          for j in 0..<G { row[j] = weightIH[j * inputSize + k] }
+          if transposed {
+            row.update(from: weightT + k * G, count: G)
+          } else {
+            for j in 0..<G { row[j] = weightIH[j * inputSize + k] }
+          }
         }
       }
       for r in part {
         let row = gates + r * G
-        for j in 0..<G { row[j] += biasIH[j] + biasHH[j] }
+        for j in 0..<G { row[j] += bias[j] }
       }
     }
 
@@ -205,6 +230,42 @@ final class LSTMLayer {
     }
   }
 
+  /// One stream's step back through the cell, 8 units at a time: from dh (the output gradient
+  /// plus the recurrent one) and the carried dc, the gate pre-activation gradients (4H) and the
+  /// dc carried to the previous step (in place).
+  @inline(__always)
+  private func cellBackward(
+    gates row: UnsafePointer<Float>, dGates dRow: UnsafeMutablePointer<Float>, dOutput dOut: UnsafePointer<Float>,
+    tanhC tc: UnsafePointer<Float>, cPrev cp: UnsafePointer<Float>, dh dhb: UnsafePointer<Float>, dc dcb: UnsafeMutablePointer<Float>
+  ) {
+    typealias M = VectorMath
+    let H = hiddenSize
+    var j = 0
+    while j + 8 <= H {
+      let i = M.load(row + j), f = M.load(row + H + j), g = M.load(row + 2 * H + j), o = M.load(row + 3 * H + j)
+      let t = M.load(tc + j)
+      let dhv = M.load(dOut + j) + M.load(dhb + j)
+      let dcv = M.load(dcb + j) + dhv * o * (1 - t * t)
+      M.store(dcv * g * i * (1 - i), dRow + j)
+      M.store(dcv * M.load(cp + j) * f * (1 - f), dRow + H + j)
+      M.store(dcv * i * (1 - g * g), dRow + 2 * H + j)
+      M.store(dhv * t * o * (1 - o), dRow + 3 * H + j)
+      M.store(dcv * f, dcb + j)
+      j += 8
+    }
+    while j < H {
+      let i = row[j], f = row[H + j], g = row[2 * H + j], o = row[3 * H + j]
+      let dhv = dOut[j] + dhb[j]
+      let dcv = dcb[j] + dhv * o * (1 - tc[j] * tc[j])
+      dRow[j] = dcv * g * i * (1 - i)
+      dRow[H + j] = dcv * cp[j] * f * (1 - f)
+      dRow[2 * H + j] = dcv * i * (1 - g * g)
+      dRow[3 * H + j] = dhv * tc[j] * o * (1 - o)
+      dcb[j] = dcv * f
+      j += 1
+    }
+  }
+
   /// Back-propagates through the chunk of the last `forward`, accumulating (`+=`) weight
   /// gradients.
   ///
@@ -238,18 +299,9 @@ final class LSTMLayer {
         let base = t * batch
         for b in streams {
           let r = base + b
-          let row = gates + r * G, dRow = dGates + r * G
-          let dhb = dh + b * H, dcb = dc + b * H, dOut = dOutput + r * H, tc = tanhC + r * H, cp = cPrev + r * H
-          for j in 0..<H {
-            let i = row[j], f = row[H + j], g = row[2 * H + j], o = row[3 * H + j]
-            let dhv = dOut[j] + dhb[j]
-            let dcv = dcb[j] + dhv * o * (1 - tc[j] * tc[j])
-            dRow[j] = dcv * g * i * (1 - i)
-            dRow[H + j] = dcv * cp[j] * f * (1 - f)
-            dRow[2 * H + j] = dcv * i * (1 - g * g)
-            dRow[3 * H + j] = dhv * tc[j] * o * (1 - o)
-            dcb[j] = dcv * f
-          }
+          cellBackward(
+            gates: gates + r * G, dGates: dGates + r * G, dOutput: dOutput + r * H, tanhC: tanhC + r * H, cPrev: cPrev + r * H,
+            dh: dh + b * H, dc: dc + b * H)
         }
         BLAS.gemm(m: n, n: H, k: G, a: dGates + (base + b0) * G, lda: G, b: weightHH, ldb: H, c: dh + b0 * H, ldc: H)
         // No gradient crosses a boundary: the state there was a constant zero.
@@ -281,11 +333,14 @@ final class LSTMLayer {
           transA: true, m: m, n: inputSize, k: rows, a: dGates + g0, lda: G, b: x, ldb: inputSize, beta: 1,
           c: dWeightIH + g0 * inputSize, ldc: inputSize)
       case .indices(let idx):
+        // Contiguous row updates into the transposed accumulator, then one transposed add.
+        let dT = dWeightIHT.pointer
+        for k in 0..<inputSize { (dT + k * G + g0).update(repeating: 0, count: m) }
         for r in 0..<rows {
-          let k = Int(idx[r])
-          let dRow = dGates + r * G
-          for j in units { dWeightIH[j * inputSize + k] += dRow[j] }
+          let dst = dT + Int(idx[r]) * G, dRow = dGates + r * G
+          for j in units { dst[j] += dRow[j] }
         }
+        for j in units { for k in 0..<inputSize { dWeightIH[j * inputSize + k] += dT[k * G + j] } }
       }
     }
     if inputGradient, case .dense = input {
