@@ -4,27 +4,34 @@ import Foundation
 /// LSTM steps once per frame of `frameSize` samples, and this head models the samples of the
 /// next frame one after another, each as a `levels`-way softmax.
 ///
-/// For sample j of a frame (shapes with M = rows·N positions, D = `hiddenSize`, E =
-/// `embeddingSize`, W = N − 1 = `window`, Q = `levels`):
+/// A target is the W samples just before the frame followed by the frame's N samples,
+/// t = [s_{−W}, …, s_{−1}, s_0, …, s_{N−1}]. For sample j of the frame (shapes with
+/// M = rows·N positions, D = `hiddenSize`, E = `embeddingSize`, W = `window`, Q = `levels`):
 ///
 ///     c_j   = decoder output for position j                      (D)   the frame tier's conditioning
-///     x_j   = [emb(s_{j−1}), …, emb(s_{j−W})], zeros before j = 0 (W·E) the earlier samples of this frame
+///     x_j   = [emb(s_{j−1}), emb(s_{j−2}), …, emb(s_{j−W})]       (W·E) the W samples before s_j
 ///     h1_j  = relu(c_j + W0 · x_j)                                 head.mlp.0.weight (D, W·E), no bias
 ///     h2_j  = relu(W2 · h1_j + b2)                                 head.mlp.2.weight (D, D), .bias (D)
 ///     logit = W4 · h2_j + b4                                       head.mlp.4.weight (Q, D), .bias (Q)
 ///
 /// so the decoder (LSTM → N·D) plays SampleRNN's per-position up-sampling, and the names are
 /// those of `nn.Embedding` + `nn.Sequential(Linear, ReLU, Linear, ReLU, Linear)` in torch.
-/// Why only the earlier samples *of this frame*: the head sees one decoder row and its target,
-/// nothing of the previous frame, which the LSTM has already read as its input. With
-/// `frameSize` 1 there is no window (no embedding, no `mlp.0`): the plain one-tier model, one
-/// LSTM step per sample.
+/// Why the window slides across the frame boundary (SampleRNN's sample-level MLP does too): the
+/// first samples of a frame are then predicted from the actual samples before them, not only
+/// from the LSTM's summary of the previous frame; with a window inside the frame only, sample 0
+/// saw nothing but c_0, and frame starts came out as noise. The domain supplies the W samples
+/// before each frame in its targets (the level Q/2, silence, before the start of a file), and in
+/// generation `sample(_:after:…)` takes them from the step just drawn. With `window` 0 there is
+/// no embedding and no `mlp.0`: with `frameSize` 1, the plain one-tier model.
 public struct FrameHead: OutputHead {
-  /// The quantised levels of each sample of a frame, `frameSize` values in 0..<levels.
+  /// The `window` levels before the frame, then the frame's `frameSize` levels, all in 0..<levels.
   public typealias Target = [Int]
+  /// Laid out as `Target`: the window the frame was drawn after, then the drawn frame.
   public typealias Sample = [Int]
 
   public let frameSize: Int
+  /// Earlier samples each position sees, W; it reaches back into the frames before when W > j.
+  public let window: Int
   public let levels: Int
   public let hiddenSize: Int
   public let embeddingSize: Int
@@ -33,19 +40,21 @@ public struct FrameHead: OutputHead {
 
   /// - Parameters:
   ///   - frameSize: samples per frame, N ≥ 1.
+  ///   - window: earlier samples each position sees, W ≥ 0 (SampleRNN: W = N).
   ///   - levels: quantisation levels, Q (256 for 8-bit mu-law).
   ///   - hiddenSize: width D of the sample-level MLP; the decoder produces D per position.
   ///   - embeddingSize: width E of each earlier sample's embedding.
-  public init(frameSize: Int, levels: Int = 256, hiddenSize: Int, embeddingSize: Int) {
-    precondition(frameSize >= 1 && levels >= 2 && hiddenSize >= 1 && embeddingSize >= 1)
+  public init(frameSize: Int, window: Int, levels: Int = 256, hiddenSize: Int, embeddingSize: Int) {
+    precondition(frameSize >= 1 && window >= 0 && levels >= 2 && hiddenSize >= 1 && embeddingSize >= 1)
     self.frameSize = frameSize
+    self.window = window
     self.levels = levels
     self.hiddenSize = hiddenSize
     self.embeddingSize = embeddingSize
   }
 
-  /// Earlier samples of the frame each position sees (W = N − 1).
-  public var window: Int { frameSize - 1 }
+  /// Levels in a target: the window, then the frame.
+  public var targetSize: Int { window + frameSize }
   public var outputSize: Int { frameSize * hiddenSize }
 
   public var parameterSpecs: [ParameterSpec] {
@@ -100,18 +109,11 @@ public struct FrameHead: OutputHead {
     uniform(l.b4, Q, fanIn: D)
   }
 
-  /// Writes the window input x_j of position j (W·E numbers) from the frame's levels.
+  /// Writes the window input x_j of position j (W·E numbers) from a target (W + N levels).
   @inline(__always)
-  func fillWindow(_ x: UnsafeMutablePointer<Float>, frame: UnsafePointer<Int>, position j: Int, embedding: UnsafePointer<Float>) {
+  func fillWindow(_ x: UnsafeMutablePointer<Float>, target: UnsafePointer<Int>, position j: Int, embedding: UnsafePointer<Float>) {
     let E = embeddingSize
-    for k in 1...window {
-      let slot = x + (k - 1) * E
-      if j - k >= 0 {
-        slot.update(from: embedding + frame[j - k] * E, count: E)
-      } else {
-        slot.update(repeating: 0, count: E)
-      }
-    }
+    for k in 1...window { (x + (k - 1) * E).update(from: embedding + target[window + j - k] * E, count: E) }
   }
 
   /// The teacher-forced logits of every position of every row with a target, (M, Q) row-major,
@@ -129,10 +131,9 @@ public struct FrameHead: OutputHead {
     for (n, r) in rows.enumerated() {
       (s.h1 + n * N * D).update(from: output + r * outputSize, count: N * D)
       if window > 0 {
-        let frame = targets[r]!
-        frame.withUnsafeBufferPointer { f in
+        targets[r]!.withUnsafeBufferPointer { t in
           for j in 0..<N {
-            fillWindow(s.x + (n * N + j) * WE, frame: f.baseAddress!, position: j, embedding: p + l.embedding)
+            fillWindow(s.x + (n * N + j) * WE, target: t.baseAddress!, position: j, embedding: p + l.embedding)
           }
         }
       }
@@ -158,16 +159,16 @@ public struct FrameHead: OutputHead {
     _ output: UnsafePointer<Float>, targets: UnsafeBufferPointer<[Int]?>, scale: Float,
     dOutput: UnsafeMutablePointer<Float>?, parameters: HeadParameters
   ) -> Double {
-    let N = frameSize, D = hiddenSize, Q = levels, E = embeddingSize, WE = window * embeddingSize
+    let N = frameSize, D = hiddenSize, Q = levels, E = embeddingSize, W = window, WE = window * embeddingSize
     var rows: [Int] = []
     for (r, t) in targets.enumerated() {
       if t != nil { rows.append(r) } else { dOutput?.advanced(by: r * outputSize).update(repeating: 0, count: outputSize) }
     }
     guard !rows.isEmpty else { return 0 }
     for r in rows {
-      let frame = targets[r]!
-      precondition(frame.count == N, "frame target has \(frame.count) samples, expected \(N)")
-      for level in frame { precondition(level >= 0 && level < Q, "level \(level) outside 0..<\(Q)") }
+      let target = targets[r]!
+      precondition(target.count == W + N, "frame target has \(target.count) levels, expected \(W) + \(N)")
+      for level in target { precondition(level >= 0 && level < Q, "level \(level) outside 0..<\(Q)") }
     }
     let M = rows.count * N
     let z = forward(output, rows: rows, targets: targets, parameters: parameters)
@@ -178,7 +179,7 @@ public struct FrameHead: OutputHead {
       let frame = targets[r]!
       for j in 0..<N {
         let row = z + (n * N + j) * Q
-        let target = frame[j]
+        let target = frame[W + j]
         var top = row[0]
         for q in 1..<Q { top = max(top, row[q]) }
         let shiftedTarget = row[target] - top
@@ -220,8 +221,8 @@ public struct FrameHead: OutputHead {
       let frame = targets[r]!
       for j in 0..<N {
         let dxj = s.dx + (n * N + j) * WE
-        for k in 1...window where j - k >= 0 {
-          let dst = dEmbedding + frame[j - k] * E, src = dxj + (k - 1) * E
+        for k in 1...W {
+          let dst = dEmbedding + frame[W + j - k] * E, src = dxj + (k - 1) * E
           for e in 0..<E { dst[e] += src[e] }
         }
       }
@@ -238,23 +239,37 @@ public struct FrameHead: OutputHead {
     }
   }
 
-  /// Draws a frame sample by sample, each conditioned on those drawn before it.
+  public var readsPreviousStep: Bool { window > 0 }
+
+  /// Draws a frame at the start of a sequence: the window before it is silence (level Q/2).
   public func sample(
     _ output: UnsafePointer<Float>, controls: SamplingControls, parameters: HeadParameters, rng: inout SeededGenerator
   ) -> [Int] {
-    let N = frameSize, D = hiddenSize, Q = levels, WE = window * embeddingSize
+    sample(output, after: [Int](repeating: levels / 2, count: targetSize), controls: controls, parameters: parameters, rng: &rng)
+  }
+
+  /// Draws a frame sample by sample, each conditioned on the W samples before it: the last W
+  /// levels of `previous` (the step the LSTM has just read, W + N levels) and those drawn since.
+  ///
+  /// - Returns: the window it drew after, then the frame (W + N levels, laid out as a target).
+  public func sample(
+    _ output: UnsafePointer<Float>, after previous: [Int], controls: SamplingControls, parameters: HeadParameters,
+    rng: inout SeededGenerator
+  ) -> [Int] {
+    let N = frameSize, D = hiddenSize, Q = levels, W = window, WE = window * embeddingSize
+    precondition(previous.count == W + N, "previous step has \(previous.count) levels, expected \(W) + \(N)")
     let s = scratch
     s.reserve(positions: 1, window: WE, hidden: D, levels: Q)
     let p = UnsafePointer(parameters.values)
     let l = layout
-    var frame = [Int](repeating: 0, count: N)
+    var drawn = Array(previous.suffix(W)) + [Int](repeating: 0, count: N)
     let categorical = CategoricalHead(classes: Q)
     let plain = controls.topK == nil && controls.topP == nil && !controls.argmax
-    frame.withUnsafeMutableBufferPointer { f in
+    drawn.withUnsafeMutableBufferPointer { t in
       for j in 0..<N {
         s.h1.update(from: output + j * D, count: D)
-        if window > 0 {
-          fillWindow(s.x, frame: UnsafePointer(f.baseAddress!), position: j, embedding: p + l.embedding)
+        if W > 0 {
+          fillWindow(s.x, target: UnsafePointer(t.baseAddress!), position: j, embedding: p + l.embedding)
           BLAS.gemm(transB: true, m: 1, n: D, k: WE, a: s.x, lda: WE, b: p + l.w0, ldb: WE, beta: 1, c: s.h1, ldc: D)
         }
         relu(s.h1, D)
@@ -264,13 +279,13 @@ public struct FrameHead: OutputHead {
         s.z.update(from: p + l.b4, count: Q)
         BLAS.gemm(transB: true, m: 1, n: Q, k: D, a: s.h2, lda: D, b: p + l.w4, ldb: D, beta: 1, c: s.z, ldc: Q)
         if plain {
-          f[j] = drawSoftmax(s.z, temperature: controls.temperature, rng: &rng)
+          t[W + j] = drawSoftmax(s.z, temperature: controls.temperature, rng: &rng)
         } else {
-          f[j] = categorical.sample(s.z, controls: controls, parameters: .none, rng: &rng)
+          t[W + j] = categorical.sample(s.z, controls: controls, parameters: .none, rng: &rng)
         }
       }
     }
-    return frame
+    return drawn
   }
 
   /// One draw from softmax(z / temperature) by inverse CDF, without sorting.

@@ -1,5 +1,7 @@
 /// Generates new sequences from a trained model: primes the state with the domain's seed
 /// steps, then feeds each sample back in, one step at a time, `count` samples as one batch.
+/// A head that reads the previous step (`OutputHead.readsPreviousStep`) is also handed the
+/// target form of the step each stream has just fed in, the last prime step first.
 public final class Generator<D: SequenceDomain> {
   public let domain: D
   public let codec: D.Codec
@@ -84,7 +86,11 @@ public final class Generator<D: SequenceDomain> {
     var outputRow = (steps - 1) * count
     for _ in 0..<length {
       for b in 0..<count {
-        let sample = head.sample(model.output + (outputRow + b) * config.outputSize, controls: controls, parameters: model.headParameters, rng: &rng)
+        let row = model.output + (outputRow + b) * config.outputSize
+        let sample =
+          head.readsPreviousStep
+          ? head.sample(row, after: try domain.target(last[b], codec: codec), controls: controls, parameters: model.headParameters, rng: &rng)
+          : head.sample(row, controls: controls, parameters: model.headParameters, rng: &rng)
         let step = domain.step(from: sample, codec: codec)
         if !complete[b] {
           samples[b].append(step)

@@ -37,6 +37,19 @@ public protocol OutputHead: Sendable {
     _ output: UnsafePointer<Float>, controls: SamplingControls, parameters: HeadParameters, rng: inout SeededGenerator
   ) -> Sample
 
+  /// Whether the head's distribution also reads the step before the one it draws, directly
+  /// and not only through the LSTM (a frame head whose window reaches back into the previous
+  /// frame). The generator builds that step's target only for heads that read it.
+  var readsPreviousStep: Bool { get }
+
+  /// Draws one step from one output row, following `previous`: the target form of the step the
+  /// model has just read (the last prime step, then each step drawn). Heads that do not read
+  /// the previous step ignore it.
+  func sample(
+    _ output: UnsafePointer<Float>, after previous: Target, controls: SamplingControls, parameters: HeadParameters,
+    rng: inout SeededGenerator
+  ) -> Sample
+
   /// Rejects controls that mean nothing to this head, with a message naming the flag.
   func check(_ controls: SamplingControls) throws(EngineError)
 }
@@ -44,6 +57,13 @@ public protocol OutputHead: Sendable {
 extension OutputHead {
   public var parameterSpecs: [ParameterSpec] { [] }
   public func initialize(_ parameters: HeadParameters, rng: inout SeededGenerator) {}
+  public var readsPreviousStep: Bool { false }
+  public func sample(
+    _ output: UnsafePointer<Float>, after previous: Target, controls: SamplingControls, parameters: HeadParameters,
+    rng: inout SeededGenerator
+  ) -> Sample {
+    sample(output, controls: controls, parameters: parameters, rng: &rng)
+  }
 }
 
 /// The head's own block of the flat parameter buffers, laid out in `parameterSpecs` order.

@@ -10,13 +10,16 @@ struct TrainAudio: ParsableCommand {
     commandName: "audio",
     abstract: "Frame-level LSTM + sample-level MLP (two-tier SampleRNN) on raw audio (WAV, FLAC, Ogg, AIFF, … via libsndfile).",
     discussion: """
-      Each file is mixed down to mono, resampled to --rate with libsamplerate and quantised to
-      256 levels (mu-law unless --quantization linear). One LSTM step reads the previous frame
-      of --frame-size samples; the head then draws the next frame sample by sample. So
-      --seq-length counts frames (truncated BPTT over seq-length × frame-size samples) and the
-      loss is reported per frame; the summary at the end gives bits per sample and per second.
-      --frame-size 1 is the one-tier baseline (one LSTM step per sample).
-      Example: seqgen train audio --data fixtures/audio/speech --out runs/speech --steps 2000
+      Each file is mixed down to mono, resampled to --rate with libsamplerate
+      and quantised to 256 levels (mu-law unless --quantization linear). One
+      LSTM step reads the previous frame of --frame-size samples; the head then
+      draws the next frame sample by sample, each from the LSTM's output and
+      the --window samples before it (reaching into the previous frame). So
+      --seq-length counts frames (truncated BPTT over seq-length × frame-size
+      samples) and the loss is reported per frame; the summary at the end gives
+      bits per sample and per second. --frame-size 1 is the one-tier baseline
+      (one LSTM step per sample).
+      Example: seqgen train audio --data fixtures/audio/speech --out runs/speech
       """
   )
 
@@ -28,13 +31,18 @@ struct TrainAudio: ParsableCommand {
   @Option(help: "Sample quantisation to 256 levels: mulaw or linear.") var quantization: Quantization = .mulaw
   @Option(help: "Width of the sample-level MLP.") var mlpHiddenSize = AudioCodec(sampleRate: 0).mlpHiddenSize
   @Option(help: "Width of each earlier sample's embedding in the sample-level MLP.") var embeddingSize = AudioCodec(sampleRate: 0).embeddingSize
+  @Option(
+    help: ArgumentHelp(
+      "Earlier samples the sample-level MLP sees for each sample, sliding back into the previous frame (default: --frame-size, as SampleRNN; 0 = none).",
+      valueName: "samples"))
+  var window: Int?
   @Option(help: ArgumentHelp("Cut leading and trailing audio quieter than this level (write --trim-silence=-50).", valueName: "dBFS"))
   var trimSilence: Double?
   @Option(help: ArgumentHelp("Peak-normalise every file to this level (write --normalize=-1).", valueName: "dBFS")) var normalize: Double?
 
   var settings: AudioCodec {
     AudioCodec(
-      sampleRate: rate ?? 0, frameSize: frameSize, quantization: quantization, trimSilenceDB: trimSilence,
+      sampleRate: rate ?? 0, frameSize: frameSize, window: window, quantization: quantization, trimSilenceDB: trimSilence,
       normalizePeakDB: normalize, mlpHiddenSize: mlpHiddenSize, embeddingSize: embeddingSize)
   }
 

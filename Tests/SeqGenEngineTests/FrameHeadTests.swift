@@ -8,19 +8,20 @@ import Testing
 /// golden file (scripts/make_frame_head_golden.py), and sampling behaviour.
 @Suite struct FrameHeadTests {
   /// The head's loss written again in float64, straight from the formulas in FrameHead's doc,
-  /// so finite differences are not swamped by Float32 rounding.
+  /// so finite differences are not swamped by Float32 rounding. A target is [s_−W … s_−1, s_0 … s_N−1].
   static func referenceLoss(_ head: FrameHead, output: [Double], targets: [[Int]?], params: [Double]) -> Double {
     let N = head.frameSize, D = head.hiddenSize, E = head.embeddingSize, Q = head.levels, W = head.window
     let l = head.layout
     var total = 0.0
-    for (r, frame) in targets.enumerated() {
-      guard let frame else { continue }
+    for (r, target) in targets.enumerated() {
+      guard let target else { continue }
+      func s(_ i: Int) -> Int { target[W + i] }
       for j in 0..<N {
         var a1 = (0..<D).map { output[r * N * D + j * D + $0] }
         if W > 0 {
           for d in 0..<D {
-            for k in 1...W where j - k >= 0 {
-              for e in 0..<E { a1[d] += params[l.w0 + d * W * E + (k - 1) * E + e] * params[l.embedding + frame[j - k] * E + e] }
+            for k in 1...W {
+              for e in 0..<E { a1[d] += params[l.w0 + d * W * E + (k - 1) * E + e] * params[l.embedding + s(j - k) * E + e] }
             }
           }
         }
@@ -28,20 +29,23 @@ import Testing
         let h2 = (0..<D).map { d in max(0, params[l.b2 + d] + (0..<D).reduce(0.0) { $0 + params[l.w2 + d * D + $1] * h1[$1] }) }
         let z = (0..<Q).map { q in params[l.b4 + q] + (0..<D).reduce(0.0) { $0 + params[l.w4 + q * D + $1] * h2[$1] } }
         let top = z.max()!
-        total += top + log(z.reduce(0.0) { $0 + exp($1 - top) }) - z[frame[j]]
+        total += top + log(z.reduce(0.0) { $0 + exp($1 - top) }) - z[s(j)]
       }
     }
     return total
   }
 
-  @Test(arguments: [1, 4])
-  func gradientsMatchFiniteDifferencesOfAFloat64Reference(frameSize: Int) {
-    let head = FrameHead(frameSize: frameSize, levels: 7, hiddenSize: 5, embeddingSize: 3)
+  /// (frame size, window): the one-tier model without a window, SampleRNN's W = N, a window
+  /// shorter than the frame, and one reaching back past the previous frame.
+  @Test(arguments: [(1, 0), (1, 1), (4, 4), (4, 2), (2, 5)])
+  func gradientsMatchFiniteDifferencesOfAFloat64Reference(frameSize: Int, window: Int) {
+    let head = FrameHead(frameSize: frameSize, window: window, levels: 7, hiddenSize: 5, embeddingSize: 3)
     let block = FloatBuffer(count: head.layout.count), grads = FloatBuffer(count: head.layout.count)
     var rng = SeededGenerator(seed: 21)
     head.initialize(HeadParameters(values: block.pointer, gradients: grads.pointer), rng: &rng)
     for i in 0..<block.count { block[i] *= 2 }
-    let targets: [[Int]?] = [(0..<frameSize).map { ($0 * 3 + 1) % 7 }, nil, (0..<frameSize).map { (6 - $0) % 7 }]
+    let size = head.targetSize
+    let targets: [[Int]?] = [(0..<size).map { ($0 * 3 + 1) % 7 }, nil, (0..<size).map { (6 - $0 % 7) }]
     let output = FloatBuffer(count: 3 * head.outputSize), dOutput = FloatBuffer(count: 3 * head.outputSize)
     for i in 0..<output.count { output[i] = (rng.nextFloat() - 0.5) * 3 }
     let scale: Float = 0.5
@@ -83,7 +87,7 @@ import Testing
   /// exactly the decoder output and passes its gradient on to the decoder (the LSTM and decoder
   /// backward passes are checked by GradientCheckTests and TorchParityTests).
   @Test func modelWiresTheHeadThroughTheFlatBuffer() {
-    let head = FrameHead(frameSize: 3, levels: 6, hiddenSize: 4, embeddingSize: 2)
+    let head = FrameHead(frameSize: 3, window: 3, levels: 6, hiddenSize: 4, embeddingSize: 2)
     let config = ModelConfig(input: .dense(width: 3), hiddenSize: 4, numLayers: 1, dropout: 0, outputSize: head.outputSize, headParameters: head.parameterSpecs)
     let model = Model(config: config, head: head, maxSteps: 2, batch: 2)
     var rng = SeededGenerator(seed: 8)
@@ -97,7 +101,7 @@ import Testing
     let chunk = Chunk<[Int]>(kind: .dense(width: 3), capacity: 4)
     chunk.setShape(steps: 2, batch: 2)
     for i in 0..<12 { chunk.dense[i] = rng.nextFloat() * 2 - 1 }
-    chunk.targets = [[1, 5, 0], [2, 2, 3], nil, [4, 0, 1]]
+    chunk.targets = [[3, 3, 3, 1, 5, 0], [3, 3, 3, 2, 2, 3], nil, [1, 5, 0, 4, 0, 1]]
     let state = RecurrentState(numLayers: 1, batch: 2, hiddenSize: 4)
     model.params.zeroGradients()
     let output = model.forward(chunk.input, steps: 2, batch: 2, state: state, resets: chunk.resets, rng: &rng)
@@ -128,7 +132,7 @@ import Testing
   }
 
   struct Case: Decodable {
-    struct Config: Decodable { var frameSize, levels, hiddenSize, embeddingSize, rows: Int; var scale: Double }
+    struct Config: Decodable { var frameSize, window, levels, hiddenSize, embeddingSize, rows: Int; var scale: Double }
     var config: Config
     var weights: [String: Tensor]
     var output: Tensor
@@ -151,11 +155,11 @@ import Testing
     #expect(worst <= 1, "\(what): worst error is \(worst)× the tolerance", sourceLocation: sourceLocation)
   }
 
-  @Test(arguments: ["framed", "oneTier"])
+  @Test(arguments: ["framed", "shortWindow", "longWindow", "oneTier"])
   func matchesTorch(name: String) throws {
     let g = try #require(Self.golden[name])
     let c = g.config
-    let head = FrameHead(frameSize: c.frameSize, levels: c.levels, hiddenSize: c.hiddenSize, embeddingSize: c.embeddingSize)
+    let head = FrameHead(frameSize: c.frameSize, window: c.window, levels: c.levels, hiddenSize: c.hiddenSize, embeddingSize: c.embeddingSize)
     #expect(head.parameterSpecs.map(\.name) == g.weights.keys.sorted { head.layout.offset(of: $0) < head.layout.offset(of: $1) })
     #expect(Set(head.parameterSpecs.map(\.name)) == Set(g.weights.keys))
     let values = FloatBuffer(count: head.layout.count), grads = FloatBuffer(count: head.layout.count)
@@ -189,10 +193,11 @@ import Testing
 
   // MARK: Sampling
 
-  /// Sampling draws each position from the same distribution the loss scores: with a frame of
-  /// two, the empirical frequencies of many draws match the softmax of the teacher-forced logits.
+  /// Sampling draws each position from the same distribution the loss scores, after the window
+  /// it is given: with a frame of two, the empirical frequencies of many draws match the softmax
+  /// of the teacher-forced logits of targets that start with the previous step's last W levels.
   @Test func samplingFollowsTheModelsConditionals() {
-    let head = FrameHead(frameSize: 2, levels: 4, hiddenSize: 3, embeddingSize: 2)
+    let head = FrameHead(frameSize: 2, window: 2, levels: 4, hiddenSize: 3, embeddingSize: 2)
     let values = FloatBuffer(count: head.layout.count), grads = FloatBuffer(count: head.layout.count)
     var rng = SeededGenerator(seed: 5)
     let parameters = HeadParameters(values: values.pointer, gradients: grads.pointer)
@@ -200,11 +205,13 @@ import Testing
     for i in 0..<values.count { values[i] *= 2 }
     let output = FloatBuffer(count: head.outputSize)
     for i in 0..<output.count { output[i] = rng.nextFloat() - 0.5 }
+    #expect(head.readsPreviousStep)
+    let previous = [2, 1, 3, 0]  // its own window [2, 1], then its frame [3, 0]: the next window
     // Exact joint probabilities of all 16 frames from the loss.
     var exact: [Double] = []
     for a in 0..<4 {
       for b in 0..<4 {
-        let nats = [[a, b]].map(Optional.some).withUnsafeBufferPointer {
+        let nats = [[3, 0, a, b]].map(Optional.some).withUnsafeBufferPointer {
           head.loss(output.pointer, targets: $0, scale: 1, dOutput: nil, parameters: parameters)
         }
         exact.append(exp(-nats))
@@ -214,18 +221,51 @@ import Testing
     var counts = [Int](repeating: 0, count: 16)
     let draws = 20_000
     for _ in 0..<draws {
-      let f = head.sample(output.pointer, controls: SamplingControls(), parameters: parameters, rng: &rng)
-      counts[f[0] * 4 + f[1]] += 1
+      let f = head.sample(output.pointer, after: previous, controls: SamplingControls(), parameters: parameters, rng: &rng)
+      #expect(f.count == 4 && f.prefix(2) == [3, 0], "a draw starts with the window it followed")
+      counts[f[2] * 4 + f[3]] += 1
     }
     for k in 0..<16 {
       let p = exact[k], sd = (p * (1 - p) / Double(draws)).squareRoot()
       #expect(abs(Double(counts[k]) / Double(draws) - p) < 5 * sd + 1e-3, "frame \(k): \(counts[k]) draws, p = \(p)")
     }
     // Greedy takes the most likely level at each position; a low temperature approaches it.
-    let greedy = head.sample(output.pointer, controls: SamplingControls(argmax: true), parameters: parameters, rng: &rng)
-    let cold = head.sample(output.pointer, controls: SamplingControls(temperature: 1e-3), parameters: parameters, rng: &rng)
+    let greedy = head.sample(output.pointer, after: previous, controls: SamplingControls(argmax: true), parameters: parameters, rng: &rng)
+    let cold = head.sample(output.pointer, after: previous, controls: SamplingControls(temperature: 1e-3), parameters: parameters, rng: &rng)
     #expect(greedy == cold)
+    // Without a previous step the window is silence, level Q/2.
+    let start = head.sample(output.pointer, controls: SamplingControls(argmax: true), parameters: parameters, rng: &rng)
+    #expect(start == head.sample(output.pointer, after: [0, 0, 2, 2], controls: SamplingControls(argmax: true), parameters: parameters, rng: &rng))
     #expect(throws: EngineError.self) { try head.check(SamplingControls(bias: 1)) }
+  }
+
+  /// The window slides across the frame boundary: sample j sees s_{j−1} … s_{j−W}, so the
+  /// oldest level of the window before the frame (s_−W) reaches sample 0 only, and the newest
+  /// (s_−1) reaches every sample; the loss of the frame follows. A window inside the frame
+  /// (the old head) would leave sample 0 blind to both.
+  @Test func theWindowReachesBackIntoThePreviousFrame() {
+    let head = FrameHead(frameSize: 4, window: 4, levels: 9, hiddenSize: 6, embeddingSize: 3)
+    let values = FloatBuffer(count: head.layout.count), grads = FloatBuffer(count: head.layout.count)
+    var rng = SeededGenerator(seed: 17)
+    let parameters = HeadParameters(values: values.pointer, gradients: grads.pointer)
+    head.initialize(parameters, rng: &rng)
+    let output = FloatBuffer(count: head.outputSize)
+    for i in 0..<output.count { output[i] = rng.nextFloat() - 0.5 }
+    func logits(_ target: [Int]) -> [[Float]] {
+      let z = [target].map(Optional.some).withUnsafeBufferPointer { head.forward(output.pointer, rows: [0], targets: $0, parameters: parameters) }
+      return (0..<4).map { j in Array(UnsafeBufferPointer(start: z + j * 9, count: 9)) }
+    }
+    func loss(_ target: [Int]) -> Double {
+      [target].map(Optional.some).withUnsafeBufferPointer { head.loss(output.pointer, targets: $0, scale: 1, dOutput: nil, parameters: parameters) }
+    }
+    let frame = [5, 6, 2, 7]
+    let base = logits([1, 2, 3, 4] + frame)
+    let oldestChanged = logits([8, 2, 3, 4] + frame)
+    let newestChanged = logits([1, 2, 3, 0] + frame)
+    #expect(base[0] != oldestChanged[0], "sample 0 sees the oldest sample of its window, in the previous frame")
+    #expect(base[1...] == oldestChanged[1...], "samples 1… do not reach back that far")
+    for j in 0..<4 { #expect(base[j] != newestChanged[j], "sample \(j) sees the previous frame's last sample") }
+    #expect(loss([1, 2, 3, 4] + frame) != loss([8, 2, 3, 4] + frame))
   }
 }
 

@@ -7,6 +7,9 @@ public struct AudioCodec: Codable, Sendable, Equatable {
   public var sampleRate: Int
   /// Samples per LSTM step (1 = the one-tier baseline).
   public var frameSize: Int
+  /// Earlier samples the sample-level MLP sees for each sample, sliding back across frame
+  /// boundaries (SampleRNN's sample-level window; 0 = none).
+  public var window: Int
   public var quantization: Quantization
   /// Quantisation levels (256: 8 bits per sample, as SampleRNN).
   public var levels: Int
@@ -20,11 +23,12 @@ public struct AudioCodec: Codable, Sendable, Equatable {
   public var embeddingSize: Int
 
   public init(
-    sampleRate: Int, frameSize: Int = 16, quantization: Quantization = .mulaw, levels: Int = 256, trimSilenceDB: Double? = nil,
-    normalizePeakDB: Double? = nil, mlpHiddenSize: Int = 64, embeddingSize: Int = 16
+    sampleRate: Int, frameSize: Int = 16, window: Int? = nil, quantization: Quantization = .mulaw, levels: Int = 256,
+    trimSilenceDB: Double? = nil, normalizePeakDB: Double? = nil, mlpHiddenSize: Int = 64, embeddingSize: Int = 16
   ) {
     self.sampleRate = sampleRate
     self.frameSize = frameSize
+    self.window = window ?? frameSize
     self.quantization = quantization
     self.levels = levels
     self.trimSilenceDB = trimSilenceDB
@@ -38,6 +42,7 @@ public struct AudioCodec: Codable, Sendable, Equatable {
     func check(_ ok: Bool, _ message: String) throws(AudioError) { if !ok { throw .invalidSetting(message) } }
     try check((1000...192_000).contains(sampleRate), "--rate must be in 1000...192000 Hz, got \(sampleRate)")
     try check((1...256).contains(frameSize), "--frame-size must be in 1...256, got \(frameSize)")
+    try check((0...256).contains(window), "--window must be in 0...256, got \(window)")
     try check(levels == 256, "only 256 quantisation levels are supported, got \(levels)")
     try check((1...4096).contains(mlpHiddenSize), "--mlp-hidden-size must be in 1...4096, got \(mlpHiddenSize)")
     try check((1...1024).contains(embeddingSize), "--embedding-size must be in 1...1024, got \(embeddingSize)")
@@ -46,19 +51,28 @@ public struct AudioCodec: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case sampleRate, frameSize, quantization, levels, trimSilenceDB, normalizePeakDB, mlpHiddenSize, embeddingSize
+    case sampleRate, frameSize, window, quantization, levels, trimSilenceDB, normalizePeakDB, mlpHiddenSize, embeddingSize
   }
 
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
+    // Models saved before the window crossed frame boundaries have another head (a window of
+    // N − 1 inside the frame) that these weights cannot stand in for.
+    // (The codec's own coding path, not the key's, so the manifest's error shows the message.)
+    guard let window = try c.decodeIfPresent(Int.self, forKey: .window) else {
+      throw DecodingError.dataCorrupted(
+        .init(
+          codingPath: c.codingPath,
+          debugDescription: "no sample-level window: the model was saved by an older seqgen whose head saw only the current frame; train it again"))
+    }
     self.init(
-      sampleRate: try c.decode(Int.self, forKey: .sampleRate), frameSize: try c.decode(Int.self, forKey: .frameSize),
+      sampleRate: try c.decode(Int.self, forKey: .sampleRate), frameSize: try c.decode(Int.self, forKey: .frameSize), window: window,
       quantization: try c.decode(Quantization.self, forKey: .quantization), levels: try c.decode(Int.self, forKey: .levels),
       trimSilenceDB: try c.decodeIfPresent(Double.self, forKey: .trimSilenceDB),
       normalizePeakDB: try c.decodeIfPresent(Double.self, forKey: .normalizePeakDB),
       mlpHiddenSize: try c.decode(Int.self, forKey: .mlpHiddenSize), embeddingSize: try c.decode(Int.self, forKey: .embeddingSize))
     do { try validate() } catch {
-      throw DecodingError.dataCorruptedError(forKey: .sampleRate, in: c, debugDescription: error.description)
+      throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: error.description))
     }
   }
 

@@ -52,8 +52,8 @@ public struct AudioDomain: SequenceDomain {
     var codec = settings
     if codec.sampleRate <= 0 { codec.sampleRate = resolvedRate.value ?? Self.fallbackRate }
     try codec.validate()
-    if let bad = corpus.first(where: { $0.steps.contains { $0.levels.count != codec.frameSize } }) {
-      throw AudioError.invalidSetting("\(bad.source): frames of another size than --frame-size \(codec.frameSize)")
+    if let bad = corpus.first(where: { $0.steps.contains { $0.levels.count != codec.frameSize || $0.context.count != codec.window } }) {
+      throw AudioError.invalidSetting("\(bad.source): frames of another size than --frame-size \(codec.frameSize) --window \(codec.window)")
     }
     return codec
   }
@@ -65,9 +65,14 @@ public struct AudioDomain: SequenceDomain {
     return .dense(step.levels.map(codec.inputValue))
   }
 
+  /// The window before the frame, then the frame: `FrameHead`'s target layout.
   public func target(_ step: AudioFrame, codec: AudioCodec) throws -> [Int] {
     try check(step, codec)
-    return step.levels
+    guard step.context.count == codec.window, step.context.allSatisfy({ $0 >= 0 && $0 < codec.levels }) else {
+      throw AudioError.invalidSetting(
+        "a frame with \(step.context.count) levels before it does not fit the codec (a window of \(codec.window) in 0..<\(codec.levels))")
+    }
+    return step.context + step.levels
   }
 
   private func check(_ step: AudioFrame, _ codec: AudioCodec) throws(AudioError) {
@@ -77,10 +82,14 @@ public struct AudioDomain: SequenceDomain {
   }
 
   public func makeHead(_ codec: AudioCodec) -> FrameHead {
-    FrameHead(frameSize: codec.frameSize, levels: codec.levels, hiddenSize: codec.mlpHiddenSize, embeddingSize: codec.embeddingSize)
+    FrameHead(
+      frameSize: codec.frameSize, window: codec.window, levels: codec.levels, hiddenSize: codec.mlpHiddenSize, embeddingSize: codec.embeddingSize)
   }
 
-  public func step(from sample: [Int], codec: AudioCodec) -> AudioFrame { AudioFrame(levels: sample) }
+  /// A drawn target (window, then frame) back as a frame that carries its window.
+  public func step(from sample: [Int], codec: AudioCodec) -> AudioFrame {
+    AudioFrame(levels: Array(sample.suffix(codec.frameSize)), context: Array(sample.prefix(sample.count - codec.frameSize)))
+  }
 
   /// The first `seconds` (all if nil) of an audio file read like the corpus, or, without a
   /// file, one frame of silence.
@@ -98,9 +107,9 @@ public struct AudioDomain: SequenceDomain {
     return AudioReader.frames(x, codec: codec)
   }
 
-  /// A frame of the level nearest zero.
+  /// A frame of the level nearest zero, after a window of it.
   public func silence(_ codec: AudioCodec) -> AudioFrame {
-    AudioFrame(levels: Array(repeating: codec.level(0), count: codec.frameSize))
+    AudioFrame(levels: Array(repeating: codec.level(0), count: codec.frameSize), context: Array(repeating: codec.level(0), count: codec.window))
   }
 
   /// The samples of frames.

@@ -67,9 +67,13 @@ enum AudioReader {
     return x.map { $0 * gain }
   }
 
-  /// The levels of `samples`, cut into whole frames (a partial last frame is dropped).
+  /// The levels of `samples`, cut into whole frames (a partial last frame is dropped), each with
+  /// the levels of the `codec.window` samples before it (silence before the first sample).
   static func frames(_ samples: [Float], codec: AudioCodec) -> [AudioFrame] {
-    let n = codec.frameSize
-    return (0..<(samples.count / n)).map { f in AudioFrame(levels: (0..<n).map { codec.level(samples[f * n + $0]) }) }
+    let n = codec.frameSize, w = codec.window
+    let levels = [Int](repeating: codec.level(0), count: w) + samples.map(codec.level)
+    return (0..<(samples.count / n)).map { f in
+      AudioFrame(levels: Array(levels[(w + f * n)..<(w + f * n + n)]), context: Array(levels[(f * n)..<(f * n + w)]))
+    }
   }
 }

@@ -143,6 +143,53 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     #expect(throws: AudioError.self) { try AudioReader.files(at: empty.url) }
   }
 
+  /// Each frame carries the `window` samples before it, across frame boundaries, with silence
+  /// before the file's first sample: the targets the head trains on hold real history.
+  @Test func framesCarryTheSamplesBeforeThemFromTheStartOfTheFile() throws {
+    let codec = AudioCodec(sampleRate: 8000, frameSize: 3, window: 4, quantization: .linear)
+    let x: [Float] = (0..<10).map { Float($0) / 10 }
+    let levels = x.map(codec.level), silence = codec.level(0)
+    #expect(silence == codec.levels / 2, "the head's padding at a start (Q/2) is the domain's silence")
+    let frames = AudioReader.frames(x, codec: codec)
+    #expect(frames.map(\.levels) == [Array(levels[0..<3]), Array(levels[3..<6]), Array(levels[6..<9])])
+    #expect(frames[0].context == [silence, silence, silence, silence])
+    #expect(frames[1].context == [silence] + levels[0..<3])
+    #expect(frames[2].context == Array(levels[2..<6]))
+    #expect(try AudioDomain().target(frames[2], codec: codec) == Array(levels[2..<9]))
+    #expect(AudioDomain().step(from: Array(levels[2..<9]), codec: codec) == frames[2])
+    // Frame size 1 with no window: the plain one-tier target, one level.
+    let oneTier = AudioCodec(sampleRate: 8000, frameSize: 1, window: 0, quantization: .linear)
+    #expect(try AudioReader.frames(x, codec: oneTier).map { try AudioDomain().target($0, codec: oneTier) } == levels.map { [$0] })
+  }
+
+  /// Generation hands the head the frame the LSTM has just read, its window included: two
+  /// primes with the same levels but different samples before them (the LSTM reads only the
+  /// levels) generate different audio from one seed, and each drawn frame carries the samples
+  /// before it as its window, here reaching back past the previous frame.
+  @Test func generationSlidesTheWindowAcrossFrames() throws {
+    let codec = AudioCodec(sampleRate: 8000, frameSize: 4, window: 6, mlpHiddenSize: 8, embeddingSize: 4)
+    let domain = AudioDomain(settings: codec)
+    let head = domain.makeHead(codec)
+    let config = ModelConfig(
+      input: domain.inputKind(codec), hiddenSize: 8, numLayers: 1, dropout: 0, outputSize: head.outputSize, headParameters: head.parameterSpecs)
+    let model = Model(config: config, head: head, maxSteps: 1, batch: 1)
+    var rng = SeededGenerator(seed: 4)
+    model.initialize(rng: &rng)
+    let generator = Generator(domain: domain, codec: codec, config: config, params: model.params)
+    let levels = [120, 140, 128, 131]
+    func generate(after context: [Int]) throws -> [AudioFrame] {
+      try generator.generate(prime: [AudioFrame(levels: levels, context: context)], length: 12, count: 1, controls: SamplingControls(), seed: 9)[0]
+    }
+    let quiet = try generate(after: [128, 128, 128, 128, 128, 128])
+    let loud = try generate(after: [0, 255, 10, 240, 30, 200])
+    #expect(quiet.map(\.levels) != loud.map(\.levels), "the prime's window reaches the first drawn samples")
+    var history = [128, 128, 128, 128, 128, 128] + levels
+    for frame in quiet {
+      #expect(frame.context == Array(history.suffix(6)))
+      history += frame.levels
+    }
+  }
+
   @Test func silenceTrimmingAndPeakNormalisation() {
     let x: [Float] = [Float](repeating: 0, count: 1000) + [0.1, -0.25, 0.2] + [Float](repeating: 0.0001, count: 1000)
     let trimmed = AudioReader.trimSilence(x, thresholdDB: -40, rate: 8000)
@@ -159,9 +206,22 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     let codec = AudioCodec(sampleRate: 8000, frameSize: 16, quantization: .linear, trimSilenceDB: -50, normalizePeakDB: -1, mlpHiddenSize: 32, embeddingSize: 8)
     #expect(try JSONDecoder().decode(AudioCodec.self, from: JSONEncoder().encode(codec)) == codec)
     let good = String(decoding: try JSONEncoder().encode(codec), as: UTF8.self)
-    for (key, bad) in [("\"frameSize\":16", "\"frameSize\":0"), ("\"sampleRate\":8000", "\"sampleRate\":-5"), ("\"levels\":256", "\"levels\":100000")] {
+    #expect(codec.window == 16, "the window defaults to the frame size, as SampleRNN")
+    for (key, bad) in [
+      ("\"frameSize\":16", "\"frameSize\":0"), ("\"sampleRate\":8000", "\"sampleRate\":-5"), ("\"levels\":256", "\"levels\":100000"),
+      ("\"window\":16", "\"window\":-1"),
+    ] {
       #expect(good.contains(key))
       #expect(throws: DecodingError.self) { try JSONDecoder().decode(AudioCodec.self, from: Data(good.replacingOccurrences(of: key, with: bad).utf8)) }
+    }
+    // A model saved before the window crossed frames has another head: a clear refusal.
+    let old = good.replacingOccurrences(of: "\"window\":16,", with: "").replacingOccurrences(of: ",\"window\":16", with: "")
+    #expect(!old.contains("window"))
+    do {
+      _ = try JSONDecoder().decode(AudioCodec.self, from: Data(old.utf8))
+      Issue.record("a codec without a window decoded")
+    } catch {
+      #expect("\(error)".contains("older seqgen"), "\(error)")
     }
   }
 
@@ -169,6 +229,8 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     let codec = AudioCodec(sampleRate: 8000, frameSize: 2)
     #expect(throws: AudioError.self) { try AudioDomain().input(AudioFrame(levels: [1, 2, 3]), codec: codec) }
     #expect(throws: AudioError.self) { try AudioDomain().target(AudioFrame(levels: [1, 256]), codec: codec) }
+    #expect(throws: AudioError.self) { try AudioDomain().target(AudioFrame(levels: [1, 2], context: [3]), codec: codec) }
+    #expect(try AudioDomain().target(AudioFrame(levels: [1, 2], context: [3, 4]), codec: codec) == [3, 4, 1, 2])
     #expect(try AudioDomain().input(AudioFrame(levels: [0, 255]), codec: codec) == .dense([-1, 1]))
   }
 
