@@ -47,8 +47,13 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
     if let offset = invalidUTF8Offset(data) {
       throw .malformed(path: path, location: "byte offset \(offset)", reason: "not valid UTF-8 (ink XML is read as UTF-8)")
     }
+    // Ink formats have no DTD, and Foundation's DTD callbacks read optional C strings as if
+    // they were always there: refusing DTDs also keeps entity expansion out.
+    if let doctype = data.firstRange(of: Data("<!DOCTYPE".utf8)) {
+      throw .malformed(path: path, location: "byte offset \(doctype.lowerBound - data.startIndex)", reason: "a DOCTYPE (DTD) is not supported in ink XML")
+    }
     let delegate = InkXMLParser(path: path)
-    let parser = XMLParser(data: data)
+    let parser = XMLParser(data: paddingBareProcessingInstructions(data))
     parser.shouldResolveExternalEntities = false
     parser.shouldProcessNamespaces = false
     parser.delegate = delegate
@@ -74,6 +79,37 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
       case .error: return offset
       }
     }
+  }
+
+  /// The document with a space added to every processing instruction that has a target and no
+  /// data (`<?foo?>` becomes `<?foo ?>`): Foundation's XMLParser crashes on the former (it
+  /// reads libxml2's null data pointer as a C string; a fuzzer found it), and the two mean the
+  /// same. Line numbers do not change.
+  static func paddingBareProcessingInstructions(_ data: Data) -> Data {
+    let bytes = [UInt8](data)
+    let question = UInt8(ascii: "?"), less = UInt8(ascii: "<"), greater = UInt8(ascii: ">")
+    var out: [UInt8] = []
+    var copied = 0
+    var i = 0
+    while i + 1 < bytes.count {
+      guard bytes[i] == less, bytes[i + 1] == question else {
+        i += 1
+        continue
+      }
+      var j = i + 2
+      while j < bytes.count, ![0x20, 0x09, 0x0A, 0x0D].contains(bytes[j]), !(bytes[j] == question && j + 1 < bytes.count && bytes[j + 1] == greater) {
+        j += 1
+      }
+      if j > i + 2, j + 1 < bytes.count, bytes[j] == question, bytes[j + 1] == greater {
+        out += bytes[copied..<j]
+        out.append(0x20)
+        copied = j
+      }
+      i = j
+    }
+    guard copied > 0 else { return data }
+    out += bytes[copied...]
+    return Data(out)
   }
 
   /// libxml2's message without its trailing newline, or the error's code.

@@ -132,6 +132,27 @@ import Testing
     }
   }
 
+  /// The bug behind another: a processing instruction without data (`<?foo?>`), which
+  /// Foundation's XMLParser crashes on; it is read as `<?foo ?>`, which means the same.
+  @Test func aProcessingInstructionWithoutDataIsRead() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let file = try dir.file("pi.inkml", "<?xml version=\"1.0\"?><?stylesheet?><ink><?x?><trace>1 2, 3 4</trace><?y\n?></ink>")
+    #expect(try InkReader.read(file)[0].ink.strokes == [[SIMD2(1, 2), SIMD2(3, 4)]])
+    let padded = InkXMLParser.paddingBareProcessingInstructions(Data("<??><?a?><?b c?><?d?".utf8))
+    #expect(String(decoding: padded, as: UTF8.self) == "<??><?a ?><?b c?><?d?")
+  }
+
+  @Test func aDTDIsRefused() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let text = "<?xml version=\"1.0\"?>\n<!DOCTYPE ink [<!ENTITY a \"1 2, 3 4\">]><ink><trace>&a;</trace></ink>"
+    let file = try dir.file("dtd.inkml", text)
+    #expect(throws: HandwritingError.malformed(path: file.path, location: "byte offset 22", reason: "a DOCTYPE (DTD) is not supported in ink XML")) {
+      _ = try InkReader.read(file)
+    }
+  }
+
   /// The bug behind the first of them: a byte that is not UTF-8 inside an element name, which
   /// Foundation's XMLParser traps on.
   @Test func invalidUTF8InAnElementNameIsAnErrorWithItsOffset() throws {
