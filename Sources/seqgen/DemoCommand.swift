@@ -62,13 +62,13 @@ struct DemoCommand: ParsableCommand {
         ]),
       Spec(
         domain: "audio", title: "Audio — speech", data: ["\(f)/audio/speech"],
-        train: ["--hidden-size", "128", "--num-layers", "1", "--seq-length", "64", "--batch-size", "16"],
-        steps: (1500, 30),
+        train: ["--hidden-size", "128", "--num-layers", "2", "--seq-length", "50", "--batch-size", "16"],
+        steps: (3000, 30),
         // The latest weights: on a 61 s corpus the best-validation checkpoint comes early and,
         // after the silent default prime, can stay near silence; later weights babble.
         generate: [
           (
-            ["--seconds", "3", "--seed", "5", "--checkpoint", "latest", "--out", "audio.wav", "--waveform", "audio-waveform.svg"],
+            ["--seconds", "3", "--seed", "5", "--checkpoint", "latest", "--temperature", "0.95", "--out", "audio.wav", "--waveform", "audio-waveform.svg"],
             ["audio.wav", "audio-waveform.svg"]
           )
         ]),
