@@ -198,10 +198,8 @@ import Testing
   /// of the teacher-forced logits of targets that start with the previous step's last W levels.
   @Test func samplingFollowsTheModelsConditionals() {
     let head = FrameHead(frameSize: 2, window: 2, levels: 4, hiddenSize: 3, embeddingSize: 2)
-    let values = FloatBuffer(count: head.layout.count), grads = FloatBuffer(count: head.layout.count)
     var rng = SeededGenerator(seed: 5)
-    let parameters = HeadParameters(values: values.pointer, gradients: grads.pointer)
-    head.initialize(parameters, rng: &rng)
+    let (values, grads, parameters) = initialized(head, rng: &rng)
     for i in 0..<values.count { values[i] *= 2 }
     let output = FloatBuffer(count: head.outputSize)
     for i in 0..<output.count { output[i] = rng.nextFloat() - 0.5 }
@@ -245,10 +243,8 @@ import Testing
   /// (the old head) would leave sample 0 blind to both.
   @Test func theWindowReachesBackIntoThePreviousFrame() {
     let head = FrameHead(frameSize: 4, window: 4, levels: 9, hiddenSize: 6, embeddingSize: 3)
-    let values = FloatBuffer(count: head.layout.count), grads = FloatBuffer(count: head.layout.count)
     var rng = SeededGenerator(seed: 17)
-    let parameters = HeadParameters(values: values.pointer, gradients: grads.pointer)
-    head.initialize(parameters, rng: &rng)
+    let (values, grads, parameters) = initialized(head, rng: &rng)
     let output = FloatBuffer(count: head.outputSize)
     for i in 0..<output.count { output[i] = rng.nextFloat() - 0.5 }
     func logits(_ target: [Int]) -> [[Float]] {
@@ -281,4 +277,13 @@ extension FrameHead.Layout {
     default: b4
     }
   }
+}
+
+/// Fresh value and gradient buffers for `head`'s own tensors, initialised from `rng`; the
+/// buffers are returned so they outlive the parameters that point into them.
+func initialized(_ head: FrameHead, rng: inout SeededGenerator) -> (values: FloatBuffer, grads: FloatBuffer, parameters: HeadParameters) {
+  let values = FloatBuffer(count: head.layout.count), grads = FloatBuffer(count: head.layout.count)
+  let parameters = HeadParameters(values: values.pointer, gradients: grads.pointer)
+  head.initialize(parameters, rng: &rng)
+  return (values, grads, parameters)
 }
