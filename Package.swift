@@ -27,7 +27,10 @@ let package = Package(
     .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
     .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
     .systemLibrary(name: "CFluidSynth", pkgConfig: "fluidsynth", providers: [.apt(["libfluidsynth-dev"])]),
-    .target(name: "SeqGenEngine", dependencies: ["CBLAS"], swiftSettings: engineSettings),
+    // Generic SIMD math (exp, tanh, the LSTM cell), inlined into each caller at its own width.
+    .target(name: "LSTMMath"),
+    .target(name: "AVX512Kernels", dependencies: ["LSTMMath"], swiftSettings: avx512Settings),
+    .target(name: "SeqGenEngine", dependencies: ["CBLAS", "LSTMMath", "AVX512Kernels"], swiftSettings: engineSettings),
     .target(name: "SoundFile", dependencies: ["CSndFile", "CSampleRate"]),
     .target(name: "TextDomain", dependencies: ["SeqGenEngine"], path: "domains/Text/Sources"),
     .target(name: "HandwritingDomain", dependencies: ["SeqGenEngine"], path: "domains/Handwriting/Sources"),
@@ -42,7 +45,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SeqGenEngineTests",
-      dependencies: ["SeqGenEngine"]
+      dependencies: ["SeqGenEngine", "LSTMMath", "AVX512Kernels"]
     ),
     // The conformance checks every domain's tests run.
     .target(name: "SeqGenTestSupport", dependencies: ["SeqGenEngine"], path: "Tests/SeqGenTestSupport"),
@@ -66,3 +69,14 @@ var engineSettings: [SwiftSetting] {
   return []
 }
 
+
+/// The packed recurrent product is written for 16-lane registers: built for AVX-512 on x86-64
+/// (used only where the CPU reports it), left out elsewhere and with SEQGEN_PORTABLE.
+var avx512Settings: [SwiftSetting] {
+  #if arch(x86_64)
+    if ProcessInfo.processInfo.environment["SEQGEN_PORTABLE"] == nil {
+      return [.unsafeFlags(["-target-cpu", "znver4"]), .define("SEQGEN_AVX512")]
+    }
+  #endif
+  return []
+}

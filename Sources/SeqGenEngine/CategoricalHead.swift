@@ -1,4 +1,5 @@
 import Foundation
+import LSTMMath
 
 /// A softmax over `classes` with cross-entropy loss: the head of text and note events.
 public struct CategoricalHead: OutputHead {
@@ -30,13 +31,13 @@ public struct CategoricalHead: OutputHead {
       for j in 1..<classes { m = max(m, x[j]) }
       // exp(x − m), kept in dOutput when a gradient is wanted, so it is computed once.
       let d = dOutput?.advanced(by: r * classes)
-      var lanes = SIMD8<Float>()
+      var lanes = VectorMath.V()
       var j = 0
-      while j + 8 <= classes {
+      while j + 16 <= classes {
         let e = VectorMath.exp(VectorMath.load(x + j) - m)
         if let d { VectorMath.store(e, d + j) }
         lanes += e
-        j += 8
+        j += 16
       }
       var sum = lanes.sum()
       while j < classes {

@@ -1,4 +1,6 @@
+import AVX512Kernels
 import Foundation
+import LSTMMath
 
 /// How a chunk's input reaches an LSTM layer.
 public enum LayerInput {
@@ -46,6 +48,13 @@ final class LSTMLayer {
   private let weightIHT, dWeightIHT: FloatBuffer
   /// biasIH + biasHH, (4H).
   private let biasSum: FloatBuffer
+  /// `weightHH` packed for the per-step products where the CPU has AVX-512 (see `PackedGEMM`):
+  /// as weightHHᵀ (H, 4H) for the forward product, as (4H, H) for the backward one. Empty when
+  /// the shapes or the CPU do not suit it; the products then go through OpenBLAS.
+  private let packedForward, packedBackward: FloatBuffer
+  /// Whether the per-step products and the cell run on the AVX-512 kernels (`PackedGEMM`,
+  /// `WideCell`); tests switch it off to compare with the portable path.
+  var usesAVX512 = PackedGEMM.isAvailable
   /// The input of the last forward pass, needed by the weight gradient.
   private var input: LayerInput?
 
@@ -76,6 +85,20 @@ final class LSTMLayer {
     weightIHT = FloatBuffer(count: layer == 0 ? inputSize * g : 0)
     dWeightIHT = FloatBuffer(count: layer == 0 ? inputSize * g : 0)
     biasSum = FloatBuffer(count: g)
+    packedForward = FloatBuffer(count: PackedGEMM.supports(n: g) ? hiddenSize * g : 0)
+    packedBackward = FloatBuffer(count: PackedGEMM.supports(n: hiddenSize) ? hiddenSize * g : 0)
+  }
+
+  /// The packed weight for a chunk of `steps` steps, packed now, or nil for OpenBLAS. Packing
+  /// reads the whole weight once, so a single step (generation) is left to OpenBLAS.
+  private func packed(_ buffer: FloatBuffer, steps: Int, batch: Int, forward: Bool) -> UnsafePointer<Float>? {
+    guard usesAVX512, buffer.count > 0, steps >= 4, batch >= 2 else { return nil }
+    let H = hiddenSize, G = 4 * H, weightHH = weightHH
+    let k = forward ? H : G, n = forward ? G : H
+    Parallel.split(n / PackedGEMM.panelWidth) { panels in
+      PackedGEMM.pack(weightHH, ldb: H, transposed: forward, k: k, n: n, panels: panels, into: buffer.pointer)
+    }
+    return UnsafePointer(buffer.pointer)
   }
 
   /// Whether a chunk of `rows` index inputs gathers from the transposed copy: refreshing it
@@ -153,6 +176,8 @@ final class LSTMLayer {
     }
 
     // The recurrence: streams are independent, so each thread runs half of them through all T steps.
+    let packedHH = packed(packedForward, steps: steps, batch: batch, forward: true)
+    let wide = usesAVX512
     Parallel.split(batch) { streams in
       let b0 = streams.lowerBound, n = streams.count
       for t in 0..<steps {
@@ -177,93 +202,25 @@ final class LSTMLayer {
               transB: true, m: 1, n: units.count, k: H, a: hPrev + base * H, lda: H, b: weightHH + units.lowerBound * H, ldb: H,
               beta: 1, c: gt + units.lowerBound, ldc: G)
           }
+        } else if let packedHH {
+          PackedGEMM.multiply(m: n, n: G, k: H, a: hPrev + (base + b0) * H, lda: H, packed: packedHH, c: gt, ldc: G, accumulate: true)
         } else {
           BLAS.gemm(transB: true, m: n, n: G, k: H, a: hPrev + (base + b0) * H, lda: H, b: weightHH, ldb: H, beta: 1, c: gt, ldc: G)
         }
         for b in streams {
           let o = (base + b) * H
-          cellForward(gates: gates + (base + b) * G, cPrev: cPrev + o, c: c + o, tanhC: tanhC + o, h: h + o)
+          let row = gates + (base + b) * G
+          if wide {
+            WideCell.forward(hiddenSize: H, gates: row, cPrev: cPrev + o, c: c + o, tanhC: tanhC + o, h: h + o)
+          } else {
+            LSTMCell.forward(hiddenSize: H, gates: row, cPrev: cPrev + o, c: c + o, tanhC: tanhC + o, h: h + o)
+          }
         }
       }
     }
     let last = (steps - 1) * batch * H
     h0.update(from: h + last, count: batch * H)
     c0.update(from: c + last, count: batch * H)
-  }
-
-  /// The gate nonlinearities and the cell update of one stream at one step, 8 units at a time:
-  /// gates (4H) become σ(i), σ(f), tanh(g), σ(o) in place; c = f·cPrev + i·g, h = o·tanh(c).
-  @inline(__always)
-  private func cellForward(
-    gates row: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
-    tanhC: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>
-  ) {
-    typealias M = VectorMath
-    let H = hiddenSize
-    var j = 0
-    while j + 8 <= H {
-      let i = M.sigmoid(M.load(row + j)), f = M.sigmoid(M.load(row + H + j))
-      let g = M.tanh(M.load(row + 2 * H + j)), o = M.sigmoid(M.load(row + 3 * H + j))
-      M.store(i, row + j)
-      M.store(f, row + H + j)
-      M.store(g, row + 2 * H + j)
-      M.store(o, row + 3 * H + j)
-      let cv = f * M.load(cPrev + j) + i * g
-      let tc = M.tanh(cv)
-      M.store(cv, c + j)
-      M.store(tc, tanhC + j)
-      M.store(o * tc, h + j)
-      j += 8
-    }
-    while j < H {
-      let i = M.sigmoid(row[j]), f = M.sigmoid(row[H + j]), g = M.tanh(row[2 * H + j]), o = M.sigmoid(row[3 * H + j])
-      row[j] = i
-      row[H + j] = f
-      row[2 * H + j] = g
-      row[3 * H + j] = o
-      let cv = f * cPrev[j] + i * g
-      let tc = M.tanh(cv)
-      c[j] = cv
-      tanhC[j] = tc
-      h[j] = o * tc
-      j += 1
-    }
-  }
-
-  /// One stream's step back through the cell, 8 units at a time: from dh (the output gradient
-  /// plus the recurrent one) and the carried dc, the gate pre-activation gradients (4H) and the
-  /// dc carried to the previous step (in place).
-  @inline(__always)
-  private func cellBackward(
-    gates row: UnsafePointer<Float>, dGates dRow: UnsafeMutablePointer<Float>, dOutput dOut: UnsafePointer<Float>,
-    tanhC tc: UnsafePointer<Float>, cPrev cp: UnsafePointer<Float>, dh dhb: UnsafePointer<Float>, dc dcb: UnsafeMutablePointer<Float>
-  ) {
-    typealias M = VectorMath
-    let H = hiddenSize
-    var j = 0
-    while j + 8 <= H {
-      let i = M.load(row + j), f = M.load(row + H + j), g = M.load(row + 2 * H + j), o = M.load(row + 3 * H + j)
-      let t = M.load(tc + j)
-      let dhv = M.load(dOut + j) + M.load(dhb + j)
-      let dcv = M.load(dcb + j) + dhv * o * (1 - t * t)
-      M.store(dcv * g * i * (1 - i), dRow + j)
-      M.store(dcv * M.load(cp + j) * f * (1 - f), dRow + H + j)
-      M.store(dcv * i * (1 - g * g), dRow + 2 * H + j)
-      M.store(dhv * t * o * (1 - o), dRow + 3 * H + j)
-      M.store(dcv * f, dcb + j)
-      j += 8
-    }
-    while j < H {
-      let i = row[j], f = row[H + j], g = row[2 * H + j], o = row[3 * H + j]
-      let dhv = dOut[j] + dhb[j]
-      let dcv = dcb[j] + dhv * o * (1 - tc[j] * tc[j])
-      dRow[j] = dcv * g * i * (1 - i)
-      dRow[H + j] = dcv * cp[j] * f * (1 - f)
-      dRow[2 * H + j] = dcv * i * (1 - g * g)
-      dRow[3 * H + j] = dhv * tc[j] * o * (1 - o)
-      dcb[j] = dcv * f
-      j += 1
-    }
   }
 
   /// Back-propagates through the chunk of the last `forward`, accumulating (`+=`) weight
@@ -286,6 +243,8 @@ final class LSTMLayer {
     guard let input else { preconditionFailure("backward before forward") }
 
     // Back through time: each thread carries the recurrent gradient of half the streams.
+    let packedHH = packed(packedBackward, steps: steps, batch: batch, forward: false)
+    let wide = usesAVX512
     Parallel.split(batch) { streams in
       let b0 = streams.lowerBound, n = streams.count
       if let dState {
@@ -299,11 +258,21 @@ final class LSTMLayer {
         let base = t * batch
         for b in streams {
           let r = base + b
-          cellBackward(
-            gates: gates + r * G, dGates: dGates + r * G, dOutput: dOutput + r * H, tanhC: tanhC + r * H, cPrev: cPrev + r * H,
-            dh: dh + b * H, dc: dc + b * H)
+          if wide {
+            WideCell.backward(
+              hiddenSize: H, gates: gates + r * G, dGates: dGates + r * G, dOutput: dOutput + r * H, tanhC: tanhC + r * H,
+              cPrev: cPrev + r * H, dh: dh + b * H, dc: dc + b * H)
+          } else {
+            LSTMCell.backward(
+              hiddenSize: H, gates: gates + r * G, dGates: dGates + r * G, dOutput: dOutput + r * H,
+              tanhC: tanhC + r * H, cPrev: cPrev + r * H, dh: dh + b * H, dc: dc + b * H)
+          }
         }
-        BLAS.gemm(m: n, n: H, k: G, a: dGates + (base + b0) * G, lda: G, b: weightHH, ldb: H, c: dh + b0 * H, ldc: H)
+        if let packedHH {
+          PackedGEMM.multiply(m: n, n: H, k: G, a: dGates + (base + b0) * G, lda: G, packed: packedHH, c: dh + b0 * H, ldc: H, accumulate: false)
+        } else {
+          BLAS.gemm(m: n, n: H, k: G, a: dGates + (base + b0) * G, lda: G, b: weightHH, ldb: H, c: dh + b0 * H, ldc: H)
+        }
         // No gradient crosses a boundary: the state there was a constant zero.
         for b in streams where resets[base + b] {
           (dh + b * H).update(repeating: 0, count: H)
