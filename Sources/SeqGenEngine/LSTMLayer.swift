@@ -289,12 +289,21 @@ final class LSTMLayer {
     Parallel.split(G) { units in
       let g0 = units.lowerBound, m = units.count
       BLAS.gemm(transA: true, m: m, n: H, k: rows, a: dGates + g0, lda: G, b: hPrev, ldb: H, beta: 1, c: dWeightHH + g0 * H, ldc: H)
-      for r in 0..<rows {
-        let dRow = dGates + r * G
-        for j in units {
-          dBiasIH[j] += dRow[j]
-          dBiasHH[j] += dRow[j]
+      // Bias gradients: column sums of dGates, 16 columns at a time down all rows.
+      var j = g0
+      while j < units.upperBound {
+        let width = min(16, units.upperBound - j)
+        var sum = VectorMath.V()
+        if width == 16 {
+          for r in 0..<rows { sum += VectorMath.load(dGates + r * G + j) }
+        } else {
+          for r in 0..<rows { for l in 0..<width { sum[l] += dGates[r * G + j + l] } }
         }
+        for l in 0..<width {
+          dBiasIH[j + l] += sum[l]
+          dBiasHH[j + l] += sum[l]
+        }
+        j += width
       }
       switch input {
       case .dense(let x):
@@ -307,7 +316,15 @@ final class LSTMLayer {
         for k in 0..<inputSize { (dT + k * G + g0).update(repeating: 0, count: m) }
         for r in 0..<rows {
           let dst = dT + Int(idx[r]) * G, dRow = dGates + r * G
-          for j in units { dst[j] += dRow[j] }
+          var j = g0
+          while j + 16 <= units.upperBound {
+            VectorMath.store(VectorMath.load(dst + j) + VectorMath.load(dRow + j), dst + j)
+            j += 16
+          }
+          while j < units.upperBound {
+            dst[j] += dRow[j]
+            j += 1
+          }
         }
         for j in units { for k in 0..<inputSize { dWeightIH[j * inputSize + k] += dT[k * G + j] } }
       }
