@@ -18,7 +18,9 @@ struct TrainAudio: ParsableCommand {
       --seq-length counts frames (truncated BPTT over seq-length × frame-size
       samples) and the loss is reported per frame; the summary at the end gives
       bits per sample and per second. --frame-size 1 is the one-tier baseline
-      (one LSTM step per sample).
+      (one LSTM step per sample). --speed and --gain train each epoch on every
+      file played at a random speed and gain (drawn from --seed, the epoch and
+      the file; validation is never augmented), for corpora of a few minutes.
       Example: seqgen train audio --data fixtures/audio/speech --out runs/speech
       """
   )
@@ -39,11 +41,15 @@ struct TrainAudio: ParsableCommand {
   @Option(help: ArgumentHelp("Cut leading and trailing audio quieter than this level (write --trim-silence=-50).", valueName: "dBFS"))
   var trimSilence: Double?
   @Option(help: ArgumentHelp("Peak-normalise every file to this level (write --normalize=-1).", valueName: "dBFS")) var normalize: Double?
+  @Option(help: ArgumentHelp("Augment: each epoch, play every file at a random speed in 1 ± P percent (0...30; pitch moves with it).", valueName: "P"))
+  var speed = 0.0
+  @Option(help: ArgumentHelp("Augment: each epoch, scale every file by a random gain in ±DB (0...12).", valueName: "DB")) var gain = 0.0
 
   var settings: AudioCodec {
     AudioCodec(
       sampleRate: rate ?? 0, frameSize: frameSize, window: window, quantization: quantization, trimSilenceDB: trimSilence,
-      normalizePeakDB: normalize, mlpHiddenSize: mlpHiddenSize, embeddingSize: embeddingSize)
+      normalizePeakDB: normalize, mlpHiddenSize: mlpHiddenSize, embeddingSize: embeddingSize,
+      augmentation: speed == 0 && gain == 0 ? nil : AudioAugmentation(speed: speed / 100, gainDB: gain))
   }
 
   func validate() throws {

@@ -21,10 +21,13 @@ public struct AudioCodec: Codable, Sendable, Equatable {
   public var mlpHiddenSize: Int
   /// Width of each earlier sample's embedding in the sample-level MLP.
   public var embeddingSize: Int
+  /// The speed and gain changes drawn afresh each epoch (nil: none). Training only.
+  public var augmentation: AudioAugmentation?
 
   public init(
     sampleRate: Int, frameSize: Int = 16, window: Int? = nil, quantization: Quantization = .mulaw, levels: Int = 256,
-    trimSilenceDB: Double? = nil, normalizePeakDB: Double? = nil, mlpHiddenSize: Int = 64, embeddingSize: Int = 16
+    trimSilenceDB: Double? = nil, normalizePeakDB: Double? = nil, mlpHiddenSize: Int = 64, embeddingSize: Int = 16,
+    augmentation: AudioAugmentation? = nil
   ) {
     self.sampleRate = sampleRate
     self.frameSize = frameSize
@@ -35,6 +38,7 @@ public struct AudioCodec: Codable, Sendable, Equatable {
     self.normalizePeakDB = normalizePeakDB
     self.mlpHiddenSize = mlpHiddenSize
     self.embeddingSize = embeddingSize
+    self.augmentation = augmentation
   }
 
   /// Range checks shared by the CLI flags and manifest decoding.
@@ -48,10 +52,11 @@ public struct AudioCodec: Codable, Sendable, Equatable {
     try check((1...1024).contains(embeddingSize), "--embedding-size must be in 1...1024, got \(embeddingSize)")
     if let t = trimSilenceDB { try check(t.isFinite && t < 0 && t >= -120, "--trim-silence must be a level in dBFS in -120..<0, got \(t)") }
     if let n = normalizePeakDB { try check(n.isFinite && n <= 0 && n >= -60, "--normalize must be a peak in dBFS in -60...0, got \(n)") }
+    try augmentation?.validate()
   }
 
   enum CodingKeys: String, CodingKey {
-    case sampleRate, frameSize, window, quantization, levels, trimSilenceDB, normalizePeakDB, mlpHiddenSize, embeddingSize
+    case sampleRate, frameSize, window, quantization, levels, trimSilenceDB, normalizePeakDB, mlpHiddenSize, embeddingSize, augmentation
   }
 
   public init(from decoder: Decoder) throws {
@@ -70,7 +75,8 @@ public struct AudioCodec: Codable, Sendable, Equatable {
       quantization: try c.decode(Quantization.self, forKey: .quantization), levels: try c.decode(Int.self, forKey: .levels),
       trimSilenceDB: try c.decodeIfPresent(Double.self, forKey: .trimSilenceDB),
       normalizePeakDB: try c.decodeIfPresent(Double.self, forKey: .normalizePeakDB),
-      mlpHiddenSize: try c.decode(Int.self, forKey: .mlpHiddenSize), embeddingSize: try c.decode(Int.self, forKey: .embeddingSize))
+      mlpHiddenSize: try c.decode(Int.self, forKey: .mlpHiddenSize), embeddingSize: try c.decode(Int.self, forKey: .embeddingSize),
+      augmentation: try c.decodeIfPresent(AudioAugmentation.self, forKey: .augmentation))
     do { try validate() } catch {
       throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: error.description))
     }

@@ -58,6 +58,19 @@ public struct AudioDomain: SequenceDomain {
     return codec
   }
 
+  public func augments(_ codec: AudioCodec) -> Bool { codec.augmentation != nil }
+
+  /// The frames' samples at another speed and gain (`AudioAugmentation`), framed again.
+  public func augment(_ sequence: SourceSequence<AudioFrame>, codec: AudioCodec, seed: UInt64) -> SourceSequence<AudioFrame> {
+    guard let augmentation = codec.augmentation else { return sequence }
+    let samples = sequence.steps.flatMap { $0.levels.map(codec.value) }
+    let variant = augmentation.variant(of: samples, rate: codec.sampleRate, seed: seed)
+    // A variant too short for two frames (a file of a frame or two, slowed down less than sped
+    // up) keeps its original frames rather than vanish from the epoch.
+    guard variant.count >= 2 * codec.frameSize else { return sequence }
+    return SourceSequence(source: sequence.source, steps: AudioReader.frames(variant, codec: codec))
+  }
+
   public func inputKind(_ codec: AudioCodec) -> InputKind { .dense(width: codec.frameSize) }
 
   public func input(_ step: AudioFrame, codec: AudioCodec) throws -> StepInput {
