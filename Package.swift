@@ -70,12 +70,13 @@ var engineSettings: [SwiftSetting] {
 }
 
 
-/// The packed recurrent product is written for 16-lane registers: built for AVX-512 on x86-64
-/// (used only where the CPU reports it), left out elsewhere and with SEQGEN_PORTABLE.
+/// The packed recurrent product and the wide cell are written for 16-lane registers: built for
+/// AVX-512 on x86-64 (Skylake-X's subset: F, CD, BW, DQ, VL), used only where the CPU reports
+/// all of it (`PackedGEMM.isAvailable`); left out elsewhere and with SEQGEN_PORTABLE.
 var avx512Settings: [SwiftSetting] {
   #if arch(x86_64)
     if ProcessInfo.processInfo.environment["SEQGEN_PORTABLE"] == nil {
-      return [.unsafeFlags(["-target-cpu", "znver4"]), .define("SEQGEN_AVX512")]
+      return [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .define("SEQGEN_AVX512")]
     }
   #endif
   return []

@@ -23,8 +23,10 @@ public enum PackedGEMM {
       guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
         let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
       else { return false }
-      let set = Set(flags.split(separator: " "))
-      return set.contains("avx512f") && set.contains("fma") && ProcessInfo.processInfo.environment["SEQGEN_NO_AVX512"] == nil
+      // What `-target-cpu skylake-avx512` lets the compiler use (Package.swift).
+      let set = Set(flags.split(separator: " ").map(String.init))
+      let needed = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma", "bmi2"]
+      return needed.allSatisfy(set.contains) && ProcessInfo.processInfo.environment["SEQGEN_NO_AVX512"] == nil
     #else
       return false
     #endif
