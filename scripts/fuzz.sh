@@ -15,7 +15,6 @@ export SWIFT_BACKTRACE=enable=no
 out=.build-fuzz
 mkdir -p "$out"
 blas_include=$(pkg-config --cflags-only-I openblas | sed 's/-I//')
-engine=(Sources/SeqGenEngine/*.swift)
 common=(-O -sanitize=fuzzer,address -parse-as-library -module-name SeqGenFuzz -I Sources/CBLAS -Xcc -I"$blas_include" -lopenblas)
 
 selected() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
@@ -29,23 +28,25 @@ build() { # name, sources... [-- extra swiftc flags...]
   echo "building $name"
   swiftc "${common[@]}" "${flags[@]}" "${sources[@]}" -o "$out/$name" 2> >(grep -v "Cannot export local symbol" >&2)
 }
-build checkpoint "${engine[@]}" Fuzz/CheckpointFuzzer.swift
-# Domain sources join the engine in one module here, so their `import SeqGenEngine` goes (and
-# the notes renderer, which needs FluidSynth and libsndfile, stays out).
-domain_sources() { # domain folder -> copies under $out/src-<folder>
-  local dir="$out/src-$1"
+# The engine (with the modules it imports) and a domain join in one module here, so the
+# imports between them go (and the notes renderer, which needs FluidSynth and libsndfile,
+# stays out). The AVX-512 kernels are built without SEQGEN_AVX512, so they stay switched off.
+module_copy() { # name, source folders -> copies under $out/src-<name>
+  local dir="$out/src-$1"; shift
   mkdir -p "$dir"
-  for f in domains/$1/Sources/*.swift; do
+  for f in $(for d in "$@"; do echo "$d"/*.swift; done); do
     case "$f" in *NoteRenderer.swift) continue ;; esac
-    # Copied only when changed, so an unchanged domain does not trigger a rebuild.
-    sed '/^import SeqGenEngine$/d' "$f" > "$dir/.next"
+    # Copied only when changed, so unchanged sources do not trigger a rebuild.
+    sed -E '/^import (SeqGenEngine|LSTMMath|AVX512Kernels)$/d' "$f" > "$dir/.next"
     if cmp -s "$dir/.next" "$dir/$(basename "$f")"; then rm "$dir/.next"; else mv "$dir/.next" "$dir/$(basename "$f")"; fi
   done
   echo "$dir"/*.swift
 }
-build text "${engine[@]}" $(domain_sources Text) Fuzz/TextFuzzer.swift
-build midi "${engine[@]}" $(domain_sources Notes) Fuzz/MIDIFuzzer.swift
-build ink "${engine[@]}" $(domain_sources Handwriting) Fuzz/InkFuzzer.swift
+engine=(Sources/SeqGenEngine Sources/LSTMMath Sources/AVX512Kernels)
+build checkpoint $(module_copy engine "${engine[@]}") Fuzz/CheckpointFuzzer.swift
+build text $(module_copy text "${engine[@]}" domains/Text/Sources) Fuzz/TextFuzzer.swift
+build midi $(module_copy midi "${engine[@]}" domains/Notes/Sources) Fuzz/MIDIFuzzer.swift
+build ink $(module_copy ink "${engine[@]}" domains/Handwriting/Sources) Fuzz/InkFuzzer.swift
 sndfile=(-I Sources/CSndFile -I Sources/CSampleRate $(pkg-config --cflags-only-I sndfile samplerate | sed 's/-I/-Xcc -I/g') -lsndfile -lsamplerate)
 build audio Sources/SoundFile/*.swift Fuzz/AudioFuzzer.swift -- "${sndfile[@]}"
 
