@@ -6,8 +6,8 @@ import Foundation
 /// Those products are small (16–32 rows of a batch against a 128–512-wide weight) and run 100
 /// times per chunk against the same weights. OpenBLAS re-packs the weight on every call: at
 /// 1×128 the packing took a fifth of a training step, as much as half of its kernel time. Here
-/// the weight is packed once per chunk and each step runs only the kernel: 4 rows × 32 columns
-/// of C held in eight 16-lane registers while K streams past, the A values broadcast.
+/// the weight is packed once per chunk and each step runs only the kernel: 8 rows × 32 columns
+/// of C held in sixteen 16-lane registers while K streams past, the A values broadcast.
 ///
 /// The module is compiled for AVX-512 (two 16-lane FMAs per cycle on the machines we run on;
 /// the engine itself is built for AVX2), so nothing here may run unless `isAvailable` says the
@@ -78,10 +78,6 @@ public enum PackedGEMM {
         block8(k: k, a: a + r * lda, lda: lda, panel: panel, c: c + r * ldc + p * w, ldc: ldc, accumulate: accumulate)
         r += 8
       }
-      while r + 4 <= m {
-        block4(k: k, a: a + r * lda, lda: lda, panel: panel, c: c + r * ldc + p * w, ldc: ldc, accumulate: accumulate)
-        r += 4
-      }
       while r < m {
         block1(k: k, a: a + r * lda, panel: panel, c: c + r * ldc + p * w, accumulate: accumulate)
         r += 1
@@ -141,39 +137,8 @@ public enum PackedGEMM {
     }
   }
 
-  /// Four rows of A against one panel: 8 accumulators, enough to hide the FMA latency.
-  @inline(__always)
-  private static func block4(
-    k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
-    accumulate: Bool
-  ) {
-    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
-    let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda
-    var b = panel
-    for kk in 0..<k {
-      let b0 = load(b), b1 = load(b + 16)
-      let x0 = V(repeating: a0[kk]), x1 = V(repeating: a1[kk]), x2 = V(repeating: a2[kk]), x3 = V(repeating: a3[kk])
-      c00.addProduct(x0, b0)
-      c01.addProduct(x0, b1)
-      c10.addProduct(x1, b0)
-      c11.addProduct(x1, b1)
-      c20.addProduct(x2, b0)
-      c21.addProduct(x2, b1)
-      c30.addProduct(x3, b0)
-      c31.addProduct(x3, b1)
-      b += 32
-    }
-    store(c00, c, accumulate: accumulate)
-    store(c01, c + 16, accumulate: accumulate)
-    store(c10, c + ldc, accumulate: accumulate)
-    store(c11, c + ldc + 16, accumulate: accumulate)
-    store(c20, c + 2 * ldc, accumulate: accumulate)
-    store(c21, c + 2 * ldc + 16, accumulate: accumulate)
-    store(c30, c + 3 * ldc, accumulate: accumulate)
-    store(c31, c + 3 * ldc + 16, accumulate: accumulate)
-  }
-
-  /// One row of A against one panel (the rows left over after blocks of four).
+  /// One row of A against one panel, for the rows left over after blocks of eight (a batch of
+  /// 32 or 64 splits into 16 or 32 rows per thread, so there are none).
   @inline(__always)
   private static func block1(
     k: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, accumulate: Bool

@@ -9,8 +9,8 @@ import Testing
 /// portable path, which the gradient checks and the torch parity tests cover.
 @Suite(.enabled(if: PackedGEMM.isAvailable, "the CPU has no AVX-512"))
 struct PackedKernelTests {
-  /// m covers blocks of four and the single-row remainder; k = 1 and odd k the loop ends.
-  @Test(arguments: [(1, 32, 1), (3, 64, 5), (4, 32, 128), (7, 96, 33), (16, 512, 128)])
+  /// m covers blocks of eight and the single rows after them; k = 1 and odd k the loop ends.
+  @Test(arguments: [(1, 32, 1), (3, 64, 5), (9, 32, 128), (7, 96, 33), (16, 512, 128)])
   func productMatchesReference(m: Int, n: Int, k: Int) {
     var rng = SeededGenerator(seed: UInt64(m * 1000 + k))
     let a = (0..<(m * k)).map { _ in rng.nextFloat() - 0.5 }
@@ -56,7 +56,7 @@ struct PackedKernelTests {
   /// to Float32 sums taken in another order.
   @Test(arguments: [32, 40])
   func lstmChunkMatchesPortablePath(hidden: Int) {
-    let classes = 7, steps = 6, batch = 4
+    let classes = 7, steps = 6, batch = 18  // 9 streams per thread: a block of eight and a single row
     let config = ModelConfig(input: .categorical(classes: classes), hiddenSize: hidden, numLayers: 2, dropout: 0, outputSize: classes)
     let model = Model(config: config, head: CategoricalHead(classes: classes), maxSteps: steps, batch: batch)
     var rng = SeededGenerator(seed: 11)
@@ -80,10 +80,14 @@ struct PackedKernelTests {
       return (output, loss, model.params.gradients.array, state.h.array + dState.h.array + dState.c.array)
     }
     let wide = run(avx512: true), portable = run(avx512: false)
-    func worst(_ x: [Float], _ y: [Float]) -> Double { zip(x, y).map { relativeError(Double($0), Double($1), floor: 1e-3) }.max()! }
-    #expect(worst(wide.output, portable.output) < 1e-4)
+    /// The largest difference relative to the largest value (sums of 108 rows in another order
+    /// differ most where they cancel, so element-wise ratios there say nothing).
+    func worst(_ x: [Float], _ y: [Float]) -> Double {
+      Double(zip(x, y).map { abs($0 - $1) }.max()!) / Double(y.map(abs).max()!)
+    }
+    #expect(worst(wide.output, portable.output) < 1e-5)
     #expect(relativeError(wide.loss, portable.loss) < 1e-6)
-    #expect(worst(wide.gradients, portable.gradients) < 1e-4)
-    #expect(worst(wide.state, portable.state) < 1e-4)
+    #expect(worst(wide.gradients, portable.gradients) < 1e-5)
+    #expect(worst(wide.state, portable.state) < 1e-5)
   }
 }
