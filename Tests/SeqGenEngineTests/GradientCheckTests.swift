@@ -29,8 +29,8 @@ import Testing
     }
   }
 
-  /// The third case has a hidden size that runs the cell's 8-wide SIMD loops and their scalar tails.
-  @Test(arguments: [(Float(0), 5, 4), (0.3, 5, 4), (0, 5, 9)])
+  /// The third case has a hidden size that runs the cell's 16-wide SIMD loops and their scalar tails.
+  @Test(arguments: [(Float(0), 5, 4), (0.3, 5, 4), (0, 5, 17)])
   func lstmAcrossTwoChunksWithReset(dropout: Float, classes: Int, hidden: Int) throws {
     let config = ModelConfig(input: .categorical(classes: classes), hiddenSize: hidden, numLayers: 2, dropout: dropout, outputSize: classes)
     let head = CategoricalHead(classes: classes)
