@@ -18,6 +18,8 @@ public protocol SequenceDomain: Sendable {
   static var name: String { get }
   /// The unit of one step in human terms ("char", "point", "event", "frame").
   static var stepUnit: String { get }
+  /// How a new run holds out validation steps unless the user chooses (`tail` by default).
+  static var defaultValidationSplit: ValidationSplit { get }
 
   /// Reads files (and directories of them) into sequences; one sequence per file or per
   /// natural unit. Throws a typed error naming the file for anything unusable.
@@ -56,6 +58,7 @@ public protocol SequenceDomain: Sendable {
 }
 
 extension SequenceDomain {
+  public static var defaultValidationSplit: ValidationSplit { .tail }
   public func resetsState(before step: Step, after previous: Step, codec: Codec) -> Bool { false }
   public func streamed(_ step: Step, codec: Codec) -> String? { nil }
   public func configured(for codec: Codec) -> Self { self }

@@ -31,6 +31,8 @@ public final class Trainer<D: SequenceDomain> {
   /// encoded afresh; nil otherwise (the corpus is then encoded once).
   let augmentationSources: [SourceSequence<D.Step>]?
   let validation: EncodedCorpus<D.Head.Target>
+  /// The files held out whole (`ValidationSplit.files`); empty for a tail split.
+  public let heldOutFiles: [String]
   var batcher: Batcher
   let adam: Adam
   let state: RecurrentState
@@ -79,6 +81,7 @@ public final class Trainer<D: SequenceDomain> {
         "\(run.url.path) already holds a run; pass --resume to continue it, or choose another --out")
     }
     var options = resumed?.manifest.training ?? newOptions
+    if resumed == nil, options.valSplit == nil { options.valSplit = D.defaultValidationSplit }
     if resumed != nil {
       options.steps = newOptions.steps
       options.epochs = newOptions.epochs
@@ -87,13 +90,14 @@ public final class Trainer<D: SequenceDomain> {
     }
     self.options = options
 
-    let (trainSeqs, valSeqs) = EncodedCorpus<D.Head.Target>.split(sequences, validationFraction: options.valFraction)
+    let (trainSeqs, valSeqs) = options.split(sequences)
     let codec = try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) } ?? domain.makeCodec(for: sequences)
     self.codec = codec
     // The data as read: its fingerprint and its epoch length (for --epochs) stand for the run
     // even when each epoch trains on augmented variants of different lengths.
     let plain = try EncodedCorpus<D.Head.Target>(trainSeqs, domain: domain, codec: codec)
     validation = try EncodedCorpus(valSeqs, domain: domain, codec: codec)
+    heldOutFiles = Set(trainSeqs.map(\.source)).isDisjoint(with: valSeqs.map(\.source)) ? valSeqs.map(\.source) : []
     guard plain.count > 0 else { throw EngineError.corpusTooSmall("the corpus has no steps to train on") }
     var batcher = try Batcher(pairs: plain.count, batchSize: options.batchSize, seqLength: options.seqLength)
     totalSteps =

@@ -22,6 +22,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
   public var lrDecay: Float = 1
   public var lrDecayEvery = 1000
   public var valFraction = 0.05
+  /// How the validation steps are chosen; nil (runs saved before the choice existed) is `tail`.
+  /// A new run takes its domain's `defaultValidationSplit` unless the user chose.
+  public var valSplit: ValidationSplit?
   public var seed: UInt64 = 0
   public var checkpointEvery = 250
   public var logEvery = 25
@@ -30,6 +33,11 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
   /// Steps when neither --steps nor --epochs is given.
   public static let defaultSteps = 1500
+
+  /// The corpus split into training and validation sequences as these options say.
+  public func split<Step>(_ sequences: [SourceSequence<Step>]) -> (train: [SourceSequence<Step>], validation: [SourceSequence<Step>]) {
+    EncodedCorpus<Never>.split(sequences, validationFraction: valFraction, by: valSplit ?? .tail)
+  }
 
   /// The learning rate in force at `step` (step decay).
   public func learningRate(at step: Int) -> Float {

@@ -72,7 +72,7 @@ struct TrainAudio: ParsableCommand {
         bitsPerSample, bitsPerSample * Double(codec.sampleRate) / 1000, codec.sampleRate, codec.frameSize))
     // The unigram baseline on the same split, read with the same code.
     let sequences = try AudioDomain(settings: codec).read(manifest.data.paths.map { URL(fileURLWithPath: $0) })
-    let (train, validation) = EncodedCorpus<[Int]>.split(sequences, validationFraction: manifest.training.valFraction)
+    let (train, validation) = manifest.training.split(sequences)
     if let unigram = AudioStatistics.unigramBitsPerSample(train: train.map(\.steps), validation: validation.map(\.steps), levels: codec.levels) {
       Console.line(
         String(

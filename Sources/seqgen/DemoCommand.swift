@@ -10,8 +10,9 @@ struct DemoCommand: ParsableCommand {
     commandName: "demo",
     abstract: "Train every domain on the bundled fixtures and write a gallery page (about 10 minutes; --quick about 1).",
     discussion: """
-      Runs are kept in OUT/runs/<domain>: running the demo again reuses them (it resumes a run
+      Runs are kept in OUT/runs/<domain>: running the demo again reuses them (it resumes a run \
       that is short of its budget) unless --retrain. Results and OUT/index.html are rewritten.
+
       Example: seqgen demo --domains text,notes --quick
       """
   )

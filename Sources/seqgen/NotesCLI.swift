@@ -63,8 +63,9 @@ struct TrainNotes: ParsableCommand {
       if paths.isEmpty { paths = manifest.data.paths }
     }
     let sequences = try domain.read(paths.map { URL(fileURLWithPath: $0) })
-    let fraction = flags.resume ? try run.manifest().training.valFraction : flags.valFraction
-    let (train, validation) = EncodedCorpus<Int>.split(sequences, validationFraction: fraction)
+    var options = flags.resume ? try run.manifest().training : flags.options
+    if options.valSplit == nil { options.valSplit = NoteDomain.defaultValidationSplit }
+    let (train, validation) = options.split(sequences)
     let baselines = try NoteBaselines(train: train, validation: validation, encoding: domain.encoding)
     Console.line(Self.baselineLine(baselines))
     try Training.run(domain, flags: flags)

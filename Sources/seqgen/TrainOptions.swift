@@ -22,7 +22,12 @@ struct TrainFlags: ParsableArguments {
   @Option(help: "Steps between learning-rate decays.") var lrDecayEvery = TrainingOptions().lrDecayEvery
   @Option(help: "Dropout between LSTM layers (training only).") var dropout = TrainingOptions().dropout
   @Option(help: "Clip the global gradient norm to this (0 = off).") var gradClip = TrainingOptions().gradClip
-  @Option(help: "Fraction at the end of each file held out for validation.") var valFraction = TrainingOptions().valFraction
+  @Option(help: "Fraction of the data held out for validation.") var valFraction = TrainingOptions().valFraction
+  @Option(
+    help: ArgumentHelp(
+      "What is held out: tail (the end of every file) or files (whole files spread through the corpus, about --val-fraction of it). Default: files for audio, else tail.",
+      valueName: "tail|files"))
+  var valSplit: ValidationSplit?
   @Option(help: "Seed for initial weights and dropout: same seed, same run.") var seed = TrainingOptions().seed
   @Option(help: "Steps between checkpoints (each also runs validation).") var checkpointEvery = TrainingOptions().checkpointEvery
   @Option(help: "Steps between log lines.") var logEvery = TrainingOptions().logEvery
@@ -43,6 +48,7 @@ struct TrainFlags: ParsableArguments {
     o.dropout = dropout
     o.gradClip = gradClip
     o.valFraction = valFraction
+    o.valSplit = valSplit
     o.seed = seed
     o.checkpointEvery = checkpointEvery
     o.logEvery = logEvery
@@ -54,3 +60,4 @@ struct TrainFlags: ParsableArguments {
     do { try options.validate() } catch { throw ValidationError(error.description) }
   }
 }
+extension ValidationSplit: ExpressibleByArgument {}

@@ -17,7 +17,8 @@ enum Training {
     let o = trainer.options
     Console.line(
       "\(flags.resume ? "resuming" : "training") \(D.name): \(o.numLayers)×\(o.hiddenSize) LSTM, \(m.model.parameterCount.formatted()) parameters, "
-        + "\(trainer.trainingSteps.formatted()) training / \(trainer.validationSteps.formatted()) validation \(D.stepUnit)s, "
+        + "\(trainer.trainingSteps.formatted()) training / \(trainer.validationSteps.formatted()) validation \(D.stepUnit)s"
+        + (trainer.heldOutFiles.isEmpty ? ", " : " (\(trainer.heldOutFiles.count) held-out files), ")
         + "batch \(o.batchSize)×\(o.seqLength), \(trainer.chunksPerEpoch) steps/epoch, steps \(trainer.step)→\(trainer.totalSteps), BLAS \(BLAS.coreName)")
     let live = isatty(STDOUT_FILENO) == 1
     var lastValidation: Double?

@@ -489,6 +489,7 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     (["--dropout", "1"], "--dropout"),
     (["--learning-rate", "nan"], "--learning-rate"),
     (["--val-fraction", "0.9"], "--val-fraction"),
+    (["--val-split", "middle"], "--val-split"),
   ])
   func trainingFlagOutOfRange(flag: [String], name: String) throws {
     let box = try Sandbox()

@@ -107,6 +107,44 @@ struct CountingDomain: SequenceDomain {
     #expect(train.map(\.steps.count) == [95, 2])
     #expect(val.map(\.steps) == [Array(94..<100)])
   }
+
+  /// Fifteen recordings of uneven lengths, like the speech fixture (one long one).
+  var recordings: [SourceSequence<Int>] {
+    [529, 360, 2760, 2575, 730, 875, 1645, 1645, 2455, 900, 760, 12695, 760, 950, 360].enumerated().map { i, n in
+      SourceSequence(source: "f\(i)", steps: Array(repeating: i, count: n))
+    }
+  }
+
+  @Test func fileSplitHoldsOutWholeFilesNearTheFraction() {
+    let seqs = recordings
+    let (train, val) = EncodedCorpus<Int>.split(seqs, validationFraction: 0.05, by: .files)
+    let total = seqs.reduce(0) { $0 + $1.steps.count }
+    let held = val.reduce(0) { $0 + $1.steps.count }
+    // Whole files only, each exactly once, in corpus order; the first file and the long one train.
+    #expect(Set(train.map(\.source)).isDisjoint(with: val.map(\.source)))
+    #expect((train + val).map(\.source).sorted() == seqs.map(\.source).sorted())
+    #expect(val.allSatisfy { v in seqs.contains { $0.source == v.source && $0.steps == v.steps } })
+    #expect(val.count >= 2 && !val.map(\.source).contains("f0") && !val.map(\.source).contains("f11"))
+    #expect(abs(Double(held) / Double(total) - 0.05) < 0.02)
+    // A larger fraction holds out more, and still trains on most.
+    let (train2, val2) = EncodedCorpus<Int>.split(seqs, validationFraction: 0.2, by: .files)
+    let held2 = val2.reduce(0) { $0 + $1.steps.count }
+    #expect(held2 > held && abs(Double(held2) / Double(total) - 0.2) < 0.05 && !train2.isEmpty)
+  }
+
+  @Test func fileSplitHoldsOutOneFileWhenNoneIsSmallEnough() {
+    let seqs = [SourceSequence(source: "a", steps: Array(0..<100)), SourceSequence(source: "b", steps: Array(0..<100))]
+    let (train, val) = EncodedCorpus<Int>.split(seqs, validationFraction: 0.05, by: .files)
+    #expect(train.map(\.source) == ["a"] && val.map(\.source) == ["b"])
+  }
+
+  @Test func fileSplitOfOneFileFallsBackToItsTail() {
+    let seqs = [SourceSequence(source: "a", steps: Array(0..<100)), SourceSequence(source: "tiny", steps: [7])]
+    let (train, val) = EncodedCorpus<Int>.split(seqs, validationFraction: 0.05, by: .files)
+    #expect(train.map(\.steps.count) == [95, 1])
+    #expect(val.map(\.steps) == [Array(94..<100)])
+    #expect(EncodedCorpus<Int>.split(seqs, validationFraction: 0, by: .files).validation.isEmpty)
+  }
 }
 
 @Suite struct SamplingTests {

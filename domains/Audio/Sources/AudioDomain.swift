@@ -15,6 +15,8 @@ public struct AudioDomain: SequenceDomain {
 
   public static let name = "audio"
   public static let stepUnit = "frame"
+  /// Whole recordings: the tail of a short recording is its fade-out and trailing silence.
+  public static let defaultValidationSplit = ValidationSplit.files
   /// The model rate when the corpus files do not share one.
   public static let fallbackRate = 16_000
 

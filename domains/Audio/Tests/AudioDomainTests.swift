@@ -44,10 +44,48 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     let before = trainer.validationLoss.bitsPerStep / 4
     try trainer.run()
     let after = trainer.validationLoss.bitsPerStep / 4
-    let (train, validation) = EncodedCorpus<[Int]>.split(sequences, validationFraction: 0.1)
+    let (train, validation) = trainer.options.split(sequences)
     let unigram = try #require(AudioStatistics.unigramBitsPerSample(train: train.map(\.steps), validation: validation.map(\.steps), levels: 256))
     #expect(before > 7.5, "an untrained head is near uniform over 256 levels: \(before) bits/sample")
     #expect(after < unigram, "after 60 steps \(after) bits/sample, unigram \(unigram)")
+  }
+
+  /// Audio holds out whole recordings unless told otherwise (a short prompt's tail is mostly
+  /// its trailing silence), the choice is kept in the manifest, and a run saved before the
+  /// choice existed resumes with the tail split it was trained with.
+  @Test func validationHoldsOutWholeRecordings() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let domain = AudioDomain(settings: tinyCodec)
+    let names = ["activated.flac", "added.flac", "agent-loggedoff.flac", "agent-loginok.flac", "dir-multi2.flac"]
+    let sequences = try domain.read(names.map { speechFixtures.appendingPathComponent($0) })
+    var options = TrainingOptions()
+    options.hiddenSize = 8
+    options.numLayers = 1
+    options.batchSize = 2
+    options.seqLength = 8
+    options.steps = 2
+    options.checkpointEvery = 2
+    options.valFraction = 0.2
+    let run = RunDirectory(dir.path("run"))
+    let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: [], options: options, run: run, resume: false)
+    #expect(trainer.options.valSplit == .files)
+    #expect(!trainer.heldOutFiles.isEmpty && trainer.heldOutFiles.count < names.count)
+    let held = sequences.filter { trainer.heldOutFiles.contains($0.source) }
+    #expect(trainer.validationSteps == held.reduce(0) { $0 + $1.steps.count - 1 })
+    try trainer.run()
+    #expect(try run.manifest().training.valSplit == .files)
+
+    options.valSplit = .tail
+    let tail = try Trainer(domain: domain, sequences: sequences, dataPaths: [], options: options, run: RunDirectory(dir.path("tail")), resume: false)
+    #expect(tail.heldOutFiles.isEmpty && tail.options.valSplit == .tail)
+
+    // A manifest saved before the choice existed has no valSplit: it reads as the tail split.
+    var old = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainingOptions())) as? [String: Any])
+    old["valSplit"] = nil
+    let decoded = try JSONDecoder().decode(TrainingOptions.self, from: JSONSerialization.data(withJSONObject: old))
+    #expect(decoded.valSplit == nil)
+    #expect(decoded.split(sequences).validation.count == names.count)
   }
 
   /// Each bad input gives the error it should, naming the file, on one line.
