@@ -80,8 +80,7 @@ public final class Trainer<D: SequenceDomain> {
       throw EngineError.invalidArgument(
         "\(run.url.path) already holds a run; pass --resume to continue it, or choose another --out")
     }
-    var options = resumed?.manifest.training ?? newOptions
-    if resumed == nil, options.valSplit == nil { options.valSplit = D.defaultValidationSplit }
+    var options = resumed?.manifest.training ?? newOptions.forNewRun(of: D.self)
     if resumed != nil {
       options.steps = newOptions.steps
       options.epochs = newOptions.epochs

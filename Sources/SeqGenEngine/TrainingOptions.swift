@@ -34,6 +34,13 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
   /// Steps when neither --steps nor --epochs is given.
   public static let defaultSteps = 1500
 
+  /// These options for a new run of `D`: the domain's validation split unless the user chose one.
+  public func forNewRun<D: SequenceDomain>(of _: D.Type) -> TrainingOptions {
+    var o = self
+    if o.valSplit == nil { o.valSplit = D.defaultValidationSplit }
+    return o
+  }
+
   /// The corpus split into training and validation sequences as these options say.
   public func split<Step>(_ sequences: [SourceSequence<Step>]) -> (train: [SourceSequence<Step>], validation: [SourceSequence<Step>]) {
     EncodedCorpus<Never>.split(sequences, validationFraction: valFraction, by: valSplit ?? .tail)

@@ -63,8 +63,7 @@ struct TrainNotes: ParsableCommand {
       if paths.isEmpty { paths = manifest.data.paths }
     }
     let sequences = try domain.read(paths.map { URL(fileURLWithPath: $0) })
-    var options = flags.resume ? try run.manifest().training : flags.options
-    if options.valSplit == nil { options.valSplit = NoteDomain.defaultValidationSplit }
+    let options = flags.resume ? try run.manifest().training : flags.options.forNewRun(of: NoteDomain.self)
     let (train, validation) = options.split(sequences)
     let baselines = try NoteBaselines(train: train, validation: validation, encoding: domain.encoding)
     Console.line(Self.baselineLine(baselines))

@@ -52,14 +52,7 @@ public enum DomainConformance {
     // A tiny model trains, and seeded generation is deterministic and writable.
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seqgen-conformance-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
-    var options = trainingOptions ?? TrainingOptions()
-    if trainingOptions == nil {
-      options.hiddenSize = 8
-      options.numLayers = 1
-      options.batchSize = 2
-      options.seqLength = 8
-      options.checkpointEvery = 3
-    }
+    var options = trainingOptions ?? .tiny(steps: 3)
     options.steps = 3
     let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: corpus.map(\.path), options: options, run: RunDirectory(dir), resume: false)
     try trainer.run()
