@@ -17,6 +17,14 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
   public init<D: SequenceDomain>(_ sequences: [SourceSequence<D.Step>], domain: D, codec: D.Codec) throws
   where D.Head.Target == Target {
     kind = domain.inputKind(codec)
+    // Sized once: growing by doubling would briefly hold up to twice the corpus.
+    let pairs = sequences.reduce(0) { $0 + max($1.steps.count - 1, 0) }
+    switch kind {
+    case .categorical: indices.reserveCapacity(pairs)
+    case .dense(let width): dense.reserveCapacity(pairs * width)
+    }
+    targets.reserveCapacity(pairs)
+    resets.reserveCapacity(pairs)
     for sequence in sequences {
       let steps = sequence.steps
       guard steps.count >= 2 else { continue }

@@ -18,7 +18,7 @@ public struct Evaluator<Head: OutputHead> {
   public func evaluate(_ corpus: EncodedCorpus<Head.Target>) -> Loss {
     guard corpus.count > 0 else { return Loss(nats: 0, steps: 0) }
     let streams = Batcher.evaluationStreams(pairs: corpus.count, batchSize: batchSize, seqLength: seqLength)
-    let model = Model(config: config, head: head, params: params, maxSteps: seqLength, batch: streams)
+    let model = Model(config: config, head: head, params: params, maxSteps: seqLength, batch: streams, trainable: false)
     let state = RecurrentState(numLayers: config.numLayers, batch: streams, hiddenSize: config.hiddenSize)
     let chunk = Chunk<Head.Target>(kind: config.input, capacity: seqLength * streams)
     var rng = SeededGenerator(seed: 0)

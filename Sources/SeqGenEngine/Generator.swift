@@ -51,7 +51,7 @@ public final class Generator<D: SequenceDomain> {
     precondition(!prime.isEmpty && count >= 1)
     try head.check(controls)
     let piece = min(prime.count, Self.primePiece)
-    let model = Model(config: config, head: head, params: params, maxSteps: piece, batch: count)
+    let model = Model(config: config, head: head, params: params, maxSteps: piece, batch: count, trainable: false)
     let state = RecurrentState(numLayers: config.numLayers, batch: count, hiddenSize: config.hiddenSize)
     let chunk = Chunk<D.Head.Target>(kind: config.input, capacity: piece * count)
     var rng = SeededGenerator(seed: seed)

@@ -11,15 +11,19 @@ public final class LSTM {
   private let dropped: [FloatBuffer]
   private var droppedThisPass = false
 
-  init(params: ParameterStore, inputSize: Int, hiddenSize: Int, numLayers: Int, dropout: Float, capacity: Int, maxBatch: Int) {
+  init(
+    params: ParameterStore, inputSize: Int, hiddenSize: Int, numLayers: Int, dropout: Float, capacity: Int, maxBatch: Int,
+    trainable: Bool = true
+  ) {
     self.inputSize = inputSize
     self.hiddenSize = hiddenSize
     self.numLayers = numLayers
     self.dropout = dropout
     layers = (0..<numLayers).map {
-      LSTMLayer(params: params, layer: $0, inputSize: $0 == 0 ? inputSize : hiddenSize, hiddenSize: hiddenSize, capacity: capacity, maxBatch: maxBatch)
+      LSTMLayer(params: params, layer: $0, inputSize: $0 == 0 ? inputSize : hiddenSize, hiddenSize: hiddenSize, capacity: capacity, maxBatch: maxBatch,
+        trainable: trainable)
     }
-    let dropCount = dropout > 0 ? capacity * hiddenSize : 0
+    let dropCount = dropout > 0 && trainable ? capacity * hiddenSize : 0
     masks = (1..<max(numLayers, 1)).map { _ in FloatBuffer(count: dropCount) }
     dropped = (1..<max(numLayers, 1)).map { _ in FloatBuffer(count: dropCount) }
   }

@@ -26,6 +26,8 @@ final class LSTMLayer {
   let inputSize: Int
   let hiddenSize: Int
   let capacity: Int
+  /// Whether `backward` may run (its buffers exist).
+  let trainable: Bool
 
   let weightIH, weightHH, biasIH, biasHH: UnsafeMutablePointer<Float>
   let dWeightIH, dWeightHH, dBiasIH, dBiasHH: UnsafeMutablePointer<Float>
@@ -58,10 +60,14 @@ final class LSTMLayer {
   /// The input of the last forward pass, needed by the weight gradient.
   private var input: LayerInput?
 
-  init(params: ParameterStore, layer: Int, inputSize: Int, hiddenSize: Int, capacity: Int, maxBatch: Int) {
+  /// - Parameter trainable: also allocate what `backward` needs (gradient buffers, the packed
+  ///   backward weight); an evaluation or generation model leaves them out, about a third of
+  ///   the layer's memory.
+  init(params: ParameterStore, layer: Int, inputSize: Int, hiddenSize: Int, capacity: Int, maxBatch: Int, trainable: Bool = true) {
     self.inputSize = inputSize
     self.hiddenSize = hiddenSize
     self.capacity = capacity
+    self.trainable = trainable
     let names = LSTMLayer.parameterNames(layer: layer)
     weightIH = params.value(names[0])
     weightHH = params.value(names[1])
@@ -73,20 +79,21 @@ final class LSTMLayer {
     dBiasHH = params.gradient(names[3])
     let g = 4 * hiddenSize
     gates = FloatBuffer(count: capacity * g)
-    dGates = FloatBuffer(count: capacity * g)
+    let backward = trainable ? 1 : 0
+    dGates = FloatBuffer(count: backward * capacity * g)
     hPrev = FloatBuffer(count: capacity * hiddenSize)
     cPrev = FloatBuffer(count: capacity * hiddenSize)
     c = FloatBuffer(count: capacity * hiddenSize)
     tanhC = FloatBuffer(count: capacity * hiddenSize)
     h = FloatBuffer(count: capacity * hiddenSize)
-    dInput = FloatBuffer(count: capacity * inputSize)
-    dh = FloatBuffer(count: maxBatch * hiddenSize)
-    dc = FloatBuffer(count: maxBatch * hiddenSize)
+    dInput = FloatBuffer(count: backward * capacity * inputSize)
+    dh = FloatBuffer(count: backward * maxBatch * hiddenSize)
+    dc = FloatBuffer(count: backward * maxBatch * hiddenSize)
     weightIHT = FloatBuffer(count: layer == 0 ? inputSize * g : 0)
-    dWeightIHT = FloatBuffer(count: layer == 0 ? inputSize * g : 0)
+    dWeightIHT = FloatBuffer(count: layer == 0 ? backward * inputSize * g : 0)
     biasSum = FloatBuffer(count: g)
     packedForward = FloatBuffer(count: PackedGEMM.supports(n: g) ? hiddenSize * g : 0)
-    packedBackward = FloatBuffer(count: PackedGEMM.supports(n: hiddenSize) ? hiddenSize * g : 0)
+    packedBackward = FloatBuffer(count: PackedGEMM.supports(n: hiddenSize) ? backward * hiddenSize * g : 0)
   }
 
   /// The packed weight for a chunk of `steps` steps, packed now, or nil for OpenBLAS. Packing
@@ -240,6 +247,7 @@ final class LSTMLayer {
     let hPrev = hPrev.pointer, dh = dh.pointer, dc = dc.pointer
     let weightIH = weightIH, weightHH = weightHH, inputSize = inputSize
     let dWeightIH = dWeightIH, dWeightHH = dWeightHH, dBiasIH = dBiasIH, dBiasHH = dBiasHH
+    precondition(trainable, "backward through a layer built without gradient buffers")
     guard let input else { preconditionFailure("backward before forward") }
 
     // Back through time: each thread carries the recurrent gradient of half the streams.

@@ -11,7 +11,7 @@ final class Linear {
   let dInput: FloatBuffer
   private var input: UnsafePointer<Float>?
 
-  init(params: ParameterStore, name: String, inputSize: Int, outputSize: Int, capacity: Int) {
+  init(params: ParameterStore, name: String, inputSize: Int, outputSize: Int, capacity: Int, trainable: Bool = true) {
     self.inputSize = inputSize
     self.outputSize = outputSize
     weight = params.value("\(name).weight")
@@ -19,7 +19,7 @@ final class Linear {
     dWeight = params.gradient("\(name).weight")
     dBias = params.gradient("\(name).bias")
     output = FloatBuffer(count: capacity * outputSize)
-    dInput = FloatBuffer(count: capacity * inputSize)
+    dInput = FloatBuffer(count: trainable ? capacity * inputSize : 0)
   }
 
   static func parameterSpecs(name: String, inputSize: Int, outputSize: Int) -> [ParameterSpec] {
@@ -46,6 +46,7 @@ final class Linear {
   /// dy (N, out) → accumulates dWeight, dBias; writes dInput (N, in).
   func backward(_ dy: UnsafePointer<Float>, rows: Int) {
     guard let x = input else { preconditionFailure("backward before forward") }
+    precondition(dInput.count >= rows * inputSize, "backward through a layer built without gradient buffers")
     let weight = weight, dWeight = dWeight, dBias = dBias, dInput = dInput.pointer, inputSize = inputSize, outputSize = outputSize
     // Each thread owns half the output units of the weight gradient, then half the rows of dInput.
     Parallel.split(outputSize) { units in

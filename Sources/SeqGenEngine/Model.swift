@@ -45,7 +45,9 @@ public final class Model<Head: OutputHead> {
   let dLogits: FloatBuffer
   private var lastTop: UnsafeMutablePointer<Float>?
 
-  public init(config: ModelConfig, head: Head, params: ParameterStore? = nil, maxSteps: Int, batch: Int) {
+  /// - Parameter trainable: allocate the buffers `backward` needs; evaluation and generation
+  ///   pass false and use about a third less memory.
+  public init(config: ModelConfig, head: Head, params: ParameterStore? = nil, maxSteps: Int, batch: Int, trainable: Bool = true) {
     precondition(head.outputSize == config.outputSize, "head reads \(head.outputSize) outputs, config has \(config.outputSize)")
     precondition(head.parameterSpecs == config.headParameters, "head parameters differ from the config's")
     self.config = config
@@ -57,9 +59,11 @@ public final class Model<Head: OutputHead> {
     let capacity = maxSteps * batch
     lstm = LSTM(
       params: self.params, inputSize: config.inputSize, hiddenSize: config.hiddenSize,
-      numLayers: config.numLayers, dropout: config.dropout, capacity: capacity, maxBatch: batch)
-    decoder = Linear(params: self.params, name: "decoder", inputSize: config.hiddenSize, outputSize: config.outputSize, capacity: capacity)
-    dLogits = FloatBuffer(count: capacity * config.outputSize)
+      numLayers: config.numLayers, dropout: config.dropout, capacity: capacity, maxBatch: batch, trainable: trainable)
+    decoder = Linear(
+      params: self.params, name: "decoder", inputSize: config.hiddenSize, outputSize: config.outputSize, capacity: capacity,
+      trainable: trainable)
+    dLogits = FloatBuffer(count: trainable ? capacity * config.outputSize : 0)
   }
 
   /// torch's default initialisation: U(−1/√H, 1/√H) for the LSTM and, since the decoder's
@@ -95,6 +99,7 @@ public final class Model<Head: OutputHead> {
   /// by `scale`. Returns nats summed over the rows that have a target.
   public func loss(targets: UnsafeBufferPointer<Head.Target?>, scale: Float = 1, gradient: Bool) -> Double {
     let output = UnsafePointer(decoder.output.pointer), width = config.outputSize
+    precondition(!gradient || dLogits.count > 0, "a loss gradient from a model built without gradient buffers")
     let dOutput = gradient ? dLogits.pointer : nil, parameters = headParameters
     // A head with parameters of its own accumulates their gradients, so it runs on one thread.
     guard head.parameterSpecs.isEmpty else {
