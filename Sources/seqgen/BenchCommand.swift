@@ -75,10 +75,10 @@ struct BenchText: ParsableCommand {
     var gflops: Double
     /// Weight bytes read per generated character / time: the bound of batch-1 generation.
     var genGBps: Double
-    /// Peak resident memory while training this configuration, the part of it the process held
-    /// before the trainer existed (runtime, libraries, the corpus), and what training's own
-    /// part should be near.
-    var peakMB, baseMB, expectedMB: Double
+    /// Peak resident memory while training this configuration; training's own part of it (the
+    /// growth over what the process held before the trainer existed: runtime, libraries, the
+    /// corpus read); and what that part should be near.
+    var peakMB, trainingMB, expectedMB: Double
     var peer: [String: Any]?
 
     /// Each side's best of two rounds: the higher throughputs, the lower times per character.
@@ -88,7 +88,8 @@ struct BenchText: ParsableCommand {
       row.gflops = max(gflops, other.gflops)
       row.genMs = min(genMs, other.genMs)
       row.genGBps = max(genGBps, other.genGBps)
-      if other.peakMB > peakMB { (row.peakMB, row.baseMB) = (other.peakMB, other.baseMB) }
+      row.peakMB = max(peakMB, other.peakMB)
+      row.trainingMB = max(trainingMB, other.trainingMB)
       switch (peer, other.peer) {
       case (nil, let p), (let p, nil): row.peer = p
       case (var a?, let b?):
@@ -128,9 +129,9 @@ struct BenchText: ParsableCommand {
         peak = max(peak, Self.sgemmPeak())
         var row = try measure(config, domain: domain, sequences: sequences, warmup: w, steps: n)
         Console.line(String(
-          format: "SeqGen  %@: %.0f chars/s (%.1f GFLOP/s = %.0f%% of sgemm peak), val %.4f bits/char after %d steps, gen %.3f ms/char (%.1f GB/s of weights), peak RSS %.0f MB = %.0f MB before training + %.0f MB training (parameters + Adam + one chunk: %.0f MB)%@",
+          format: "SeqGen  %@: %.0f chars/s (%.1f GFLOP/s = %.0f%% of sgemm peak), val %.4f bits/char after %d steps, gen %.3f ms/char (%.1f GB/s of weights), peak RSS %.0f MB, of which training %.0f MB (parameters + Adam + one chunk: %.0f MB)%@",
           config.name, row.charsPerSecond, row.gflops, 100 * row.gflops / peak, row.validationBits, w + n, row.genMs, row.genGBps, row.peakMB,
-          row.baseMB, row.peakMB - row.baseMB, row.expectedMB, rounds > 1 ? " [round \(round)]" : ""))
+          row.trainingMB, row.expectedMB, rounds > 1 ? " [round \(round)]" : ""))
         if let python {
           row.peer = runPeer(python, config, warmup: w, steps: n)
           if let p = row.peer {
@@ -155,7 +156,7 @@ struct BenchText: ParsableCommand {
       let pg = [r.peer?["gen_ms_per_char"] as? Double, r.peer?["gen_ms_per_char_native"] as? Double].compactMap { $0 }.min()
       func f(_ v: Double?, _ fmt: String) -> String { v.map { String(format: fmt, $0) } ?? "–" }
       Console.line(
-        "| \(r.config.name) | \(f(r.charsPerSecond, "%.0f")) | \(f(pc, "%.0f")) | \(f(pc.map { r.charsPerSecond / $0 }, "%.2f×")) | \(f(r.gflops, "%.1f")) (\(f(100 * r.gflops / peak, "%.0f"))%) | \(f(r.validationBits, "%.4f")) | \(f(pv, "%.4f")) | \(f(r.genMs, "%.3f")) | \(f(pg, "%.3f")) | \(f(pg.map { $0 / r.genMs }, "%.2f×")) | \(f(r.peakMB, "%.0f")) | \(f(r.peakMB - r.baseMB, "%.0f")) (\(f(r.expectedMB, "%.0f"))) |")
+        "| \(r.config.name) | \(f(r.charsPerSecond, "%.0f")) | \(f(pc, "%.0f")) | \(f(pc.map { r.charsPerSecond / $0 }, "%.2f×")) | \(f(r.gflops, "%.1f")) (\(f(100 * r.gflops / peak, "%.0f"))%) | \(f(r.validationBits, "%.4f")) | \(f(pv, "%.4f")) | \(f(r.genMs, "%.3f")) | \(f(pg, "%.3f")) | \(f(pg.map { $0 / r.genMs }, "%.2f×")) | \(f(r.peakMB, "%.0f")) | \(f(r.trainingMB, "%.0f")) (\(f(r.expectedMB, "%.0f"))) |")
     }
     if scaling {
       Console.line("")
@@ -207,7 +208,7 @@ struct BenchText: ParsableCommand {
     return Row(
       config: c, charsPerSecond: charsPerSecond, validationBits: validation, genMs: genMs,
       gflops: 3 * 2 * Double(macs) * charsPerSecond / 1e9, genGBps: weightBytes / (genMs / 1000) / 1e9,
-      peakMB: peakMB, baseMB: baseMB, expectedMB: (4 * params + activations) * 4 / 1e6, peer: nil)
+      peakMB: peakMB, trainingMB: peakMB - baseMB, expectedMB: (4 * params + activations) * 4 / 1e6, peer: nil)
   }
 
   /// The best of five 1024³ sgemm products split over two threads, in GFLOP/s.
