@@ -25,7 +25,9 @@ struct BenchText: ParsableCommand {
       works in --peer-python, scripts/peers/torch_char_lstm.py runs the same
       configuration and the table shows SeqGen/PyTorch ratios; --rounds 2
       alternates the two twice and keeps each side's best (shared machines are
-      noisy).
+      noisy). Peak RSS is the whole process; "of which training" is its growth
+      from just before the trainer is made (the rest is the runtime, libraries
+      and the corpus read).
       Example: swift run -c release seqgen bench text
       """
   )
