@@ -43,7 +43,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
   /// The corpus split into training and validation sequences as these options say.
   public func split<Step>(_ sequences: [SourceSequence<Step>]) -> (train: [SourceSequence<Step>], validation: [SourceSequence<Step>]) {
-    EncodedCorpus<Never>.split(sequences, validationFraction: valFraction, by: valSplit ?? .tail)
+    (valSplit ?? .tail).split(sequences, fraction: valFraction)
   }
 
   /// The learning rate in force at `step` (step decay).

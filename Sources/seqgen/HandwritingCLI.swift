@@ -60,7 +60,7 @@ enum HandwritingReport {
     let codec = try m.codec(as: HandwritingCodec.self, path: checkpoint.url.path)
     let domain = HandwritingDomain(components: codec.components, maxOffset: codec.maxOffset)
     let sequences = try domain.read(m.data.paths.map { URL(fileURLWithPath: $0) })
-    let (train, validation) = EncodedCorpus<MixtureDensityHead.Point>.split(sequences, validationFraction: m.training.valFraction)
+    let (train, validation) = m.training.split(sequences)
     let perSequence = Double(sequences.map { $0.steps.count - 1 }.reduce(0, +)) / Double(max(sequences.count, 1))
     Console.line(String(format: "offsets normalised by sx = %.4g, sy = %.4g data units: add log2(sx·sy) = %.4f bits per point for data units",
       codec.scaleX, codec.scaleY, codec.natsPerPointToDataUnits / M_LN2))
@@ -157,7 +157,7 @@ extension EvalCommand {
       Console.warn("(no baseline: the run's training data \(manifest.data.paths.joined(separator: ", ")) cannot be read)")
       return
     }
-    let train = EncodedCorpus<MixtureDensityHead.Point>.split(corpus, validationFraction: manifest.training.valFraction).train
+    let train = manifest.training.split(corpus).train
     let baseline = HandwritingBaseline(fitting: train, codec: codec).evaluate(sequences, codec: codec)
     Console.line(HandwritingReport.line("baseline (one bivariate Gaussian + Bernoulli fitted to the run's training offsets)", natsPerPoint: baseline.natsPerStep, codec: codec, pointsPerSequence: perSequence))
   }

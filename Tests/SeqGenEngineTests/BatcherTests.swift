@@ -103,7 +103,7 @@ struct CountingDomain: SequenceDomain {
 
   @Test func validationSplitTakesTheEndOfEachSequence() {
     let seqs = [SourceSequence(source: "a", steps: Array(0..<100)), SourceSequence(source: "b", steps: [1, 2])]
-    let (train, val) = EncodedCorpus<Int>.split(seqs, validationFraction: 0.05)
+    let (train, val) = ValidationSplit.tail.split(seqs, fraction: 0.05)
     #expect(train.map(\.steps.count) == [95, 2])
     #expect(val.map(\.steps) == [Array(94..<100)])
   }
@@ -117,7 +117,7 @@ struct CountingDomain: SequenceDomain {
 
   @Test func fileSplitHoldsOutWholeFilesNearTheFraction() {
     let seqs = recordings
-    let (train, val) = EncodedCorpus<Int>.split(seqs, validationFraction: 0.05, by: .files)
+    let (train, val) = ValidationSplit.files.split(seqs, fraction: 0.05)
     let total = seqs.reduce(0) { $0 + $1.steps.count }
     let held = val.reduce(0) { $0 + $1.steps.count }
     // Whole files only, each exactly once, in corpus order; the first file and the long one train.
@@ -127,23 +127,23 @@ struct CountingDomain: SequenceDomain {
     #expect(val.count >= 2 && !val.map(\.source).contains("f0") && !val.map(\.source).contains("f11"))
     #expect(abs(Double(held) / Double(total) - 0.05) < 0.02)
     // A larger fraction holds out more, and still trains on most.
-    let (train2, val2) = EncodedCorpus<Int>.split(seqs, validationFraction: 0.2, by: .files)
+    let (train2, val2) = ValidationSplit.files.split(seqs, fraction: 0.2)
     let held2 = val2.reduce(0) { $0 + $1.steps.count }
     #expect(held2 > held && abs(Double(held2) / Double(total) - 0.2) < 0.05 && !train2.isEmpty)
   }
 
   @Test func fileSplitHoldsOutOneFileWhenNoneIsSmallEnough() {
     let seqs = [SourceSequence(source: "a", steps: Array(0..<100)), SourceSequence(source: "b", steps: Array(0..<100))]
-    let (train, val) = EncodedCorpus<Int>.split(seqs, validationFraction: 0.05, by: .files)
+    let (train, val) = ValidationSplit.files.split(seqs, fraction: 0.05)
     #expect(train.map(\.source) == ["a"] && val.map(\.source) == ["b"])
   }
 
   @Test func fileSplitOfOneFileFallsBackToItsTail() {
     let seqs = [SourceSequence(source: "a", steps: Array(0..<100)), SourceSequence(source: "tiny", steps: [7])]
-    let (train, val) = EncodedCorpus<Int>.split(seqs, validationFraction: 0.05, by: .files)
+    let (train, val) = ValidationSplit.files.split(seqs, fraction: 0.05)
     #expect(train.map(\.steps.count) == [95, 1])
     #expect(val.map(\.steps) == [Array(94..<100)])
-    #expect(EncodedCorpus<Int>.split(seqs, validationFraction: 0, by: .files).validation.isEmpty)
+    #expect(ValidationSplit.files.split(seqs, fraction: 0).validation.isEmpty)
   }
 }
 

@@ -94,6 +94,30 @@ struct HandwritingCLITests {
     }
   }
 
+  /// The summary's baseline is fitted and scored on the run's own split: with `--val-split
+  /// files` that is whole held-out files, not the tail of each (the summary once re-split by
+  /// tail whatever the run used).
+  @Test func summaryBaselineUsesTheRunsValidationSplit() throws {
+    let exe = try #require(seqgen)
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let runDir = dir.url.appendingPathComponent("run").path
+    let lines = (1...4).map { fixtureLines.appendingPathComponent(String(format: "line-%04d.inkml", $0)).path }
+    let train = try run(exe, ["train", "handwriting", "--data"] + lines + [
+      "--out", runDir, "--steps", "2", "--hidden-size", "8", "--num-layers", "1", "--batch-size", "2", "--seq-length", "16",
+      "--components", "3", "--val-split", "files", "--val-fraction", "0.25",
+    ])
+    #expect(train.status == 0, "\(train.err)")
+    let manifest = try RunDirectory(URL(fileURLWithPath: runDir)).manifest()
+    let codec = try manifest.codec(as: HandwritingCodec.self, path: runDir)
+    let sequences = try HandwritingDomain().read(lines.map { URL(fileURLWithPath: $0) })
+    let (fitted, held) = ValidationSplit.files.split(sequences, fraction: 0.25)
+    #expect(held.count == 1 && Set(fitted.map(\.source)).isDisjoint(with: held.map(\.source)))
+    let nats = HandwritingBaseline(fitting: fitted, codec: codec).evaluate(held, codec: codec).natsPerStep + codec.natsPerPointToDataUnits
+    let expected = String(format: "baseline, one bivariate Gaussian + Bernoulli fitted to the training offsets: %.4f nats/point", nats)
+    #expect(train.out.contains(expected), "\(expected) not in:\n\(train.out)")
+  }
+
   @Test func anEmptyFolderIsAnError() throws {
     let exe = try #require(seqgen)
     let dir = try TempDir()

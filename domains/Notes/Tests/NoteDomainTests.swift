@@ -67,7 +67,7 @@ import Testing
   @Test func baselinesScoreTheValidationSplit() throws {
     let domain = NoteDomain()
     let sequences = try domain.read(["coconut_run2.mid", "ultimate_run.mid"].map { Fixtures.openmsx.appendingPathComponent($0) })
-    let (train, validation) = EncodedCorpus<Int>.split(sequences, validationFraction: 0.1)
+    let (train, validation) = ValidationSplit.tail.split(sequences, fraction: 0.1)
     let b = try NoteBaselines(train: train, validation: validation, encoding: domain.encoding)
     #expect(b.events == validation.map { $0.steps.count - 1 }.reduce(0, +))
     #expect(abs(b.seconds - validation.map { domain.encoding.seconds(of: $0.steps.dropFirst()) }.reduce(0, +)) < 1e-9)
