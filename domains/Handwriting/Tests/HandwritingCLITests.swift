@@ -35,6 +35,16 @@ private func run(_ executable: URL, _ args: [String]) throws -> (status: Int32, 
   return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
 
+/// The first four fixture lines.
+private let lines = (1...4).map { fixtureLines.appendingPathComponent(String(format: "line-%04d.inkml", $0)).path }
+
+/// `seqgen train handwriting` of a tiny model (1×8 LSTM, 3 components) on `lines`.
+private func trainTiny(_ exe: URL, out: String, _ extra: [String]) throws -> (status: Int32, out: String, err: String) {
+  try run(exe, ["train", "handwriting", "--data"] + lines + [
+    "--out", out, "--hidden-size", "8", "--num-layers", "1", "--batch-size", "2", "--seq-length", "16", "--components", "3",
+  ] + extra)
+}
+
 /// End to end through the real binary: train a tiny model on four fixture lines, generate SVG and
 /// InkML, and fail cleanly on bad input and misplaced flags.
 @Suite(.enabled(if: seqgen != nil, "the seqgen binary is not built beside the tests"))
@@ -44,11 +54,7 @@ struct HandwritingCLITests {
     let dir = try TempDir()
     defer { dir.remove() }
     let runDir = dir.url.appendingPathComponent("run").path
-    let lines = (1...4).map { fixtureLines.appendingPathComponent(String(format: "line-%04d.inkml", $0)).path }
-    let train = try run(exe, ["train", "handwriting", "--data"] + lines + [
-      "--out", runDir, "--steps", "4", "--hidden-size", "8", "--num-layers", "1", "--batch-size", "2", "--seq-length", "16",
-      "--checkpoint-every", "2", "--components", "3",
-    ])
+    let train = try trainTiny(exe, out: runDir, ["--steps", "4", "--checkpoint-every", "2"])
     #expect(train.status == 0, "\(train.err)")
     #expect(train.out.contains("bits/point in data units"))
     #expect(train.out.contains("baseline, one bivariate Gaussian"))
@@ -102,11 +108,7 @@ struct HandwritingCLITests {
     let dir = try TempDir()
     defer { dir.remove() }
     let runDir = dir.url.appendingPathComponent("run").path
-    let lines = (1...4).map { fixtureLines.appendingPathComponent(String(format: "line-%04d.inkml", $0)).path }
-    let train = try run(exe, ["train", "handwriting", "--data"] + lines + [
-      "--out", runDir, "--steps", "2", "--hidden-size", "8", "--num-layers", "1", "--batch-size", "2", "--seq-length", "16",
-      "--components", "3", "--val-split", "files", "--val-fraction", "0.25",
-    ])
+    let train = try trainTiny(exe, out: runDir, ["--steps", "2", "--val-split", "files", "--val-fraction", "0.25"])
     #expect(train.status == 0, "\(train.err)")
     let manifest = try RunDirectory(URL(fileURLWithPath: runDir)).manifest()
     let codec = try manifest.codec(as: HandwritingCodec.self, path: runDir)
