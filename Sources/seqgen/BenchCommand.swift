@@ -111,6 +111,9 @@ struct BenchText: ParsableCommand {
     #if DEBUG
       Console.warn("warning: this is a debug build; benchmark a release build (swift build -c release)")
     #endif
+    // A missing or unreadable --data fails before any measuring.
+    let domain = TextDomain()
+    let sequences = try domain.read([URL(fileURLWithPath: data)])
     Console.line("BLAS: OpenBLAS core \(BLAS.coreName), \(BLAS.threads) thread(s) per call, SeqGen splits work over \(Parallel.parts) threads; \(BLAS.config)")
     // A shared machine's neighbours slow some moments down: the peak is the best of a
     // measurement before every configuration, so a slow first one cannot inflate the percentages.
@@ -120,8 +123,6 @@ struct BenchText: ParsableCommand {
     if !noPeer && python == nil {
       Console.line("PyTorch peer: skipped (no Python that can import torch; set --peer-python)")
     }
-    let domain = TextDomain()
-    let sequences = try domain.read([URL(fileURLWithPath: data)])
     var rows: [Row] = []
     for config in try parsedConfigs() {
       let big = config.hidden >= 512

@@ -18,7 +18,7 @@ enum Training {
     Console.line(
       "\(flags.resume ? "resuming" : "training") \(D.name): \(o.numLayers)×\(o.hiddenSize) LSTM, \(m.model.parameterCount.formatted()) parameters, "
         + "\(trainer.trainingSteps.formatted()) training / \(trainer.validationSteps.formatted()) validation \(D.stepUnit)s"
-        + (trainer.heldOutFiles.isEmpty ? ", " : " (\(trainer.heldOutFiles.count) held-out files), ")
+        + (trainer.heldOutFiles.isEmpty ? ", " : " (\(trainer.heldOutFiles.count) held-out file\(trainer.heldOutFiles.count == 1 ? "" : "s")), ")
         + "batch \(o.batchSize)×\(o.seqLength), \(trainer.chunksPerEpoch) steps/epoch, steps \(trainer.step)→\(trainer.totalSteps), BLAS \(BLAS.coreName)")
     let live = isatty(STDOUT_FILENO) == 1
     var lastValidation: Double?
