@@ -159,7 +159,12 @@ extension GenerateCommand {
     for (file, clip) in zip(files, clips) {
       let body = Array(clip.suffix(clip.count - (primeAudio.count * rate / codec.sampleRate)))
       let flatness = AudioStatistics.spectralFlatness(body).map { String(format: "%.3f", $0) } ?? "– (silent)"
-      Console.line(String(format: "wrote %@ (%.2f s at %d Hz): RMS %.1f dBFS, spectral flatness %@", file.path, Double(clip.count) / Double(rate), rate, AudioStatistics.rmsDB(body), flatness))
+      let harmonicity = AudioStatistics.harmonicity(body, rate: rate).map { String(format: "%.1f dB", $0) } ?? "–"
+      let spread = AudioStatistics.levelSpread(body, rate: rate).map { String(format: "%.1f dB", $0) } ?? "–"
+      Console.line(
+        String(
+          format: "wrote %@ (%.2f s at %d Hz): RMS %.1f dBFS, spectral flatness %@, harmonicity %@, level spread %@", file.path, Double(clip.count) / Double(rate), rate,
+          AudioStatistics.rmsDB(body), flatness, harmonicity, spread))
     }
     if let svgPath = audio.waveform {
       let title = "seqgen audio: \(dir.url.lastPathComponent), seed \(seed), temperature \(temperature)"

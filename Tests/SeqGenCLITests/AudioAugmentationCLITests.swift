@@ -32,5 +32,6 @@ import Testing
     let clip = try CLI.run(["generate", box.path("run"), "--out", box.path("clip.wav"), "--seconds", "0.2"])
     #expect(clip.succeeded, "\(clip)")
     #expect(FileManager.default.fileExists(atPath: box.path("clip.wav")))
+    #expect(clip.stdout.contains("spectral flatness") && clip.stdout.contains(", harmonicity ") && clip.stdout.contains(", level spread "), "the clip's figures are printed: \(clip.stdout)")
   }
 }

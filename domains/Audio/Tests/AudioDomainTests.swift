@@ -318,6 +318,43 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     #expect(noiseFlatness > 0.75 && noiseFlatness < 0.95)
   }
 
+  /// Harmonicity separates what flatness cannot: real speech is periodic in most loud frames,
+  /// white and low-passed noise in none, a pitched tone in all.
+  @Test func harmonicityOfSpeechNoiseAndTone() throws {
+    let domain = AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 16))
+    let sequences = try domain.read([speechFixtures])
+    let codec = try domain.makeCodec(for: sequences)
+    let speech = sequences.compactMap { AudioStatistics.harmonicity(domain.waveform($0.steps, codec: codec), rate: 8000) }
+    var rng = SeededGenerator(seed: 3)
+    let noise = (0..<16000).map { _ in codec.value(codec.level(Float(rng.nextGaussian()) * 0.3)) }
+    var smooth: Float = 0
+    let lowPassed = noise.map { smooth = 0.9 * smooth + 0.1 * $0; return smooth * 4 }
+    let noiseHNR = try #require(AudioStatistics.harmonicity(noise, rate: 8000))
+    let lowPassedHNR = try #require(AudioStatistics.harmonicity(lowPassed, rate: 8000))
+    print(String(format: "reference: harmonicity of speech after mu-law %.1f...%.1f dB (%d files); noise %.1f dB, low-passed noise %.1f dB",
+      speech.min()!, speech.max()!, speech.count, noiseHNR, lowPassedHNR))
+    #expect(speech.count == sequences.count && speech.allSatisfy { $0 > 5 })
+    #expect(noiseHNR < -5 && lowPassedHNR < -5)
+    #expect(try #require(AudioStatistics.harmonicity(sine(frequency: 150, seconds: 1, rate: 8000), rate: 8000)) > 25)
+    #expect(AudioStatistics.harmonicity([Float](repeating: 0, count: 8000), rate: 8000) == nil)
+    #expect(AudioStatistics.harmonicity([0.5, -0.5], rate: 8000) == nil)
+  }
+
+  /// Level spread tells syllables and pauses from a steady sound, periodic or not.
+  @Test func levelSpreadOfSpeechAndOfSteadySound() throws {
+    let domain = AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 16))
+    let sequences = try domain.read([speechFixtures])
+    let codec = try domain.makeCodec(for: sequences)
+    let speech = sequences.compactMap { AudioStatistics.levelSpread(domain.waveform($0.steps, codec: codec), rate: 8000) }
+    print(String(format: "reference: level spread of speech after mu-law %.1f...%.1f dB", speech.min()!, speech.max()!))
+    #expect(speech.count == sequences.count && speech.allSatisfy { $0 > 8 })
+    let tone = sine(frequency: 150, seconds: 2, rate: 8000)
+    #expect(try #require(AudioStatistics.levelSpread(tone, rate: 8000)) < 0.01)
+    let bursts = tone.enumerated().map { $0.offset % 3200 < 1600 ? $0.element : 0 }
+    #expect(abs(try #require(AudioStatistics.levelSpread(bursts, rate: 8000)) - 25.5) < 0.1, "half the frames at −9 dBFS, half at the −60 floor")
+    #expect(AudioStatistics.levelSpread([0.5], rate: 8000) == nil)
+  }
+
   @Test func waveformSVGIsWellFormed() throws {
     let svg = WaveformPlot.svg([sine(frequency: 300, seconds: 0.5, rate: 8000), []], rate: 8000, title: "a <b> & c", primeSeconds: 0.1)
     #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
