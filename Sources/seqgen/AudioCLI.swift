@@ -41,6 +41,11 @@ struct TrainAudio: ParsableCommand {
   @Option(help: ArgumentHelp("Cut leading and trailing audio quieter than this level (write --trim-silence=-50).", valueName: "dBFS"))
   var trimSilence: Double?
   @Option(help: ArgumentHelp("Peak-normalise every file to this level (write --normalize=-1).", valueName: "dBFS")) var normalize: Double?
+  @Option(
+    help: ArgumentHelp(
+      "Filter each file with 1 − α·z⁻¹ before quantising, and generated audio with the inverse, so sampling noise falls where speech is loud (LPCNet: 0.85; 0 = off).",
+      valueName: "α"))
+  var preEmphasis = 0.0
   @Option(help: ArgumentHelp("Augment: each epoch, play every file at a random speed in 1 ± P percent (0...30; pitch moves with it).", valueName: "P"))
   var speed = 0.0
   @Option(help: ArgumentHelp("Augment: each epoch, scale every file by a random gain in ±DB (0...12).", valueName: "DB")) var gain = 0.0
@@ -48,7 +53,7 @@ struct TrainAudio: ParsableCommand {
   var settings: AudioCodec {
     AudioCodec(
       sampleRate: rate ?? 0, frameSize: frameSize, window: window, quantization: quantization, trimSilenceDB: trimSilence,
-      normalizePeakDB: normalize, mlpHiddenSize: mlpHiddenSize, embeddingSize: embeddingSize,
+      normalizePeakDB: normalize, preEmphasis: preEmphasis, mlpHiddenSize: mlpHiddenSize, embeddingSize: embeddingSize,
       augmentation: speed == 0 && gain == 0 ? nil : AudioAugmentation(speed: speed / 100, gainDB: gain))
   }
 
@@ -143,8 +148,10 @@ extension GenerateCommand {
     let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
     let perClip = Int((seconds * Double(codec.sampleRate)).rounded())
 
-    let primeAudio = primePath != nil && !timed.stripPrime ? domain.waveform(primeFrames, codec: generator.codec) : []
-    var clips = samples.map { primeAudio + Array(domain.waveform($0, codec: generator.codec).prefix(perClip)) }
+    // The prime's samples (one silent frame without --prime), then the clip's; de-emphasised as one.
+    let primeLength = primeFrames.count * codec.frameSize
+    let keptPrime = primePath != nil && !timed.stripPrime ? primeLength : 0
+    var clips = samples.map { Array(domain.waveform(primeFrames + $0, codec: generator.codec).dropFirst(primeLength - keptPrime).prefix(keptPrime + perClip)) }
     var rate = codec.sampleRate
     if let outputRate = audio.outputRate, outputRate != rate {
       clips = try clips.map { try SoundFile.resample($0, channels: 1, from: rate, to: outputRate, quality: .best) }
@@ -157,7 +164,7 @@ extension GenerateCommand {
         format: "generated %d × %.2f s at %d Hz in %.2f s: real-time factor %.2f (seconds of audio per second of wall time%@)",
         count, seconds, codec.sampleRate, wallSeconds, generated / max(wallSeconds, 1e-9), count > 1 ? ", \(count) clips together" : ""))
     for (file, clip) in zip(files, clips) {
-      let body = Array(clip.suffix(clip.count - (primeAudio.count * rate / codec.sampleRate)))
+      let body = Array(clip.suffix(clip.count - (keptPrime * rate / codec.sampleRate)))
       let flatness = AudioStatistics.spectralFlatness(body).map { String(format: "%.3f", $0) } ?? "– (silent)"
       let harmonicity = AudioStatistics.harmonicity(body, rate: rate).map { String(format: "%.1f dB", $0) } ?? "–"
       let spread = AudioStatistics.levelSpread(body, rate: rate).map { String(format: "%.1f dB", $0) } ?? "–"
@@ -168,7 +175,7 @@ extension GenerateCommand {
     }
     if let svgPath = audio.waveform {
       let title = "seqgen audio: \(dir.url.lastPathComponent), seed \(seed), temperature \(temperature)"
-      let svg = WaveformPlot.svg(clips, rate: rate, title: title, primeSeconds: Double(primeAudio.count) / Double(codec.sampleRate))
+      let svg = WaveformPlot.svg(clips, rate: rate, title: title, primeSeconds: Double(keptPrime) / Double(codec.sampleRate))
       try AtomicFile.write(Data(svg.utf8), to: URL(fileURLWithPath: svgPath))
       Console.line("wrote \(svgPath)")
     }

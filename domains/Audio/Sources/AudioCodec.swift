@@ -17,6 +17,11 @@ public struct AudioCodec: Codable, Sendable, Equatable {
   public var trimSilenceDB: Double?
   /// Peak-normalise each file to this many dBFS (nil: keep levels as recorded).
   public var normalizePeakDB: Double?
+  /// α of the pre-emphasis filter 1 − α·z⁻¹ applied before quantising (0 = none). Generated
+  /// audio goes through the inverse, 1 / (1 − α·z⁻¹), which tilts the model's sampling and
+  /// quantisation noise, white in the emphasised signal, down at high frequencies where voiced
+  /// speech has little energy to mask it (LPCNet, Valin & Skoglund 2019, uses α = 0.85).
+  public var preEmphasis: Double
   /// Width of the sample-level MLP (the frame tier gives this much per sample).
   public var mlpHiddenSize: Int
   /// Width of each earlier sample's embedding in the sample-level MLP.
@@ -26,7 +31,7 @@ public struct AudioCodec: Codable, Sendable, Equatable {
 
   public init(
     sampleRate: Int, frameSize: Int = 16, window: Int? = nil, quantization: Quantization = .mulaw, levels: Int = 256,
-    trimSilenceDB: Double? = nil, normalizePeakDB: Double? = nil, mlpHiddenSize: Int = 64, embeddingSize: Int = 16,
+    trimSilenceDB: Double? = nil, normalizePeakDB: Double? = nil, preEmphasis: Double = 0, mlpHiddenSize: Int = 64, embeddingSize: Int = 16,
     augmentation: AudioAugmentation? = nil
   ) {
     self.sampleRate = sampleRate
@@ -36,6 +41,7 @@ public struct AudioCodec: Codable, Sendable, Equatable {
     self.levels = levels
     self.trimSilenceDB = trimSilenceDB
     self.normalizePeakDB = normalizePeakDB
+    self.preEmphasis = preEmphasis
     self.mlpHiddenSize = mlpHiddenSize
     self.embeddingSize = embeddingSize
     self.augmentation = augmentation
@@ -48,6 +54,7 @@ public struct AudioCodec: Codable, Sendable, Equatable {
     try check((1...256).contains(frameSize), "--frame-size must be in 1...256, got \(frameSize)")
     try check((0...256).contains(window), "--window must be in 0...256, got \(window)")
     try check(levels == 256, "only 256 quantisation levels are supported, got \(levels)")
+    try check(preEmphasis.isFinite && preEmphasis >= 0 && preEmphasis <= 0.97, "--pre-emphasis must be in 0...0.97, got \(preEmphasis)")
     try check((1...4096).contains(mlpHiddenSize), "--mlp-hidden-size must be in 1...4096, got \(mlpHiddenSize)")
     try check((1...1024).contains(embeddingSize), "--embedding-size must be in 1...1024, got \(embeddingSize)")
     if let t = trimSilenceDB { try check(t.isFinite && t < 0 && t >= -120, "--trim-silence must be a level in dBFS in -120..<0, got \(t)") }
@@ -56,7 +63,7 @@ public struct AudioCodec: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case sampleRate, frameSize, window, quantization, levels, trimSilenceDB, normalizePeakDB, mlpHiddenSize, embeddingSize, augmentation
+    case sampleRate, frameSize, window, quantization, levels, trimSilenceDB, normalizePeakDB, preEmphasis, mlpHiddenSize, embeddingSize, augmentation
   }
 
   public init(from decoder: Decoder) throws {
@@ -75,6 +82,7 @@ public struct AudioCodec: Codable, Sendable, Equatable {
       quantization: try c.decode(Quantization.self, forKey: .quantization), levels: try c.decode(Int.self, forKey: .levels),
       trimSilenceDB: try c.decodeIfPresent(Double.self, forKey: .trimSilenceDB),
       normalizePeakDB: try c.decodeIfPresent(Double.self, forKey: .normalizePeakDB),
+      preEmphasis: try c.decodeIfPresent(Double.self, forKey: .preEmphasis) ?? 0,
       mlpHiddenSize: try c.decode(Int.self, forKey: .mlpHiddenSize), embeddingSize: try c.decode(Int.self, forKey: .embeddingSize),
       augmentation: try c.decodeIfPresent(AudioAugmentation.self, forKey: .augmentation))
     do { try validate() } catch {
@@ -90,6 +98,26 @@ public struct AudioCodec: Codable, Sendable, Equatable {
 
   /// The sample value of a level.
   public func value(_ level: Int) -> Float { quantization.value(level, levels: levels) }
+
+  /// x[n] − α·x[n−1]: what the model sees of recorded samples (x[−1] = 0).
+  public func emphasize(_ x: [Float]) -> [Float] {
+    guard preEmphasis > 0 else { return x }
+    let a = Float(preEmphasis)
+    return x.indices.map { $0 == 0 ? x[0] : x[$0] - a * x[$0 - 1] }
+  }
+
+  /// The inverse, y[n] = x[n] + α·y[n−1], clipped to ±1: audio back from what the model drew.
+  public func deemphasize(_ x: [Float]) -> [Float] {
+    guard preEmphasis > 0 else { return x }
+    let a = Float(preEmphasis)
+    var y = [Float](repeating: 0, count: x.count)
+    var previous: Float = 0
+    for n in x.indices {
+      previous = max(-1, min(1, x[n] + a * previous))
+      y[n] = previous
+    }
+    return y
+  }
 
   /// The LSTM's view of a level: its position among the levels mapped to [−1, 1] (the companded
   /// value for mu-law, as SampleRNN feeds its frame tier), so every level is equally far apart.

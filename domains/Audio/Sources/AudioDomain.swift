@@ -42,7 +42,7 @@ public struct AudioDomain: SequenceDomain {
     try codec.validate()
     var sequences: [SourceSequence<AudioFrame>] = []
     for (url, audio) in decoded {
-      let x = try AudioReader.samples(of: audio, rate: rate, trimSilenceDB: codec.trimSilenceDB, normalizePeakDB: codec.normalizePeakDB, path: url.path)
+      let x = try AudioReader.samples(of: audio, codec: codec, path: url.path)
       guard x.count >= codec.frameSize else { throw AudioError.tooShort(path: url.path, samples: x.count, frameSize: codec.frameSize) }
       sequences.append(SourceSequence(source: url.path, steps: AudioReader.frames(x, codec: codec)))
     }
@@ -113,7 +113,7 @@ public struct AudioDomain: SequenceDomain {
     guard let path else { return [silence(codec)] }
     let url = URL(fileURLWithPath: path)
     let audio = try AudioReader.decode(url)
-    var x = try AudioReader.samples(of: audio, rate: codec.sampleRate, trimSilenceDB: codec.trimSilenceDB, normalizePeakDB: codec.normalizePeakDB, path: url.path)
+    var x = try AudioReader.samples(of: audio, codec: codec, path: url.path)
     if let seconds = request.seconds {
       guard seconds > 0, seconds.isFinite else { throw AudioError.invalidSetting("--prime-seconds must be positive, got \(seconds)") }
       x = Array(x.prefix(Int((seconds * Double(codec.sampleRate)).rounded())))
@@ -127,9 +127,10 @@ public struct AudioDomain: SequenceDomain {
     AudioFrame(levels: Array(repeating: codec.level(0), count: codec.frameSize), context: Array(repeating: codec.level(0), count: codec.window))
   }
 
-  /// The samples of frames.
+  /// The audio of frames: their samples, de-emphasised. Give a prime and what follows it in one
+  /// call, so the de-emphasis filter runs on across the join.
   public func waveform(_ frames: [AudioFrame], codec: AudioCodec) -> [Float] {
-    frames.flatMap { $0.levels.map(codec.value) }
+    codec.deemphasize(frames.flatMap { $0.levels.map(codec.value) })
   }
 
   /// Writes all samples into one file at the model rate, one after another with half a second

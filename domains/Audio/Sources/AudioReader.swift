@@ -35,17 +35,16 @@ enum AudioReader {
     }
   }
 
-  /// Mono samples at `rate`, trimmed and normalised as asked.
-  static func samples(of audio: SoundFile.Audio, rate: Int, trimSilenceDB: Double?, normalizePeakDB: Double?, path: String) throws(AudioError)
-    -> [Float]
-  {
+  /// Mono samples at the codec's rate, trimmed, normalised and emphasised as it says: the
+  /// signal the model is trained on.
+  static func samples(of audio: SoundFile.Audio, codec: AudioCodec, path: String) throws(AudioError) -> [Float] {
     var x = mono(audio)
-    do { x = try Resampler(quality: .medium).resample(x, channels: 1, from: audio.sampleRate, to: rate) } catch {
+    do { x = try Resampler(quality: .medium).resample(x, channels: 1, from: audio.sampleRate, to: codec.sampleRate) } catch {
       throw .unreadable(path: path, reason: error.description)
     }
-    if let db = trimSilenceDB { x = trimSilence(x, thresholdDB: db, rate: rate) }
-    if let db = normalizePeakDB { x = normalizePeak(x, peakDB: db) }
-    return x
+    if let db = codec.trimSilenceDB { x = trimSilence(x, thresholdDB: db, rate: codec.sampleRate) }
+    if let db = codec.normalizePeakDB { x = normalizePeak(x, peakDB: db) }
+    return codec.emphasize(x)
   }
 
   /// Cuts leading and trailing audio whose 10 ms windows stay below the threshold, keeping 10 ms

@@ -226,20 +226,53 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     #expect(AudioReader.trimSilence([0, 0], thresholdDB: -40, rate: 8000).isEmpty)
   }
 
+  /// Pre-emphasis is undone exactly on the way out, and it tilts noise added in the model's
+  /// domain (sampling, quantisation) towards low frequencies: white noise drawn there comes out
+  /// with ≥ 10 dB less power in the top quarter of the band than in the bottom quarter.
+  @Test func preEmphasisRoundTripsAndShapesNoise() throws {
+    let codec = AudioCodec(sampleRate: 8000, preEmphasis: 0.85)
+    let x = sine(frequency: 300, seconds: 0.25, rate: 8000, amplitude: 0.4)
+    let y = codec.emphasize(x)
+    #expect(abs(y[1] - (x[1] - 0.85 * x[0])) < 1e-7 && y[0] == x[0])
+    #expect(zip(codec.deemphasize(y), x).allSatisfy { abs($0 - $1) < 1e-5 })
+    #expect(y.map(abs).max()! < x.map(abs).max()! / 2, "a low tone is attenuated before quantising")
+    #expect(AudioCodec(sampleRate: 8000).emphasize(x) == x && AudioCodec(sampleRate: 8000).deemphasize(x) == x)
+    var rng = SeededGenerator(seed: 4)
+    let noise = (0..<8192).map { _ in (rng.nextFloat() - 0.5) * 0.1 }
+    let spectrum = AudioStatistics.averagePowerSpectrum(codec.deemphasize(noise), window: 256)
+    let low = spectrum[1..<32].reduce(0, +), high = spectrum[96..<128].reduce(0, +)
+    #expect(10 * log10(low / high) > 10)
+    #expect(codec.deemphasize([1, 1, 1]).allSatisfy { $0 <= 1 }, "clipped to full scale")
+    // Read through a file, the model's samples are the emphasised ones, and waveform undoes it.
+    let dir = try TempDir()
+    defer { dir.remove() }
+    try SoundFile.write(x, channels: 1, sampleRate: 8000, to: dir.path("tone.wav"))
+    let domain = AudioDomain(settings: AudioCodec(sampleRate: 8000, frameSize: 4, quantization: .linear, preEmphasis: 0.85))
+    let frames = try domain.read([dir.path("tone.wav")])[0].steps
+    let back = domain.waveform(frames, codec: domain.settings)
+    let error = zip(back, x).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +) / Double(back.count)
+    #expect(10 * log10(AudioStatistics.rms(x) * AudioStatistics.rms(x) / error) > 25, "the 8-bit round trip keeps the tone")
+  }
+
   // MARK: Codec
 
   @Test func codecRoundTripsThroughJSONAndRejectsNonsense() throws {
-    let codec = AudioCodec(sampleRate: 8000, frameSize: 16, quantization: .linear, trimSilenceDB: -50, normalizePeakDB: -1, mlpHiddenSize: 32, embeddingSize: 8)
+    let codec = AudioCodec(
+      sampleRate: 8000, frameSize: 16, quantization: .linear, trimSilenceDB: -50, normalizePeakDB: -1, preEmphasis: 0.85, mlpHiddenSize: 32, embeddingSize: 8)
     #expect(try JSONDecoder().decode(AudioCodec.self, from: JSONEncoder().encode(codec)) == codec)
     let good = String(decoding: try JSONEncoder().encode(codec), as: UTF8.self)
     #expect(codec.window == 16, "the window defaults to the frame size, as SampleRNN")
     for (key, bad) in [
       ("\"frameSize\":16", "\"frameSize\":0"), ("\"sampleRate\":8000", "\"sampleRate\":-5"), ("\"levels\":256", "\"levels\":100000"),
-      ("\"window\":16", "\"window\":-1"),
+      ("\"window\":16", "\"window\":-1"), ("\"preEmphasis\":0.85", "\"preEmphasis\":1"),
     ] {
       #expect(good.contains(key))
       #expect(throws: DecodingError.self) { try JSONDecoder().decode(AudioCodec.self, from: Data(good.replacingOccurrences(of: key, with: bad).utf8)) }
     }
+    // A model saved before pre-emphasis existed has none.
+    let plain = good.replacingOccurrences(of: "\"preEmphasis\":0.85,", with: "").replacingOccurrences(of: ",\"preEmphasis\":0.85", with: "")
+    #expect(!plain.contains("preEmphasis"))
+    #expect(try JSONDecoder().decode(AudioCodec.self, from: Data(plain.utf8)).preEmphasis == 0)
     // A model saved before the window crossed frames has another head: a clear refusal.
     let old = good.replacingOccurrences(of: "\"window\":16,", with: "").replacingOccurrences(of: ",\"window\":16", with: "")
     #expect(!old.contains("window"))

@@ -1,0 +1,35 @@
+import Foundation
+import SoundFile
+import Testing
+
+/// `seqgen train audio --pre-emphasis`: a checked flag kept in the run, and clips that keep or
+/// strip their prime at the right length once de-emphasised.
+@Suite struct AudioPreEmphasisCLITests {
+  let small = AudioAugmentationCLITests().small
+
+  @Test(arguments: ["1", "-0.1", "nan"])
+  func outOfRange(value: String) throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let result = try CLI.run(["train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("run"), "--steps", "2", "--pre-emphasis=\(value)"] + small)
+    expectCleanFailure(result, mentions: ["--pre-emphasis"])
+    #expect(!FileManager.default.fileExists(atPath: box.path("run")))
+  }
+
+  @Test func anEmphasisedRunGeneratesWithAndWithoutItsPrime() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let run = try CLI.run(["train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("run"), "--steps", "10", "--pre-emphasis", "0.85"] + small)
+    try #require(run.succeeded, "\(run)")
+    let manifest = try String(contentsOfFile: box.path("run") + "/manifest.json", encoding: .utf8)
+    #expect(manifest.contains("\"preEmphasis\" : 0.85"), "\(manifest)")
+    let primed = ["--prime", AudioAugmentationCLITests.clip, "--prime-seconds", "0.25", "--seconds", "0.5"]
+    for (extra, seconds) in [([String](), 0.75), (["--strip-prime"], 0.5)] {
+      let clip = try CLI.run(["generate", box.path("run"), "--out", box.path("clip.wav")] + primed + extra)
+      try #require(clip.succeeded, "\(clip)")
+      let audio = try SoundFile.readAudio(URL(fileURLWithPath: box.path("clip.wav")))
+      #expect(audio.sampleRate == 8000 && audio.frames == Int(seconds * 8000), "\(extra): \(audio.frames) samples")
+      #expect(audio.samples.allSatisfy { $0.isFinite && abs($0) <= 1 })
+    }
+  }
+}
