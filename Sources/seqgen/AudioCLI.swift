@@ -38,6 +38,11 @@ struct TrainAudio: ParsableCommand {
       "Earlier samples the sample-level MLP sees for each sample, sliding back into the previous frame (default: --frame-size, as SampleRNN; 0 = none).",
       valueName: "samples"))
   var window: Int?
+  @Option(
+    help: ArgumentHelp(
+      "Samples the LSTM reads each step: the last frame and the ones before it, up to --frame-size + --window (default: --frame-size).",
+      valueName: "samples"))
+  var inputSamples: Int?
   @Option(help: ArgumentHelp("Cut leading and trailing audio quieter than this level (write --trim-silence=-50).", valueName: "dBFS"))
   var trimSilence: Double?
   @Option(help: ArgumentHelp("Peak-normalise every file to this level (write --normalize=-1).", valueName: "dBFS")) var normalize: Double?
@@ -52,7 +57,7 @@ struct TrainAudio: ParsableCommand {
 
   var settings: AudioCodec {
     AudioCodec(
-      sampleRate: rate ?? 0, frameSize: frameSize, window: window, quantization: quantization, trimSilenceDB: trimSilence,
+      sampleRate: rate ?? 0, frameSize: frameSize, window: window, inputSamples: inputSamples, quantization: quantization, trimSilenceDB: trimSilence,
       normalizePeakDB: normalize, preEmphasis: preEmphasis, mlpHiddenSize: mlpHiddenSize, embeddingSize: embeddingSize,
       augmentation: speed == 0 && gain == 0 ? nil : AudioAugmentation(speed: speed / 100, gainDB: gain))
   }

@@ -10,6 +10,10 @@ public struct AudioCodec: Codable, Sendable, Equatable {
   /// Earlier samples the sample-level MLP sees for each sample, sliding back across frame
   /// boundaries (SampleRNN's sample-level window; 0 = none).
   public var window: Int
+  /// Samples the LSTM reads each step: the last frame and, beyond `frameSize`, the samples
+  /// before it (up to `frameSize + window`). A frame of 2 ms is a fraction of a pitch period;
+  /// reading a whole period gives the frame tier the waveform it must continue.
+  public var inputSamples: Int
   public var quantization: Quantization
   /// Quantisation levels (256: 8 bits per sample, as SampleRNN).
   public var levels: Int
@@ -30,13 +34,14 @@ public struct AudioCodec: Codable, Sendable, Equatable {
   public var augmentation: AudioAugmentation?
 
   public init(
-    sampleRate: Int, frameSize: Int = 16, window: Int? = nil, quantization: Quantization = .mulaw, levels: Int = 256,
+    sampleRate: Int, frameSize: Int = 16, window: Int? = nil, inputSamples: Int? = nil, quantization: Quantization = .mulaw, levels: Int = 256,
     trimSilenceDB: Double? = nil, normalizePeakDB: Double? = nil, preEmphasis: Double = 0, mlpHiddenSize: Int = 64, embeddingSize: Int = 16,
     augmentation: AudioAugmentation? = nil
   ) {
     self.sampleRate = sampleRate
     self.frameSize = frameSize
     self.window = window ?? frameSize
+    self.inputSamples = inputSamples ?? frameSize
     self.quantization = quantization
     self.levels = levels
     self.trimSilenceDB = trimSilenceDB
@@ -53,6 +58,9 @@ public struct AudioCodec: Codable, Sendable, Equatable {
     try check((1000...192_000).contains(sampleRate), "--rate must be in 1000...192000 Hz, got \(sampleRate)")
     try check((1...256).contains(frameSize), "--frame-size must be in 1...256, got \(frameSize)")
     try check((0...256).contains(window), "--window must be in 0...256, got \(window)")
+    try check(
+      inputSamples >= frameSize && inputSamples <= frameSize + window,
+      "--input-samples must be in --frame-size...--frame-size + --window (\(frameSize)...\(frameSize + window)), got \(inputSamples)")
     try check(levels == 256, "only 256 quantisation levels are supported, got \(levels)")
     try check(preEmphasis.isFinite && preEmphasis >= 0 && preEmphasis <= 0.97, "--pre-emphasis must be in 0...0.97, got \(preEmphasis)")
     try check((1...4096).contains(mlpHiddenSize), "--mlp-hidden-size must be in 1...4096, got \(mlpHiddenSize)")
@@ -63,7 +71,7 @@ public struct AudioCodec: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case sampleRate, frameSize, window, quantization, levels, trimSilenceDB, normalizePeakDB, preEmphasis, mlpHiddenSize, embeddingSize, augmentation
+    case sampleRate, frameSize, window, inputSamples, quantization, levels, trimSilenceDB, normalizePeakDB, preEmphasis, mlpHiddenSize, embeddingSize, augmentation
   }
 
   public init(from decoder: Decoder) throws {
@@ -79,6 +87,7 @@ public struct AudioCodec: Codable, Sendable, Equatable {
     }
     self.init(
       sampleRate: try c.decode(Int.self, forKey: .sampleRate), frameSize: try c.decode(Int.self, forKey: .frameSize), window: window,
+      inputSamples: try c.decodeIfPresent(Int.self, forKey: .inputSamples),
       quantization: try c.decode(Quantization.self, forKey: .quantization), levels: try c.decode(Int.self, forKey: .levels),
       trimSilenceDB: try c.decodeIfPresent(Double.self, forKey: .trimSilenceDB),
       normalizePeakDB: try c.decodeIfPresent(Double.self, forKey: .normalizePeakDB),

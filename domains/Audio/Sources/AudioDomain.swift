@@ -73,11 +73,16 @@ public struct AudioDomain: SequenceDomain {
     return SourceSequence(source: sequence.source, steps: AudioReader.frames(variant, codec: codec))
   }
 
-  public func inputKind(_ codec: AudioCodec) -> InputKind { .dense(width: codec.frameSize) }
+  public func inputKind(_ codec: AudioCodec) -> InputKind { .dense(width: codec.inputSamples) }
 
+  /// The last `inputSamples` levels of the window and the frame.
   public func input(_ step: AudioFrame, codec: AudioCodec) throws -> StepInput {
     try check(step, codec)
-    return .dense(step.levels.map(codec.inputValue))
+    let before = codec.inputSamples - codec.frameSize
+    guard step.context.count >= before else {
+      throw AudioError.invalidSetting("a frame with \(step.context.count) levels before it cannot give the LSTM \(codec.inputSamples) samples")
+    }
+    return .dense((step.context.suffix(before) + step.levels).map(codec.inputValue))
   }
 
   /// The window before the frame, then the frame: `FrameHead`'s target layout.

@@ -264,7 +264,7 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     #expect(codec.window == 16, "the window defaults to the frame size, as SampleRNN")
     for (key, bad) in [
       ("\"frameSize\":16", "\"frameSize\":0"), ("\"sampleRate\":8000", "\"sampleRate\":-5"), ("\"levels\":256", "\"levels\":100000"),
-      ("\"window\":16", "\"window\":-1"), ("\"preEmphasis\":0.85", "\"preEmphasis\":1"),
+      ("\"window\":16", "\"window\":-1"), ("\"preEmphasis\":0.85", "\"preEmphasis\":1"), ("\"inputSamples\":16", "\"inputSamples\":40"),
     ] {
       #expect(good.contains(key))
       #expect(throws: DecodingError.self) { try JSONDecoder().decode(AudioCodec.self, from: Data(good.replacingOccurrences(of: key, with: bad).utf8)) }
@@ -291,6 +291,19 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     #expect(throws: AudioError.self) { try AudioDomain().target(AudioFrame(levels: [1, 2], context: [3]), codec: codec) }
     #expect(try AudioDomain().target(AudioFrame(levels: [1, 2], context: [3, 4]), codec: codec) == [3, 4, 1, 2])
     #expect(try AudioDomain().input(AudioFrame(levels: [0, 255]), codec: codec) == .dense([-1, 1]))
+  }
+
+  /// `--input-samples` hands the LSTM the frame and the samples just before it, from the window
+  /// the frame carries; nothing beyond that window can be asked for.
+  @Test func theLSTMCanReadSamplesBeforeTheFrame() throws {
+    let codec = AudioCodec(sampleRate: 8000, frameSize: 2, window: 3, inputSamples: 4)
+    #expect(AudioDomain().inputKind(codec) == .dense(width: 4))
+    #expect(try AudioDomain().input(AudioFrame(levels: [255, 0], context: [51, 0, 255]), codec: codec) == .dense([-1, 1, 1, -1]))
+    #expect(throws: AudioError.self) { try AudioDomain().input(AudioFrame(levels: [255, 0], context: [0]), codec: codec) }
+    #expect(AudioCodec(sampleRate: 8000, frameSize: 16).inputSamples == 16)
+    for bad in [1, 6] {
+      #expect(throws: AudioError.self) { try AudioCodec(sampleRate: 8000, frameSize: 2, window: 3, inputSamples: bad).validate() }
+    }
   }
 
   // MARK: Priming and writing
