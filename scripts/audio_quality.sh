@@ -2,7 +2,7 @@
 # Generates clips from an audio run for seeds 1…N and summarises the loudness, spectral
 # flatness and harmonicity `seqgen generate` prints for each (issue 6's check: speech after
 # mu-law has flatness 0.19–0.30, white noise 0.84; the speech fixture's harmonicity is 8–14 dB
-# per file, noise's about −8 dB; its level spread 12–20 dB, a steady drone's 2–3 dB).
+# per file, noise's about −8 dB; its level spread 8–15 dB, a steady drone's 2–3 dB).
 #
 #   scripts/audio_quality.sh RUN_DIR [SEEDS=10] [extra generate flags, e.g. --temperature 0.95]
 #

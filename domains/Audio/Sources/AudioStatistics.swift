@@ -61,14 +61,16 @@ public enum AudioStatistics {
     return frames > 0 ? sum / Double(frames) : nil
   }
 
-  /// Level spread: the standard deviation, in dB, of the clip's 20 ms RMS levels (floored at
-  /// −60 dBFS). Speech comes in syllables and pauses (the speech fixture: 12–20 dB per file); a
-  /// steady drone or hiss does not (2–3 dB), however periodic it is, which harmonicity alone
-  /// cannot see. Nil when shorter than one 20 ms frame.
+  /// Level spread: the standard deviation, in dB, of the clip's 20 ms RMS levels, over the
+  /// frames louder than −50 dBFS (so a silent lead-in or tail does not count). Speech rises and
+  /// falls with its syllables (the speech fixture: 8–15 dB per file); a steady drone or hiss
+  /// does not (2–3 dB), however periodic it is, which harmonicity alone cannot see. Nil with
+  /// fewer than two such frames.
   public static func levelSpread(_ x: [Float], rate: Int) -> Double? {
     let length = rate / 50
     guard length >= 1, x.count >= length else { return nil }
-    let levels = stride(from: 0, through: x.count - length, by: length).map { max(-60, rmsDB(Array(x[$0..<($0 + length)]))) }
+    let levels = stride(from: 0, through: x.count - length, by: length).map { rmsDB(Array(x[$0..<($0 + length)])) }.filter { $0 > -50 }
+    guard levels.count >= 2 else { return nil }
     let mean = levels.reduce(0, +) / Double(levels.count)
     return (levels.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(levels.count)).squareRoot()
   }
