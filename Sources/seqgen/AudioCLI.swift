@@ -174,13 +174,8 @@ extension GenerateCommand {
         count, seconds, codec.sampleRate, wallSeconds, generated / max(wallSeconds, 1e-9), count > 1 ? ", \(count) clips together" : ""))
     for (file, clip) in zip(files, clips) {
       let body = Array(clip.suffix(clip.count - (keptPrime * rate / codec.sampleRate)))
-      let flatness = AudioStatistics.spectralFlatness(body).map { String(format: "%.3f", $0) } ?? "– (silent)"
-      let harmonicity = AudioStatistics.harmonicity(body, rate: rate).map { String(format: "%.1f dB", $0) } ?? "–"
-      let spread = AudioStatistics.levelSpread(body, rate: rate).map { String(format: "%.1f dB", $0) } ?? "–"
       Console.line(
-        String(
-          format: "wrote %@ (%.2f s at %d Hz): RMS %.1f dBFS, spectral flatness %@, harmonicity %@, level spread %@", file.path, Double(clip.count) / Double(rate), rate,
-          AudioStatistics.rmsDB(body), flatness, harmonicity, spread))
+        String(format: "wrote %@ (%.2f s at %d Hz): ", file.path, Double(clip.count) / Double(rate), rate) + AudioStatistics.summary(body, rate: rate))
     }
     if let svgPath = audio.waveform {
       let sampling = argmax ? "argmax" : ["temperature \(temperature)", topK.map { "top-k \($0)" }, topP.map { "top-p \($0)" }].compactMap { $0 }.joined(separator: ", ")

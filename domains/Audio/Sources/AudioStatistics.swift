@@ -37,6 +37,14 @@ public enum AudioStatistics {
     return frames > 0 ? sum / Double(frames) : nil
   }
 
+  /// "RMS …, spectral flatness …, harmonicity …, level spread …": the figures `seqgen generate`
+  /// prints and the waveform picture shows for a clip, "–" where a figure has no value (silence).
+  public static func summary(_ x: [Float], rate: Int) -> String {
+    func show(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "–" }
+    return String(format: "RMS %.1f dBFS, ", rmsDB(x)) + "spectral flatness \(show(spectralFlatness(x), "%.3f")), "
+      + "harmonicity \(show(harmonicity(x, rate: rate), "%.1f dB")), level spread \(show(levelSpread(x, rate: rate), "%.1f dB"))"
+  }
+
   /// Harmonicity: the harmonics-to-noise ratio in dB, averaged over the clip's 40 ms frames
   /// (hop 20 ms) louder than −45 dBFS. Per frame, r is the normalised autocorrelation's peak at
   /// a lag of one pitch period (60–400 Hz), searched only past its first zero crossing so that

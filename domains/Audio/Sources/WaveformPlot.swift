@@ -34,11 +34,7 @@ public enum WaveformPlot {
       svg += "<text x=\"4\" y=\(q(y0 + waveHeight / 2 + 4))>#\(n + 1)</text>\n"
       svg += "<text x=\"4\" y=\(q(y0 + waveHeight + 12))>\(rate / 2) Hz</text>\n"
       svg += "<text x=\"4\" y=\(q(y0 + waveHeight + specHeight))>0 Hz</text>\n"
-      let stats = String(
-        format: "RMS %.1f dBFS, flatness %@, HNR %@, level spread %@", AudioStatistics.rmsDB(clip),
-        AudioStatistics.spectralFlatness(clip).map { String(format: "%.2f", $0) } ?? "–",
-        AudioStatistics.harmonicity(clip, rate: rate).map { String(format: "%.1f dB", $0) } ?? "–",
-        AudioStatistics.levelSpread(clip, rate: rate).map { String(format: "%.1f dB", $0) } ?? "–")
+      let stats = AudioStatistics.summary(clip, rate: rate)
       svg += "<text x=\(q(left + w)) y=\(q(y0 - 3)) text-anchor=\"end\" fill=\"#555\">\(stats)</text>\n"
       // Time axis.
       let step = niceStep(seconds)
