@@ -89,6 +89,7 @@ public struct CategoricalHead: OutputHead {
 
   public func check(_ controls: SamplingControls) throws(EngineError) {
     try controls.validate()
+    if controls.loudnessGate != nil { throw .invalidArgument("--sharpen-above applies to audio models only") }
     if controls.bias != nil { throw .invalidArgument("--bias applies to mixture-density (handwriting) models only") }
   }
 }

@@ -265,6 +265,13 @@ public struct FrameHead: OutputHead {
     var drawn = Array(previous.suffix(W)) + [Int](repeating: 0, count: N)
     let categorical = CategoricalHead(classes: Q)
     let plain = controls.topK == nil && controls.topP == nil && !controls.argmax
+    /// Quiet: the W levels before sample j are on average less than the gate from the middle.
+    func quiet(_ t: UnsafeMutableBufferPointer<Int>, _ j: Int) -> Bool {
+      guard let gate = controls.loudnessGate, W > 0 else { return false }
+      var distance = 0
+      for k in 1...W { distance += abs(t[W + j - k] - Q / 2) }
+      return distance < gate * W
+    }
     drawn.withUnsafeMutableBufferPointer { t in
       for j in 0..<N {
         s.h1.update(from: output + j * D, count: D)
@@ -278,7 +285,9 @@ public struct FrameHead: OutputHead {
         relu(s.h2, D)
         s.z.update(from: p + l.b4, count: Q)
         BLAS.gemm(transB: true, m: 1, n: Q, k: D, a: s.h2, lda: D, b: p + l.w4, ldb: D, beta: 1, c: s.z, ldc: Q)
-        if plain {
+        if quiet(t, j) {
+          t[W + j] = drawSoftmax(s.z, temperature: 1, rng: &rng)
+        } else if plain {
           t[W + j] = drawSoftmax(s.z, temperature: controls.temperature, rng: &rng)
         } else {
           t[W + j] = categorical.sample(s.z, controls: controls, parameters: .none, rng: &rng)
@@ -312,6 +321,10 @@ public struct FrameHead: OutputHead {
   public func check(_ controls: SamplingControls) throws(EngineError) {
     try controls.validate()
     if controls.bias != nil { throw .invalidArgument("--bias applies to mixture-density (handwriting) models only") }
+    if let gate = controls.loudnessGate {
+      guard window > 0 else { throw .invalidArgument("--sharpen-above needs a model with a sample window (--window > 0)") }
+      guard gate >= 0 && gate <= levels / 2 else { throw .invalidArgument("the loudness gate must be in 0...\(levels / 2) levels, got \(gate)") }
+    }
   }
 
   /// Work buffers, grown on demand and kept between calls.

@@ -109,13 +109,22 @@ public struct SamplingControls: Sendable, Equatable {
   public var argmax = false
   /// Graves' sampling bias for mixture heads (≥ 0; larger is neater and less varied).
   public var bias: Float?
+  /// Frame heads only: temperature, top-k, top-p and argmax apply to a sample only when the
+  /// window before it is loud, its levels on average at least this far from the middle level;
+  /// quieter, the plain softmax is drawn from. Sharpening everywhere keeps a quiet stretch
+  /// quiet for good (the rare draws that would start a sound are cut away); gated, it shapes
+  /// the sound without that trap, like LPCNet's sharpening of voiced frames only.
+  public var loudnessGate: Int?
 
-  public init(temperature: Float = 1, topK: Int? = nil, topP: Float? = nil, argmax: Bool = false, bias: Float? = nil) {
+  public init(
+    temperature: Float = 1, topK: Int? = nil, topP: Float? = nil, argmax: Bool = false, bias: Float? = nil, loudnessGate: Int? = nil
+  ) {
     self.temperature = temperature
     self.topK = topK
     self.topP = topP
     self.argmax = argmax
     self.bias = bias
+    self.loudnessGate = loudnessGate
   }
 
   /// The range checks every head shares.

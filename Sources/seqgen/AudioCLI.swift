@@ -22,9 +22,10 @@ struct TrainAudio: ParsableCommand {
       file played at a random speed and gain (drawn from --seed, the epoch and
       the file; validation is never augmented), for corpora of a few minutes.
       On the speech fixture, --window 64 --input-samples 80 --pre-emphasis 0.85
-      --speed 10 --gain 3 (the demo's model) gives syllabic babble with a pitch
-      instead of the defaults' drone; `seqgen generate` prints each clip's
-      flatness, harmonicity and level spread to compare with real speech.
+      --speed 10 --gain 3 (the demo's model) gives babble with a pitch instead
+      of the defaults' drone, and `seqgen generate RUN --checkpoint latest
+      --top-k 20 --sharpen-above=-45` makes it voiced. Generate prints each
+      clip's flatness, harmonicity and level spread to compare with speech.
       Example: seqgen train audio --data fixtures/audio/speech --out runs/speech
       """
   )
@@ -107,18 +108,31 @@ struct AudioGenerateFlags: ParsableArguments {
   var outputRate: Int?
   @Option(help: ArgumentHelp("Also draw the clips' waveforms and spectrograms to this SVG file (audio runs).", valueName: "file.svg"))
   var waveform: String?
+  @Option(
+    help: ArgumentHelp(
+      "Apply --temperature/--top-k/--top-p/--argmax only where the last --window samples are louder than this (audio runs; measured on the model's signal, after pre-emphasis); quieter, draw from the plain softmax, so silence can still turn into sound.",
+      valueName: "dBFS"))
+  var sharpenAbove: Double?
 
   static let defaultSeconds = 2.0
+
+  /// The gate in levels from the middle: the level distance of a sample at `sharpenAbove` dBFS.
+  func loudnessGate(_ codec: AudioCodec) -> Int? {
+    sharpenAbove.map { abs(codec.level(Float(pow(10, $0 / 20))) - codec.level(0)) }
+  }
 
   /// The flags given, by name.
   var given: [String] {
     [
-      outputRate.map { _ in "--output-rate" }, waveform.map { _ in "--waveform" },
+      outputRate.map { _ in "--output-rate" }, waveform.map { _ in "--waveform" }, sharpenAbove.map { _ in "--sharpen-above" },
     ].compactMap { $0 }
   }
 
   func validate() throws {
     if let outputRate, !(1000...384_000).contains(outputRate) { throw ValidationError("--output-rate must be in 1000...384000 Hz, got \(outputRate)") }
+    if let sharpenAbove, !(sharpenAbove >= -120 && sharpenAbove < 0) {
+      throw ValidationError("--sharpen-above must be a level in dBFS in -120..<0, got \(sharpenAbove)")
+    }
     if let waveform, !waveform.lowercased().hasSuffix(".svg") { throw ValidationError("--waveform writes SVG; give a file name ending in .svg, got \(waveform)") }
   }
 
@@ -152,7 +166,10 @@ extension GenerateCommand {
     command.length = max(1, Int((seconds * Double(codec.sampleRate) / Double(codec.frameSize)).rounded(.up)))
     let request = PrimeRequest(file: primePath.map { URL(fileURLWithPath: $0) }, seconds: timed.primeSeconds)
     var started = ContinuousClock.now
-    let (samples, primeFrames, generator) = try command.sample(domain, dir: dir, primeRequest: request, onPrime: { _, _ in started = .now })
+    var controls = self.controls
+    controls.loudnessGate = audio.loudnessGate(codec)
+    let (samples, primeFrames, generator) = try command.sample(
+      domain, dir: dir, primeRequest: request, controls: controls, onPrime: { _, _ in started = .now })
     let wall = (ContinuousClock.now - started)
     let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
     let perClip = Int((seconds * Double(codec.sampleRate)).rounded())
@@ -178,7 +195,8 @@ extension GenerateCommand {
         String(format: "wrote %@ (%.2f s at %d Hz): ", file.path, Double(clip.count) / Double(rate), rate) + AudioStatistics.summary(body, rate: rate))
     }
     if let svgPath = audio.waveform {
-      let sampling = argmax ? "argmax" : ["temperature \(temperature)", topK.map { "top-k \($0)" }, topP.map { "top-p \($0)" }].compactMap { $0 }.joined(separator: ", ")
+      let sharpening = argmax ? ["argmax"] : ["temperature \(temperature)", topK.map { "top-k \($0)" }, topP.map { "top-p \($0)" }].compactMap { $0 }
+      let sampling = sharpening.joined(separator: ", ") + (audio.sharpenAbove.map { " above \($0) dBFS" } ?? "")
       let title = "seqgen audio: \(dir.url.lastPathComponent), seed \(seed), \(sampling)"
       let svg = WaveformPlot.svg(clips, rate: rate, title: title, primeSeconds: Double(keptPrime) / Double(codec.sampleRate))
       try AtomicFile.write(Data(svg.utf8), to: URL(fileURLWithPath: svgPath))

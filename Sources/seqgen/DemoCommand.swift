@@ -72,10 +72,15 @@ struct DemoCommand: ParsableCommand {
         ],
         steps: (3000, 30),
         // The latest weights: on a 61 s corpus the best-validation checkpoint comes early and,
-        // after the silent default prime, can stay near silence; later weights babble.
+        // after the silent default prime, can stay near silence; later weights babble. Top-k
+        // where the sound is louder than −45 dBFS cuts the noise between the harmonics; applied
+        // everywhere, it would keep the silence at the start silent.
         generate: [
           (
-            ["--seconds", "3", "--seed", "5", "--checkpoint", "latest", "--temperature", "0.95", "--out", "audio.wav", "--waveform", "audio-waveform.svg"],
+            [
+              "--seconds", "3", "--seed", "5", "--checkpoint", "latest", "--top-k", "20", "--sharpen-above=-45", "--out", "audio.wav", "--waveform",
+              "audio-waveform.svg",
+            ],
             ["audio.wav", "audio-waveform.svg"]
           )
         ]),

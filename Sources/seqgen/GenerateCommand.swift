@@ -62,7 +62,7 @@ struct GenerateCommand: ParsableCommand {
 
   /// The part every domain shares: load the checkpoint, build the prime, sample.
   func sample<D: SequenceDomain>(
-    _ domain: D, dir: RunDirectory, primeRequest: PrimeRequest? = nil, isComplete: ([D.Step]) -> Bool = { _ in false },
+    _ domain: D, dir: RunDirectory, primeRequest: PrimeRequest? = nil, controls: SamplingControls? = nil, isComplete: ([D.Step]) -> Bool = { _ in false },
     onPrime: ([D.Step], Generator<D>) -> Void = { _, _ in }, onStep: (Int, D.Step, Generator<D>) -> Void = { _, _, _ in }
   ) throws -> (samples: [[D.Step]], prime: [D.Step], generator: Generator<D>) {
     let generator = try Generator(domain: domain, checkpoint: try dir.checkpoint(checkpoint))
@@ -70,7 +70,7 @@ struct GenerateCommand: ParsableCommand {
     let primeSteps = try domain.prime(request, codec: generator.codec)
     onPrime(primeSteps, generator)
     let samples = try generator.generate(
-      prime: primeSteps, length: length, count: count, controls: controls, seed: seed, isComplete: isComplete,
+      prime: primeSteps, length: length, count: count, controls: controls ?? self.controls, seed: seed, isComplete: isComplete,
       onStep: { onStep($0, $1, generator) })
     return (samples, primeSteps, generator)
   }

@@ -237,6 +237,35 @@ import Testing
     #expect(throws: EngineError.self) { try head.check(SamplingControls(bias: 1)) }
   }
 
+  /// With a loudness gate, sharpening applies only after a loud window: after a window at the
+  /// middle level (silence) greedy sampling draws exactly what plain sampling draws from the
+  /// same generator, and with a gate of 0 every window is loud, so nothing changes.
+  @Test func theLoudnessGateSharpensOnlyAfterLoudWindows() throws {
+    let head = FrameHead(frameSize: 2, window: 2, levels: 4, hiddenSize: 3, embeddingSize: 2)
+    var rng = SeededGenerator(seed: 6)
+    let (_, _, parameters) = initialized(head, rng: &rng)
+    let output = FloatBuffer(count: head.outputSize)
+    for i in 0..<output.count { output[i] = rng.nextFloat() - 0.5 }
+    func draw(_ controls: SamplingControls, after previous: [Int], seed: UInt64) -> [Int] {
+      var r = SeededGenerator(seed: seed)
+      return head.sample(output.pointer, after: previous, controls: controls, parameters: parameters, rng: &r)
+    }
+    let silent = [2, 2, 2, 2]  // no level is more than Q/2 = 2 from the middle: every window is quieter than a gate of 2
+    var greedyDraws = Set<[Int]>()
+    for seed in 0..<50 as Range<UInt64> {
+      let gated = draw(SamplingControls(argmax: true, loudnessGate: 2), after: silent, seed: seed)
+      #expect(gated == draw(SamplingControls(), after: silent, seed: seed), "seed \(seed): a quiet window draws from the plain softmax")
+      greedyDraws.insert(gated)
+      let loud = [0, 3, 0, 0]
+      #expect(draw(SamplingControls(topK: 1, loudnessGate: 0), after: loud, seed: seed) == draw(SamplingControls(topK: 1), after: loud, seed: seed))
+    }
+    #expect(greedyDraws.count > 1, "gated greedy sampling after silence still varies")
+    try head.check(SamplingControls(topK: 5, loudnessGate: 2))
+    #expect(throws: EngineError.self) { try head.check(SamplingControls(loudnessGate: 3)) }
+    #expect(throws: EngineError.self) { try FrameHead(frameSize: 2, window: 0, levels: 4, hiddenSize: 3, embeddingSize: 2).check(SamplingControls(loudnessGate: 1)) }
+    #expect(throws: EngineError.self) { try CategoricalHead(classes: 4).check(SamplingControls(loudnessGate: 1)) }
+  }
+
   /// The window slides across the frame boundary: sample j sees s_{j−1} … s_{j−W}, so the
   /// oldest level of the window before the frame (s_−W) reaches sample 0 only, and the newest
   /// (s_−1) reaches every sample; the loss of the frame follows. A window inside the frame

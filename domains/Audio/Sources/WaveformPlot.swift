@@ -9,7 +9,7 @@ public enum WaveformPlot {
   ///   - rate: their sample rate.
   ///   - primeSeconds: seconds at the start of each clip that came from the prime (shaded).
   public static func svg(_ clips: [[Float]], rate: Int, title: String, primeSeconds: Double = 0) -> String {
-    let width = 900.0, left = 50.0, waveHeight = 90.0, specHeight = 110.0, gap = 34.0, top = 30.0
+    let width = 900.0, left = 50.0, waveHeight = 90.0, specHeight = 110.0, gap = 34.0, top = 44.0
     let rowHeight = waveHeight + specHeight + gap
     let height = top + Double(clips.count) * rowHeight + 10
     let longest = Double(clips.map(\.count).max() ?? 0) / Double(rate)

@@ -3,8 +3,8 @@ import SoundFile
 import Testing
 
 /// `seqgen train audio --pre-emphasis`: a checked flag kept in the run, and clips that keep or
-/// strip their prime at the right length once de-emphasised.
-@Suite struct AudioPreEmphasisCLITests {
+/// strip their prime at the right length once de-emphasised; `seqgen generate --sharpen-above`.
+@Suite struct AudioGenerationCLITests {
   let small = AudioAugmentationCLITests().small
 
   @Test(arguments: ["1", "-0.1", "nan"])
@@ -14,6 +14,24 @@ import Testing
     let result = try CLI.run(["train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("run"), "--steps", "2", "--pre-emphasis=\(value)"] + small)
     expectCleanFailure(result, mentions: ["--pre-emphasis"])
     #expect(!FileManager.default.fileExists(atPath: box.path("run")))
+  }
+
+  @Test func sharpeningAboveALevelIsCheckedAndNamedInThePicture() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let run = try CLI.run(["train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("run"), "--steps", "4"] + small)
+    try #require(run.succeeded, "\(run)")
+    let clip = try CLI.run(
+      ["generate", box.path("run"), "--out", box.path("clip.wav"), "--seconds", "0.3", "--top-k", "5", "--sharpen-above=-45", "--waveform", box.path("w.svg")])
+    try #require(clip.succeeded, "\(clip)")
+    #expect(try String(contentsOfFile: box.path("w.svg"), encoding: .utf8).contains("top-k 5 above -45.0 dBFS"))
+    for bad in ["--sharpen-above=3", "--sharpen-above=nan"] {
+      expectCleanFailure(try CLI.run(["generate", box.path("run"), "--out", box.path("bad.wav"), bad]), mentions: ["--sharpen-above"])
+    }
+    let noWindow = try CLI.run(["train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("w0"), "--steps", "2", "--window", "0"] + small)
+    try #require(noWindow.succeeded, "\(noWindow)")
+    expectCleanFailure(try CLI.run(["generate", box.path("w0"), "--out", box.path("bad.wav"), "--sharpen-above=-45"]), mentions: ["--sharpen-above", "--window"])
+    #expect(!FileManager.default.fileExists(atPath: box.path("bad.wav")))
   }
 
   @Test func anEmphasisedRunGeneratesWithAndWithoutItsPrime() throws {
