@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "HandwritingDomain", targets: ["HandwritingDomain"]),
     .library(name: "NoteDomain", targets: ["NoteDomain"]),
     .library(name: "AudioDomain", targets: ["AudioDomain"]),
+    .library(name: "SeqGenCLI", targets: ["SeqGenCLI"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -36,13 +37,15 @@ let package = Package(
     .target(name: "HandwritingDomain", dependencies: ["SeqGenEngine"], path: "domains/Handwriting/Sources"),
     .target(name: "NoteDomain", dependencies: ["SeqGenEngine", "SoundFile", "CFluidSynth"], path: "domains/Notes/Sources"),
     .target(name: "AudioDomain", dependencies: ["SeqGenEngine", "SoundFile"], path: "domains/Audio/Sources"),
-    .executableTarget(
-      name: "seqgen",
-      dependencies: [
-        "SeqGenEngine", "TextDomain", "HandwritingDomain", "NoteDomain", "AudioDomain",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
-    ),
+    // The command-line kit every domain's commands are built on: shared flag groups, the
+    // progress display, and the commands that derive from the domain registry.
+    .target(name: "SeqGenCLI", dependencies: ["SeqGenEngine", argumentParser]),
+    .target(name: "TextCLI", dependencies: ["TextDomain", "SeqGenCLI", argumentParser], path: "domains/Text/CLI"),
+    .target(name: "HandwritingCLI", dependencies: ["HandwritingDomain", "SeqGenCLI", argumentParser], path: "domains/Handwriting/CLI"),
+    .target(name: "NotesCLI", dependencies: ["NoteDomain", "SeqGenCLI", argumentParser], path: "domains/Notes/CLI"),
+    .target(name: "AudioCLI", dependencies: ["AudioDomain", "SeqGenCLI", argumentParser], path: "domains/Audio/CLI"),
+    // The executable: the one list of domains.
+    .executableTarget(name: "seqgen", dependencies: ["SeqGenCLI", "TextCLI", "HandwritingCLI", "NotesCLI", "AudioCLI"]),
     .testTarget(
       name: "SeqGenEngineTests",
       dependencies: ["SeqGenEngine", "LSTMMath", "AVX512Kernels"]
@@ -57,6 +60,8 @@ let package = Package(
     .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SoundFile"]),
   ]
 )
+
+var argumentParser: Target.Dependency { .product(name: "ArgumentParser", package: "swift-argument-parser") }
 
 /// The engine's element-wise loops (gates, softmax, Adam) are written with 8-wide SIMD; Swift
 /// compiles them for the baseline x86-64 (SSE2, 4 lanes) unless told the CPU has AVX2 and FMA,

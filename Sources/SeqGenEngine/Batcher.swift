@@ -26,7 +26,7 @@ public struct Batcher: Sendable, Codable, Equatable {
     chunksPerEpoch = streamLength / seqLength
     guard chunksPerEpoch >= 1 else {
       throw .corpusTooSmall(
-        "the training corpus has \(pairs) steps, fewer than one batch of batch-size × seq-length = \(batchSize) × \(seqLength) = \(batchSize * seqLength); use a smaller --batch-size or --seq-length")
+        "the training corpus has \(pairs) steps, fewer than one batch of batch-size × seq-length = \(batchSize) × \(seqLength) = \(batchSize * seqLength); use a smaller `batchSize` or `seqLength`")
     }
   }
 

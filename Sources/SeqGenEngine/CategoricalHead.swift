@@ -87,9 +87,5 @@ public struct CategoricalHead: OutputHead {
     return order[keep - 1]
   }
 
-  public func check(_ controls: SamplingControls) throws(EngineError) {
-    try controls.validate()
-    if controls.loudnessGate != nil { throw .invalidArgument("--sharpen-above applies to audio models only") }
-    if controls.bias != nil { throw .invalidArgument("--bias applies to mixture-density (handwriting) models only") }
-  }
+  public static let acceptedControls: Set<SamplingControl> = [.temperature, .topK, .topP, .argmax]
 }

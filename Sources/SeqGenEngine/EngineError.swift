@@ -1,7 +1,14 @@
 /// Everything the engine reports to a user: each case prints as one line naming what is wrong.
+///
+/// A setting is named by its property in backticks (`` `seqLength` ``), never by a flag: each
+/// front end spells settings its own way (`--seq-length` on the command line, a JSON field in
+/// the HTTP API) and rewrites the names as it shows the message.
 public enum EngineError: Error, CustomStringConvertible, Equatable {
   /// A flag or option outside its range.
   case invalidArgument(String)
+  /// A named setting (a property name such as `topK`, which front ends spell their own way)
+  /// that is out of range or does not apply.
+  case invalidOption(name: String, reason: String)
   /// A data file that cannot be used (unreadable, wrong format, empty).
   case badData(path: String, reason: String)
   /// The corpus is too small for the requested batch.
@@ -18,6 +25,7 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
   public var description: String {
     switch self {
     case .invalidArgument(let m): m
+    case .invalidOption(let name, let reason): "`\(name)` \(reason)"
     case .badData(let path, let reason): "\(path): \(reason)"
     case .corpusTooSmall(let m): m
     case .notARun(let path): "\(path): not a SeqGen run directory (no manifest.json)"

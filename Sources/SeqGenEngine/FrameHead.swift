@@ -318,13 +318,13 @@ public struct FrameHead: OutputHead {
     return (0..<Q).last { z[$0] > 0 } ?? 0
   }
 
-  public func check(_ controls: SamplingControls) throws(EngineError) {
-    try controls.validate()
-    if controls.bias != nil { throw .invalidArgument("--bias applies to mixture-density (handwriting) models only") }
-    if let gate = controls.loudnessGate {
-      guard window > 0 else { throw .invalidArgument("--sharpen-above needs a model with a sample window (--window > 0)") }
-      guard gate >= 0 && gate <= levels / 2 else { throw .invalidArgument("the loudness gate must be in 0...\(levels / 2) levels, got \(gate)") }
-    }
+  public static let acceptedControls: Set<SamplingControl> = [.temperature, .topK, .topP, .argmax, .loudnessGate]
+
+  /// The gate measures the window before each sample, so it needs one.
+  public func checkOwnControls(_ controls: SamplingControls) throws(EngineError) {
+    guard let gate = controls.loudnessGate else { return }
+    guard window > 0 else { throw .invalidOption(name: "loudnessGate", reason: "needs a model with a sample window (window > 0)") }
+    guard gate >= 0 && gate <= levels / 2 else { throw .invalidOption(name: "loudnessGate", reason: "must be in 0...\(levels / 2) levels, got \(gate)") }
   }
 
   /// Work buffers, grown on demand and kept between calls.

@@ -186,11 +186,7 @@ public struct MixtureDensityHead: OutputHead {
   }
 
   /// Temperature and bias mean something here; top-k, top-p and argmax (class controls) do not.
-  public func check(_ controls: SamplingControls) throws(EngineError) {
-    try controls.validate()
-    if controls.loudnessGate != nil { throw .invalidArgument("--sharpen-above applies to audio models only") }
-    if controls.topK != nil { throw .invalidArgument("--top-k applies to categorical models only; use --bias for neater handwriting") }
-    if controls.topP != nil { throw .invalidArgument("--top-p applies to categorical models only; use --bias for neater handwriting") }
-    if controls.argmax { throw .invalidArgument("--argmax applies to categorical models only; use a large --bias for near-deterministic handwriting") }
-  }
+  /// Temperature scales the mixture (sketch-rnn) and bias sharpens it (Graves); class cut-offs
+  /// such as top-k mean nothing for a continuous density.
+  public static let acceptedControls: Set<SamplingControl> = [.temperature, .bias]
 }

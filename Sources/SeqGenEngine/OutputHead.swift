@@ -50,11 +50,27 @@ public protocol OutputHead: Sendable {
     rng: inout SeededGenerator
   ) -> Sample
 
-  /// Rejects controls that mean nothing to this head, with a message naming the flag.
-  func check(_ controls: SamplingControls) throws(EngineError)
+  /// The sampling controls this head reads; any other control set on `SamplingControls` is
+  /// refused by `check` before generation starts, so a knob never silently does nothing.
+  static var acceptedControls: Set<SamplingControl> { get }
+
+  /// Checks the values of accepted controls that only this head can judge (a gate that needs
+  /// a sample window, a range in levels). The shared ranges are checked by `check` first.
+  func checkOwnControls(_ controls: SamplingControls) throws(EngineError)
 }
 
 extension OutputHead {
+  public func checkOwnControls(_ controls: SamplingControls) throws(EngineError) {}
+
+  /// Refuses controls out of range or not read by this head, naming the control.
+  public func check(_ controls: SamplingControls) throws(EngineError) {
+    try controls.validate()
+    if let unused = SamplingControl.allCases.first(where: { controls.given.contains($0) && !Self.acceptedControls.contains($0) }) {
+      throw .invalidOption(name: unused.rawValue, reason: "is not read by this model's output head (\(Self.self))")
+    }
+    try checkOwnControls(controls)
+  }
+
   public var parameterSpecs: [ParameterSpec] { [] }
   public func initialize(_ parameters: HeadParameters, rng: inout SeededGenerator) {}
   public var readsPreviousStep: Bool { false }
@@ -97,8 +113,14 @@ public struct ParameterSpec: Codable, Sendable, Equatable {
   public var count: Int { shape.reduce(1, *) }
 }
 
-/// The knobs of generation. Each head uses those that mean something to it.
-public struct SamplingControls: Sendable, Equatable {
+/// One knob of `SamplingControls`, named as its property (front ends map it to their own
+/// spelling: `topK` is `--top-k` on the command line).
+public enum SamplingControl: String, CaseIterable, Sendable {
+  case temperature, topK, topP, argmax, bias, loudnessGate
+}
+
+/// The knobs of generation. Each head declares those it reads (`OutputHead.acceptedControls`).
+public struct SamplingControls: Codable, Sendable, Equatable {
   /// Divides logits (sharper below 1, flatter above). Must be > 0.
   public var temperature: Float = 1
   /// Keep only the k most likely classes.
@@ -127,13 +149,25 @@ public struct SamplingControls: Sendable, Equatable {
     self.loudnessGate = loudnessGate
   }
 
+  /// The controls set away from their neutral value (temperature 1 is neutral).
+  public var given: Set<SamplingControl> {
+    var set: Set<SamplingControl> = []
+    if temperature != 1 { set.insert(.temperature) }
+    if topK != nil { set.insert(.topK) }
+    if topP != nil { set.insert(.topP) }
+    if argmax { set.insert(.argmax) }
+    if bias != nil { set.insert(.bias) }
+    if loudnessGate != nil { set.insert(.loudnessGate) }
+    return set
+  }
+
   /// The range checks every head shares.
   public func validate() throws(EngineError) {
     guard temperature > 0, temperature.isFinite else {
-      throw .invalidArgument("--temperature must be a positive number, got \(temperature)")
+      throw .invalidOption(name: "temperature", reason: "must be a positive number, got \(temperature)")
     }
-    if let topK, topK < 1 { throw .invalidArgument("--top-k must be at least 1, got \(topK)") }
-    if let topP, !(topP > 0 && topP <= 1) { throw .invalidArgument("--top-p must be in (0, 1], got \(topP)") }
-    if let bias, !(bias >= 0 && bias.isFinite) { throw .invalidArgument("--bias must be ≥ 0, got \(bias)") }
+    if let topK, topK < 1 { throw .invalidOption(name: "topK", reason: "must be at least 1, got \(topK)") }
+    if let topP, !(topP > 0 && topP <= 1) { throw .invalidOption(name: "topP", reason: "must be in (0, 1], got \(topP)") }
+    if let bias, !(bias >= 0 && bias.isFinite) { throw .invalidOption(name: "bias", reason: "must be ≥ 0, got \(bias)") }
   }
 }

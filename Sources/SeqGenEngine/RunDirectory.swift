@@ -17,7 +17,7 @@ public struct RunDirectory: Sendable {
   public var lossPlotURL: URL { url.appendingPathComponent("loss.svg") }
 
   /// Which checkpoint to read.
-  public enum Which: String, Sendable, CaseIterable {
+  public enum Which: String, Codable, Sendable, CaseIterable {
     case latest, best
   }
 

@@ -13,6 +13,9 @@ public protocol SequenceDomain: Sendable {
   associatedtype Codec: Codable & Sendable
   /// The output head that models the next step.
   associatedtype Head: OutputHead
+  /// What generation takes beyond `GenerationRequest` for this domain only (handwriting's
+  /// stroke count, notes' seconds): filled from flags by the CLI, decoded from JSON by a server.
+  associatedtype GenerationOptions: Codable & Sendable = PlainGenerationOptions
 
   /// The name used on the command line and in manifests ("text").
   static var name: String { get }
@@ -43,6 +46,21 @@ public protocol SequenceDomain: Sendable {
   func prime(_ request: PrimeRequest, codec: Codec) throws -> [Step]
   /// Writes generated samples to a file.
   func write(_ samples: [[Step]], codec: Codec, to url: URL) throws
+  /// The whole generation pipeline of this domain: loads `run`, samples as `request` and
+  /// `options` say, writes (or streams through `events`) the outputs. Every front end calls
+  /// this; domains with only a step count get it from `PlainGenerationOptions`.
+  func generate(
+    run: RunDirectory, request: GenerationRequest, options: GenerationOptions, events: (GenerationEvent) -> Void
+  ) throws -> GenerationOutput
+  /// Lines that put a training run in this domain's units (bits per second of music, per
+  /// sample, in data units, beside baselines), from the run's own split: before training
+  /// starts and after it ends. Empty by default.
+  func trainingReport(
+    _ moment: TrainingMoment, split: CorpusSplit<Step>, codec: Codec, manifest: Manifest
+  ) throws -> [String]
+  /// Lines that put an evaluation loss in this domain's units, as `trainingReport` does for
+  /// training. Empty by default.
+  func evaluationReport(_ loss: Loss, sequences: [SourceSequence<Step>], codec: Codec, manifest: Manifest) -> [String]
   /// The text a step prints as when streamed to a terminal, or nil if the domain does not stream.
   func streamed(_ step: Step, codec: Codec) -> String?
   /// This domain set up as the run that saved `codec` was (reader settings such as whether drums
@@ -59,6 +77,10 @@ public protocol SequenceDomain: Sendable {
 
 extension SequenceDomain {
   public static var defaultValidationSplit: ValidationSplit { .tail }
+  public func trainingReport(
+    _ moment: TrainingMoment, split: CorpusSplit<Step>, codec: Codec, manifest: Manifest
+  ) throws -> [String] { [] }
+  public func evaluationReport(_ loss: Loss, sequences: [SourceSequence<Step>], codec: Codec, manifest: Manifest) -> [String] { [] }
   public func resetsState(before step: Step, after previous: Step, codec: Codec) -> Bool { false }
   public func streamed(_ step: Step, codec: Codec) -> String? { nil }
   public func configured(for codec: Codec) -> Self { self }
@@ -75,6 +97,25 @@ public struct SourceSequence<Step: Sendable>: Sendable {
     self.source = source
     self.steps = steps
   }
+}
+
+/// A corpus as a run splits it (`TrainingOptions.split`).
+public struct CorpusSplit<Step: Sendable>: Sendable {
+  public var train: [SourceSequence<Step>]
+  public var validation: [SourceSequence<Step>]
+
+  public init(train: [SourceSequence<Step>], validation: [SourceSequence<Step>]) {
+    self.train = train
+    self.validation = validation
+  }
+}
+
+/// When a domain's training report is asked for.
+public enum TrainingMoment: Sendable {
+  /// The run is set up (its split and codec known), no step taken yet.
+  case beforeTraining
+  /// The last checkpoint is written.
+  case afterTraining
 }
 
 /// How a step enters the LSTM.

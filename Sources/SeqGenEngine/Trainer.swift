@@ -33,6 +33,9 @@ public final class Trainer<D: SequenceDomain> {
   let validation: EncodedCorpus<D.Head.Target>
   /// The files held out whole (`ValidationSplit.files`); empty for a tail split.
   public let heldOutFiles: [String]
+  /// The corpus as this run splits it: domain reports (baselines, units) use it instead of
+  /// reading and splitting again.
+  public let split: CorpusSplit<D.Step>
   var batcher: Batcher
   let adam: Adam
   let state: RecurrentState
@@ -78,7 +81,7 @@ public final class Trainer<D: SequenceDomain> {
       resumed = checkpoint
     } else if run.exists {
       throw EngineError.invalidArgument(
-        "\(run.url.path) already holds a run; pass --resume to continue it, or choose another --out")
+        "\(run.url.path) already holds a run; pass `resume` to continue it, or choose another `out`")
     }
     var options = resumed?.manifest.training ?? newOptions.forNewRun(of: D.self)
     if resumed != nil {
@@ -90,6 +93,7 @@ public final class Trainer<D: SequenceDomain> {
     self.options = options
 
     let (trainSeqs, valSeqs) = options.split(sequences)
+    split = CorpusSplit(train: trainSeqs, validation: valSeqs)
     let codec = try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) } ?? domain.makeCodec(for: sequences)
     self.codec = codec
     // The data as read: its fingerprint and its epoch length (for --epochs) stand for the run
@@ -122,7 +126,7 @@ public final class Trainer<D: SequenceDomain> {
           "the training data differs from the data this run was started on (\(m.data.paths.joined(separator: ", "))); resume needs the same files")
       }
       guard totalSteps > m.progress.step else {
-        throw EngineError.invalidArgument("the run is already at step \(m.progress.step); pass --steps greater than that to continue")
+        throw EngineError.invalidArgument("the run is already at step \(m.progress.step); pass `steps` greater than that to continue")
       }
       try model.params.load(model.params.values, from: resumed.tensors, path: path)
       try model.params.load(adam.expAvg, from: resumed.tensors, prefix: "optimizer.exp_avg.", path: path)

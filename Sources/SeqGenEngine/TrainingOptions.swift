@@ -57,24 +57,24 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     func check(_ ok: Bool, _ message: String) throws(EngineError) {
       if !ok { throw .invalidArgument(message) }
     }
-    try check((1...16384).contains(hiddenSize), "--hidden-size must be in 1...16384, got \(hiddenSize)")
-    try check((1...64).contains(numLayers), "--num-layers must be in 1...64, got \(numLayers)")
-    try check((1...100_000).contains(seqLength), "--seq-length must be in 1...100000, got \(seqLength)")
-    try check((1...100_000).contains(batchSize), "--batch-size must be in 1...100000, got \(batchSize)")
+    try check((1...16384).contains(hiddenSize), "`hiddenSize` must be in 1...16384, got \(hiddenSize)")
+    try check((1...64).contains(numLayers), "`numLayers` must be in 1...64, got \(numLayers)")
+    try check((1...100_000).contains(seqLength), "`seqLength` must be in 1...100000, got \(seqLength)")
+    try check((1...100_000).contains(batchSize), "`batchSize` must be in 1...100000, got \(batchSize)")
     let activations = Double(seqLength) * Double(batchSize) * Double(hiddenSize) * Double(numLayers) * 16
-    try check(activations * 4 < 64e9, "--seq-length × --batch-size × --hidden-size × --num-layers is too large for memory")
-    if let steps { try check(steps >= 1, "--steps must be at least 1, got \(steps)") }
-    if let epochs { try check(epochs > 0 && epochs.isFinite, "--epochs must be positive, got \(epochs)") }
-    try check(steps == nil || epochs == nil, "give --steps or --epochs, not both")
-    try check(learningRate > 0 && learningRate.isFinite, "--learning-rate must be positive, got \(learningRate)")
+    try check(activations * 4 < 64e9, "`seqLength` × `batchSize` × `hiddenSize` × `numLayers` is too large for memory")
+    if let steps { try check(steps >= 1, "`steps` must be at least 1, got \(steps)") }
+    if let epochs { try check(epochs > 0 && epochs.isFinite, "`epochs` must be positive, got \(epochs)") }
+    try check(steps == nil || epochs == nil, "give `steps` or `epochs`, not both")
+    try check(learningRate > 0 && learningRate.isFinite, "`learningRate` must be positive, got \(learningRate)")
     try check(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "Adam betas must be in [0, 1)")
     try check(eps > 0, "Adam eps must be positive")
-    try check(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got \(dropout)")
-    try check(gradClip >= 0 && gradClip.isFinite, "--grad-clip must be ≥ 0 (0 = off), got \(gradClip)")
-    try check(lrDecay > 0 && lrDecay <= 1, "--lr-decay must be in (0, 1], got \(lrDecay)")
-    try check(lrDecayEvery >= 1, "--lr-decay-every must be at least 1, got \(lrDecayEvery)")
-    try check(valFraction >= 0 && valFraction <= 0.5, "--val-fraction must be in [0, 0.5], got \(valFraction)")
-    try check(checkpointEvery >= 1, "--checkpoint-every must be at least 1, got \(checkpointEvery)")
-    try check(logEvery >= 1, "--log-every must be at least 1, got \(logEvery)")
+    try check(dropout >= 0 && dropout < 1, "`dropout` must be in [0, 1), got \(dropout)")
+    try check(gradClip >= 0 && gradClip.isFinite, "`gradClip` must be ≥ 0 (0 = off), got \(gradClip)")
+    try check(lrDecay > 0 && lrDecay <= 1, "`lrDecay` must be in (0, 1], got \(lrDecay)")
+    try check(lrDecayEvery >= 1, "`lrDecayEvery` must be at least 1, got \(lrDecayEvery)")
+    try check(valFraction >= 0 && valFraction <= 0.5, "`valFraction` must be in [0, 0.5], got \(valFraction)")
+    try check(checkpointEvery >= 1, "`checkpointEvery` must be at least 1, got \(checkpointEvery)")
+    try check(logEvery >= 1, "`logEvery` must be at least 1, got \(logEvery)")
   }
 }

@@ -187,9 +187,9 @@ import Testing
   @Test func classControlsAreRejectedAndBiasAccepted() throws {
     let head = MixtureDensityHead(components: 2)
     try head.check(SamplingControls(temperature: 0.7, bias: 1.5))
-    for (controls, flag) in [(SamplingControls(topK: 3), "--top-k"), (SamplingControls(topP: 0.9), "--top-p"), (SamplingControls(argmax: true), "--argmax")] {
+    for (controls, name) in [(SamplingControls(topK: 3), "topK"), (SamplingControls(topP: 0.9), "topP"), (SamplingControls(argmax: true), "argmax")] {
       let error = #expect(throws: EngineError.self) { try head.check(controls) }
-      #expect(error?.description.hasPrefix(flag) == true)
+      #expect(error?.description.hasPrefix("`\(name)` is not read") == true, "\(String(describing: error))")
     }
     #expect(throws: EngineError.self) { try head.check(SamplingControls(bias: -1)) }
   }

@@ -85,7 +85,7 @@ struct HandwritingCLITests {
     let failures: [([String], String)] = [
       (["train", "handwriting", "--data", bad.path, "--out", dir.url.appendingPathComponent("r2").path], "\(bad.path): trace 1 (line 3), point 3"),
       (["train", "handwriting", "--data", dir.url.appendingPathComponent("empty").path, "--out", dir.url.appendingPathComponent("r3").path], "no such file"),
-      (["generate", runDir, "--out", svg, "--top-k", "3"], "--top-k applies to categorical models only"),
+      (["generate", runDir, "--out", svg, "--top-k", "3"], "Unknown option '--top-k': not a flag of handwriting runs"),
       (["generate", runDir, "--out", dir.url.appendingPathComponent("x.png").path], "handwriting is written as .svg or .inkml"),
       (["generate", runDir], "give --out sample.svg"),
       (["generate", runDir, "--out", svg, "--prime", bad.path], "\(bad.path): trace 1"),

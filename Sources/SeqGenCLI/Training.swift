@@ -6,11 +6,19 @@ import SeqGenEngine
 #endif
 
 /// Runs `seqgen train <domain>` for any domain and shows its progress.
-enum Training {
-  static func run<D: SequenceDomain>(_ domain: D, flags: TrainFlags) throws {
+public enum Training {
+  /// Reads the corpus once, sets up (or resumes) the run, prints the domain's reports before
+  /// and after training and a progress line as it goes.
+  public static func run<D: SequenceDomain>(_ newDomain: D, flags: TrainFlags) throws {
     let run = RunDirectory(URL(fileURLWithPath: flags.out))
     var paths = flags.data
-    if paths.isEmpty, flags.resume { paths = try run.manifest().data.paths }
+    var domain = newDomain
+    if flags.resume {
+      // A resumed run reads (and augments) its files the way it started, whatever flags are given now.
+      let manifest = try run.manifest()
+      if paths.isEmpty { paths = manifest.data.paths }
+      if manifest.domain == D.name { domain = domain.configured(for: try manifest.codec(as: D.Codec.self, path: run.url.path)) }
+    }
     let sequences = try domain.read(paths.map { URL(fileURLWithPath: $0) })
     let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: paths, options: flags.options, run: run, resume: flags.resume)
     let m = trainer.manifest
@@ -20,7 +28,10 @@ enum Training {
         + "\(trainer.trainingSteps.formatted()) training / \(trainer.validationSteps.formatted()) validation \(D.stepUnit)s"
         + (trainer.heldOutFiles.isEmpty ? ", " : " (\(trainer.heldOutFiles.count) held-out file\(trainer.heldOutFiles.count == 1 ? "" : "s")), ")
         + "batch \(o.batchSize)×\(o.seqLength), \(trainer.chunksPerEpoch) steps/epoch, steps \(trainer.step)→\(trainer.totalSteps), BLAS \(BLAS.coreName)")
-    let live = isatty(STDOUT_FILENO) == 1
+    for line in try domain.trainingReport(.beforeTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest) {
+      Console.line(line)
+    }
+    let live = isatty(STDOUT_FILENO) == 1 && Console.capture == nil
     var lastValidation: Double?
     try trainer.run { event in
       switch event {
@@ -39,7 +50,9 @@ enum Training {
         }
       case .checkpoint(let step, let best):
         if live { Console.line("") }
-        let v = trainer.manifest.progress.validationLoss.map { String(format: ", validation %.4f nats = %.4f bits/%@", $0, $0 / M_LN2, D.stepUnit) } ?? ""
+        let v = trainer.manifest.progress.validationLoss.map {
+          String(format: ", validation %.4f nats = %.4f bits/%@", $0, $0 / M_LN2, D.stepUnit)
+        } ?? ""
         Console.line("checkpoint at step \(step)\(v)\(best ? " (best so far)" : "") → \(run.url.path)")
       case .rejected(let step, let reason):
         if live { Console.line("") }
@@ -47,9 +60,13 @@ enum Training {
       }
     }
     Console.line("done: \(run.url.path) (generate with: seqgen generate \(run.url.path))")
+    for line in try domain.trainingReport(.afterTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest) {
+      Console.line(line)
+    }
   }
 
-  static func duration(_ seconds: Double) -> String {
+  /// "1h2m", "3m4s", "5s".
+  public static func duration(_ seconds: Double) -> String {
     guard seconds.isFinite, seconds >= 0 else { return "?" }
     let s = Int(seconds.rounded())
     return s >= 3600 ? "\(s / 3600)h\(s % 3600 / 60)m" : s >= 60 ? "\(s / 60)m\(s % 60)s" : "\(s)s"

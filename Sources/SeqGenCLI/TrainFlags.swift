@@ -3,12 +3,14 @@ import Foundation
 import SeqGenEngine
 
 /// Flags every `seqgen train <domain>` command shares.
-struct TrainFlags: ParsableArguments {
+public struct TrainFlags: ParsableArguments {
+  public init() {}
+
   @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Data files or directories (directories are searched recursively).", valueName: "path"))
-  var data: [String] = []
+  public var data: [String] = []
 
   @Option(name: .long, help: ArgumentHelp("Run directory for checkpoints, metrics.jsonl and loss.svg.", valueName: "run-dir"))
-  var out: String
+  public var out: String
 
   @Option(help: "LSTM hidden units per layer.") var hiddenSize = TrainingOptions().hiddenSize
   @Option(help: "Number of stacked LSTM layers.") var numLayers = TrainingOptions().numLayers
@@ -32,9 +34,9 @@ struct TrainFlags: ParsableArguments {
   @Option(help: "Steps between checkpoints (each also runs validation).") var checkpointEvery = TrainingOptions().checkpointEvery
   @Option(help: "Steps between log lines.") var logEvery = TrainingOptions().logEvery
   @Flag(help: "Continue the run in --out from its last checkpoint (model settings come from the run).")
-  var resume = false
+  public var resume = false
 
-  var options: TrainingOptions {
+  public var options: TrainingOptions {
     var o = TrainingOptions()
     o.hiddenSize = hiddenSize
     o.numLayers = numLayers
@@ -55,9 +57,9 @@ struct TrainFlags: ParsableArguments {
     return o
   }
 
-  func validate() throws {
+  public func validate() throws {
     if data.isEmpty && !resume { throw ValidationError("--data is required (one or more files or directories)") }
-    do { try options.validate() } catch { throw ValidationError(error.description) }
+    do { try options.validate() } catch { throw ValidationError(SeqGen.oneLine(error.description)) }
   }
 }
 extension ValidationSplit: ExpressibleByArgument {}

@@ -1,15 +1,8 @@
 import ArgumentParser
 import Foundation
+import SeqGenCLI
 import SeqGenEngine
 import TextDomain
-
-struct BenchCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "bench",
-    abstract: "Measure training and generation speed (build with -c release).",
-    subcommands: [BenchText.self]
-  )
-}
 
 /// The char-LSTM benchmark: SeqGen and the PyTorch peer on the same data and settings, in one
 /// invocation, so the ratios compare like with like on a noisy shared machine.

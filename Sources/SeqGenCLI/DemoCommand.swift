@@ -19,77 +19,29 @@ struct DemoCommand: ParsableCommand {
 
   @Option(help: ArgumentHelp("Folder for the runs, the generated files and index.html.", valueName: "dir")) var out = "demo"
   @Option(help: ArgumentHelp("The bundled fixtures folder.", valueName: "dir")) var fixtures = "fixtures"
-  @Option(help: "Comma-separated domains to run.") var domains = "text,handwriting,notes,audio"
+  @Option(help: "Comma-separated domains to run (default: all).") var domains: String?
   @Flag(help: "Tiny budgets (about a minute in all): a smoke test, not a showcase.") var quick = false
   @Flag(help: "Delete earlier demo runs and train from scratch.") var retrain = false
 
-  /// What the demo does for one domain.
-  struct Spec {
-    var domain: String
-    var title: String
-    var data: [String]
-    var train: [String]
-    var steps: (full: Int, quick: Int)
-    /// Generation commands (without "generate RUN"), each with the files it writes.
-    var generate: [(args: [String], files: [String])]
+  /// The domains in the demo, in registry order, with their recipes (data under `fixtures`).
+  func specs(_ fixtures: String) -> [Spec] {
+    DomainRegistry.all.compactMap { d in
+      d.demo.map { recipe in
+        var recipe = recipe
+        recipe.data = recipe.data.map { "\(fixtures)/\($0)" }
+        return Spec(domain: d.name, recipe: recipe)
+      }
+    }
   }
 
-  func specs(_ f: String) -> [Spec] {
-    [
-      Spec(
-        domain: "text", title: "Text — Shakespeare", data: ["\(f)/text/shakespeare.txt"],
-        train: ["--hidden-size", "192", "--num-layers", "2", "--seq-length", "64", "--batch-size", "32", "--learning-rate", "0.003"],
-        steps: (1500, 40),
-        generate: [(["--prime", "ROMEO:", "--length", "700", "--temperature", "0.8", "--seed", "1", "--out", "text.txt"], ["text.txt"])]),
-      Spec(
-        domain: "handwriting", title: "Handwriting — Hershey cursive lines", data: ["\(f)/handwriting/hershey-lines"],
-        train: ["--hidden-size", "128", "--num-layers", "2", "--seq-length", "100", "--batch-size", "16"],
-        steps: (1200, 30),
-        generate: [
-          // The latest weights: the per-file validation tail scores pen data from a zeroed state,
-          // so "best" tends to pick an early checkpoint for handwriting.
-          (["--strokes", "40", "--bias", "0", "--count", "3", "--seed", "2", "--checkpoint", "latest", "--out", "handwriting-bias0.svg"], ["handwriting-bias0.svg"]),
-          (["--strokes", "40", "--bias", "1", "--count", "3", "--seed", "2", "--checkpoint", "latest", "--out", "handwriting-bias1.svg"], ["handwriting-bias1.svg"]),
-        ]),
-      Spec(
-        domain: "notes", title: "Notes — openMSX MIDI", data: ["\(f)/notes/openmsx"],
-        train: ["--hidden-size", "128", "--num-layers", "2", "--seq-length", "64", "--batch-size", "32", "--learning-rate", "0.003"],
-        steps: (1000, 30),
-        generate: [
-          (
-            ["--events", "1200", "--temperature", "0.9", "--seed", "4", "--out", "notes.mid", "--piano-roll", "notes-roll.svg", "--render", "notes.wav"],
-            ["notes.mid", "notes-roll.svg", "notes.wav"]
-          )
-        ]),
-      Spec(
-        domain: "audio", title: "Audio — speech", data: ["\(f)/audio/speech"],
-        // A pitch period in the sample window and the LSTM's input, pre-emphasis to push the
-        // sampling noise under the voice, and speed/gain variants against a 61 s corpus: the
-        // default 2×128 model at 3000 steps drones on one pitch; this one babbles in syllables.
-        train: [
-          "--hidden-size", "128", "--num-layers", "2", "--seq-length", "50", "--batch-size", "16", "--window", "64", "--input-samples", "80",
-          "--pre-emphasis", "0.85", "--speed", "10", "--gain", "3",
-        ],
-        steps: (3000, 30),
-        // The latest weights: on a 61 s corpus the best-validation checkpoint comes early and,
-        // after the silent default prime, can stay near silence; later weights babble. Top-k
-        // where the sound is louder than −45 dBFS cuts the noise between the harmonics; applied
-        // everywhere, it would keep the silence at the start silent.
-        generate: [
-          (
-            [
-              "--seconds", "3", "--seed", "5", "--checkpoint", "latest", "--top-k", "20", "--sharpen-above=-45", "--out", "audio.wav", "--waveform",
-              "audio-waveform.svg",
-            ],
-            ["audio.wav", "audio-waveform.svg"]
-          )
-        ]),
-    ]
+  struct Spec {
+    var domain: String
+    var recipe: DemoRecipe
   }
 
   func validate() throws {
     let known = Set(specs("").map(\.domain))
-    for d in domains.split(separator: ",") where !known.contains(String(d)) {
+    for d in (domains ?? "").split(separator: ",") where !known.contains(String(d)) {
       throw ValidationError("--domains: unknown domain '\(d)' (choose from \(known.sorted().joined(separator: ", ")))")
     }
   }
@@ -104,19 +56,19 @@ struct DemoCommand: ParsableCommand {
   func run() throws {
     let outURL = URL(fileURLWithPath: out)
     try FileManager.default.createDirectory(at: outURL.appendingPathComponent("runs"), withIntermediateDirectories: true)
-    let chosen = Set(domains.split(separator: ",").map(String.init))
+    let chosen = domains.map { Set($0.split(separator: ",").map(String.init)) } ?? Set(specs(fixtures).map(\.domain))
     let started = ContinuousClock.now
     var results: [Result] = []
     for spec in specs(fixtures) where chosen.contains(spec.domain) {
       let t0 = ContinuousClock.now
       let runDir = outURL.appendingPathComponent("runs/\(spec.domain)").path
       if retrain { try? FileManager.default.removeItem(atPath: runDir) }
-      let budget = quick ? spec.steps.quick : spec.steps.full
-      Console.line("\n== \(spec.title) ==")
+      let budget = quick ? spec.recipe.steps.quick : spec.recipe.steps.full
+      Console.line("\n== \(spec.recipe.title) ==")
       let existing = try? RunDirectory(URL(fileURLWithPath: runDir)).manifest()
       func train(resuming: Bool) throws {
         var args = ["train", spec.domain, "--out", runDir, "--steps", String(budget), "--checkpoint-every", String(max(10, budget / 5))]
-        args += resuming ? ["--resume"] : ["--data"] + spec.data + (quick ? Self.quickModel : spec.train)
+        args += resuming ? ["--resume"] : ["--data"] + spec.recipe.data + (quick ? Self.quickModel : spec.recipe.train)
         try runCommand(args)
       }
       let reused = existing.map { $0.progress.step >= budget } ?? false
@@ -128,7 +80,7 @@ struct DemoCommand: ParsableCommand {
       var commands: [String] = []
       func generateAll() throws {
         commands = []
-        for g in spec.generate {
+        for g in spec.recipe.generate {
           let args = ["generate", runDir] + g.args.map { arg in g.files.contains(arg) ? outURL.appendingPathComponent(arg).path : arg }
           try runCommand(args)
           commands.append((["seqgen"] + args).map(Self.shellQuoted).joined(separator: " "))
@@ -152,8 +104,7 @@ struct DemoCommand: ParsableCommand {
   /// Runs one seqgen command in this process, echoing it first.
   private func runCommand(_ args: [String]) throws {
     Console.line("$ seqgen " + args.map(Self.shellQuoted).joined(separator: " "))
-    var command = try SeqGen.parseAsRoot(args)
-    try command.run()
+    try SeqGen.run(args)
   }
 
   /// The model every domain gets under --quick: a smoke test in seconds, even in a debug build.

@@ -5,7 +5,7 @@ import SeqGenEngine
 struct EvalCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "eval",
-    abstract: "Loss of a trained model on other data, in nats and bits per step.",
+    abstract: "Loss of a trained model on other data, in bits per step and the domain's own units.",
     discussion: "The state is carried through each file and zeroed between files. Example: seqgen eval runs/shakespeare --data more.txt"
   )
 
@@ -22,7 +22,7 @@ struct EvalCommand: ParsableCommand {
 
   func run() throws {
     let dir = RunDirectory(URL(fileURLWithPath: runDir))
-    try evaluate(try Domains.named(try dir.manifest().domain), dir: dir)
+    try evaluate(try DomainRegistry.named(try dir.manifest().domain).domain, dir: dir)
   }
 
   private func evaluate<D: SequenceDomain>(_ domain: D, dir: RunDirectory) throws {
@@ -30,9 +30,13 @@ struct EvalCommand: ParsableCommand {
     let generator = try Generator(domain: domain, checkpoint: checkpoint)
     let sequences = try generator.domain.read(data.map { URL(fileURLWithPath: $0) })
     let loss = try generator.evaluate(sequences, batchSize: batchSize, seqLength: checkpoint.manifest.training.seqLength)
-    Console.line(String(format: "%@: %.4f nats/%@ = %.4f bits/%@ over %@ %@s (checkpoint %@, step %d)",
-      data.joined(separator: ", "), loss.natsPerStep, D.stepUnit, loss.bitsPerStep, D.stepUnit,
-      loss.steps.formatted(), D.stepUnit, checkpoint.url.lastPathComponent, checkpoint.manifest.progress.step))
-    reportHandwriting(loss, codec: generator.codec, sequences: sequences, manifest: checkpoint.manifest)
+    Console.line(
+      String(
+        format: "%@: %.4f nats/%@ = %.4f bits/%@ over %@ %@s (checkpoint %@, step %d)",
+        data.joined(separator: ", "), loss.natsPerStep, D.stepUnit, loss.bitsPerStep, D.stepUnit,
+        loss.steps.formatted(), D.stepUnit, checkpoint.url.lastPathComponent, checkpoint.manifest.progress.step))
+    for line in generator.domain.evaluationReport(loss, sequences: sequences, codec: generator.codec, manifest: checkpoint.manifest) {
+      Console.line(line)
+    }
   }
 }

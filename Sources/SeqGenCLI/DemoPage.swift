@@ -9,11 +9,11 @@ enum DemoPage {
     for r in results {
       let m = r.manifest
       let bits = m.progress.bestValidationLoss.map { String(format: "%.3f bits per %@", $0 / M_LN2, unit(m.domain)) } ?? "–"
-      body += "<section id=\"\(r.spec.domain)\">\n<h2>\(escape(r.spec.title))</h2>\n"
+      body += "<section id=\"\(r.spec.domain)\">\n<h2>\(escape(r.spec.recipe.title))</h2>\n"
       body += "<p class=\"facts\">\(m.model.numLayers)×\(m.model.hiddenSize) LSTM · \(m.model.parameterCount.formatted()) parameters · "
       body += "\(m.progress.step) steps in \(Training.duration(m.progress.elapsedSeconds)) · best validation loss \(bits)</p>\n"
       body += "<div class=\"result\">\n"
-      for file in r.spec.generate.flatMap(\.files) {
+      for file in r.spec.recipe.generate.flatMap(\.files) {
         body += artefact(file, folder: folder)
       }
       body += "</div>\n<figure><img src=\"\(runsFolder)/\(r.spec.domain)/loss.svg\" alt=\"loss curve\"><figcaption>training and validation loss</figcaption></figure>\n"
@@ -53,7 +53,7 @@ enum DemoPage {
   }
 
   static func unit(_ domain: String) -> String {
-    (try? Domains.named(domain)).map { type(of: $0).stepUnit } ?? "step"
+    (try? DomainRegistry.named(domain)).map { $0.stepUnit } ?? "step"
   }
 
   static func escape(_ s: String) -> String {

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import SeqGenEngine
+
+/// A domain's command-line surface: what `seqgen` needs to train, generate from, evaluate,
+/// benchmark and demo it. One conformance per domain, in the domain's own CLI target; the
+/// `seqgen` executable lists them once (`DomainRegistry`) and every command derives from that list.
+public protocol DomainCommands {
+  associatedtype Domain: SequenceDomain
+  /// The domain as evaluation and inspection read it (settings come from each run's codec).
+  static var domain: Domain { get }
+  /// `seqgen train <name>`.
+  static var train: any ParsableCommand.Type { get }
+  /// `seqgen generate <name> RUN …`, also reached as `seqgen generate RUN …` for this domain's runs.
+  static var generate: any ParsableCommand.Type { get }
+  /// `seqgen bench <…>` commands of this domain (none by default).
+  static var bench: [any ParsableCommand.Type] { get }
+  /// What `seqgen demo` trains and generates for this domain (nil: not in the demo).
+  static var demo: DemoRecipe? { get }
+  /// Flags spelled otherwise than their setting's kebab-cased name (`loudnessGate` is
+  /// `--sharpen-above` for audio), for error messages that name settings.
+  static var flagNames: [String: String] { get }
+}
+
+extension DomainCommands {
+  public static var name: String { Domain.name }
+  public static var stepUnit: String { Domain.stepUnit }
+  public static var bench: [any ParsableCommand.Type] { [] }
+  public static var demo: DemoRecipe? { nil }
+  public static var flagNames: [String: String] { [:] }
+}
+
+/// What the demo does for one domain: every step an ordinary seqgen command.
+public struct DemoRecipe: Sendable {
+  public var title: String
+  /// Data paths relative to the fixtures folder.
+  public var data: [String]
+  public var train: [String]
+  public var steps: (full: Int, quick: Int)
+  /// Generation commands (without "generate RUN"), each with the files it writes.
+  public var generate: [(args: [String], files: [String])]
+
+  public init(title: String, data: [String], train: [String], steps: (full: Int, quick: Int), generate: [(args: [String], files: [String])]) {
+    self.title = title
+    self.data = data
+    self.train = train
+    self.steps = steps
+    self.generate = generate
+  }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+
+struct TrainCommand: ParsableCommand {
+  static var configuration: CommandConfiguration {
+    CommandConfiguration(
+      commandName: "train",
+      abstract: "Train a model on a corpus (one subcommand per domain).",
+      discussion: """
+        Training is stateful truncated BPTT: --batch-size parallel streams over the corpus, the \
+        LSTM state carried from one --seq-length chunk to the next and zeroed at file boundaries. \
+        Every --checkpoint-every steps the validation loss is measured and model.safetensors, \
+        manifest.json and loss.svg are rewritten atomically (best.safetensors keeps the best \
+        validation weights). Stop at any time and continue with --resume.
+        """,
+      subcommands: DomainRegistry.all.map { $0.train }
+    )
+  }
+}
+
+struct BenchCommand: ParsableCommand {
+  static var configuration: CommandConfiguration {
+    CommandConfiguration(
+      commandName: "bench",
+      abstract: "Measure training and generation speed (build with -c release).",
+      subcommands: DomainRegistry.all.flatMap { $0.bench }
+    )
+  }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// What every front end asks of generation, whatever the domain: the shared part of a
+/// `seqgen generate` command line and of a playground request's JSON. What only one domain
+/// has (handwriting's stroke count, notes' seconds) is that domain's `GenerationOptions`.
+public struct GenerationRequest: Codable, Sendable, Equatable {
+  /// The checkpoint sampled from.
+  public var checkpoint: RunDirectory.Which
+  /// Temperature, cut-offs and bias; the run's head refuses those it does not read.
+  public var controls: SamplingControls
+  /// Same seed, same samples.
+  public var seed: UInt64
+  /// Samples drawn together as one batch.
+  public var count: Int
+  /// Literal prime text; for domains primed from files, a path.
+  public var prime: String?
+  /// A file whose content primes the state.
+  public var primeFile: String?
+  /// Where the samples are written; nil streams them (domains that stream) or is refused.
+  public var out: String?
+
+  public static let maxCount = 4096
+
+  public init(
+    checkpoint: RunDirectory.Which = .best, controls: SamplingControls = SamplingControls(), seed: UInt64 = 1, count: Int = 1,
+    prime: String? = nil, primeFile: String? = nil, out: String? = nil
+  ) {
+    self.checkpoint = checkpoint
+    self.controls = controls
+    self.seed = seed
+    self.count = count
+    self.prime = prime
+    self.primeFile = primeFile
+    self.out = out
+  }
+
+  /// The prime as a path, for domains primed from a file of their own format.
+  public var primePath: String? { prime ?? primeFile }
+
+  /// Range checks of the shared settings (each domain checks its options itself).
+  public func validate() throws(EngineError) {
+    guard (1...Self.maxCount).contains(count) else { throw .invalidOption(name: "count", reason: "must be in 1...\(Self.maxCount), got \(count)") }
+    guard prime == nil || primeFile == nil else { throw .invalidArgument("give `prime` or `primeFile`, not both") }
+    try controls.validate()
+  }
+}
+
+/// What generation reports while it runs, for a front end to show as it likes.
+public enum GenerationEvent: Sendable {
+  /// The prime as text, before the first step (domains that stream).
+  case primed(text: String)
+  /// One generated step of sample `sample`, as text (domains that stream).
+  case step(sample: Int, text: String)
+  /// A line of results: figures, files written with their measures (the CLI prints it on stdout).
+  case report(String)
+  /// A side remark: a file written, a warning (the CLI prints it on stderr).
+  case notice(String)
+}
+
+/// What one generation produced.
+public struct GenerationOutput: Sendable {
+  /// Each sample as text, for domains that stream (nil otherwise).
+  public var texts: [String]?
+  /// The files written, the main output first.
+  public var files: [URL]
+
+  public init(texts: [String]? = nil, files: [URL] = []) {
+    self.texts = texts
+    self.files = files
+  }
+}
+
+/// The domain options of domains that need none beyond a step count: text and any simple
+/// plug-in.
+public struct PlainGenerationOptions: Codable, Sendable, Equatable {
+  /// Steps to generate per sample.
+  public var length: Int
+  /// Skip prime steps the model cannot represent instead of failing.
+  public var skipUnknown: Bool
+
+  public static let maxLength = 100_000_000
+
+  public init(length: Int = 500, skipUnknown: Bool = false) {
+    self.length = length
+    self.skipUnknown = skipUnknown
+  }
+
+  public func validate() throws(EngineError) {
+    guard (1...Self.maxLength).contains(length) else { throw .invalidOption(name: "length", reason: "must be in 1...\(Self.maxLength), got \(length)") }
+  }
+}

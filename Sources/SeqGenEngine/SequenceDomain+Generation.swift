@@ -1,0 +1,57 @@
+import Foundation
+
+extension SequenceDomain {
+  /// The part of generation every domain shares: loads the checkpoint `request` names, builds
+  /// the prime, samples `length` steps per sample (fewer where `isComplete` stops a sample).
+  ///
+  /// - Parameters:
+  ///   - onPrime: sees the prime and the loaded generator before the first step; may refuse.
+  ///   - onStep: sees (sample index, step) as each step is drawn.
+  /// - Returns: the samples (without the prime), the prime, and the generator (its `domain` is
+  ///   configured as the run was, its `codec` is the run's).
+  public func sample(
+    run: RunDirectory, request: GenerationRequest, prime: PrimeRequest, length: Int, controls: SamplingControls? = nil,
+    isComplete: ([Step]) -> Bool = { _ in false }, onPrime: ([Step], Generator<Self>) throws -> Void = { _, _ in },
+    onStep: (Int, Step, Generator<Self>) -> Void = { _, _, _ in }
+  ) throws -> (samples: [[Step]], prime: [Step], generator: Generator<Self>) {
+    let generator = try Generator(domain: self, checkpoint: try run.checkpoint(request.checkpoint))
+    let primeSteps = try generator.domain.prime(prime, codec: generator.codec)
+    try onPrime(primeSteps, generator)
+    let samples = try generator.generate(
+      prime: primeSteps, length: length, count: request.count, controls: controls ?? request.controls, seed: request.seed,
+      isComplete: isComplete, onStep: { onStep($0, $1, generator) })
+    return (samples, primeSteps, generator)
+  }
+}
+
+extension SequenceDomain where GenerationOptions == PlainGenerationOptions {
+  /// Generic generation: each step streamed as text through `events` when the domain streams,
+  /// the samples written to `request.out` when given.
+  public func generate(
+    run: RunDirectory, request: GenerationRequest, options: PlainGenerationOptions, events: (GenerationEvent) -> Void
+  ) throws -> GenerationOutput {
+    try request.validate()
+    try options.validate()
+    var streams = false
+    let primeRequest = PrimeRequest(text: request.prime, file: request.primeFile.map { URL(fileURLWithPath: $0) }, skipUnknown: options.skipUnknown)
+    let (samples, _, generator) = try sample(
+      run: run, request: request, prime: primeRequest, length: options.length,
+      onPrime: { prime, g in
+        streams = g.domain.streamed(prime[0], codec: g.codec) != nil
+        guard streams || request.out != nil else { throw EngineError.invalidArgument("\(Self.name) samples cannot be printed; give `out`") }
+        if streams, request.primePath != nil { events(.primed(text: prime.compactMap { g.domain.streamed($0, codec: g.codec) }.joined())) }
+      },
+      onStep: { b, step, g in
+        if streams, let text = g.domain.streamed(step, codec: g.codec) { events(.step(sample: b, text: text)) }
+      })
+    var output = GenerationOutput()
+    if streams { output.texts = samples.map { $0.compactMap { generator.domain.streamed($0, codec: generator.codec) }.joined() } }
+    if let out = request.out {
+      let url = URL(fileURLWithPath: out)
+      try generator.domain.write(samples, codec: generator.codec, to: url)
+      output.files = [url]
+      events(.notice("wrote \(request.count) sample\(request.count == 1 ? "" : "s") to \(out)"))
+    }
+    return output
+  }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import AudioDomain
+import Foundation
+import SeqGenCLI
+import SeqGenEngine
+
+/// `seqgen generate` for audio runs: clips written through libsndfile.
+struct GenerateAudio: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "audio",
+    abstract: "Generate audio clips from an audio run (.wav, .flac or .ogg; one file per clip).",
+    discussion: """
+      --prime takes an audio file and the clips continue it. Each clip's level, spectral \
+      flatness, harmonicity and level spread are printed to compare with speech, and the \
+      real-time factor with them.
+      Example: seqgen generate runs/speech --seconds 3 --top-k 20 --sharpen-above=-45 --out clip.wav
+      """
+  )
+
+  @OptionGroup var shared: GenerateFlags
+  @OptionGroup var cutoffs: CutoffFlags
+
+  @Option(help: "Seconds to generate per clip (default \(AudioGenerationOptions.defaultSeconds)).") var seconds: Double?
+  @Option(help: ArgumentHelp("Use only the first this-many seconds of --prime FILE.", valueName: "seconds")) var primeSeconds: Double?
+  @Flag(help: "Leave the prime out of the written clips.") var stripPrime = false
+  @Option(help: ArgumentHelp("Resample the written clip to this rate with libsamplerate (default: the model rate).", valueName: "Hz"))
+  var outputRate: Int?
+  @Option(help: ArgumentHelp("Also draw the clips' waveforms and spectrograms to this SVG file.", valueName: "file.svg")) var waveform: String?
+  @Option(
+    help: ArgumentHelp(
+      "Apply --temperature/--top-k/--top-p/--argmax only where the last --window samples are louder than this (measured on the model's signal, after pre-emphasis); quieter, draw from the plain softmax, so silence can still turn into sound.",
+      valueName: "dBFS"))
+  var sharpenAbove: Double?
+
+  var options: AudioGenerationOptions {
+    AudioGenerationOptions(
+      seconds: seconds, primeSeconds: primeSeconds, stripPrime: stripPrime, outputRate: outputRate, waveform: waveform, sharpenAbove: sharpenAbove)
+  }
+
+  func validate() throws { try validating { try options.validate() } }
+
+  func run() throws {
+    try Generation.run(AudioDomain(), run: shared.run, request: shared.request(cutoffs.controls), options: options)
+  }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import SeqGenEngine
+
+/// What audio generation takes beyond the shared request: clip length, how much of a prime
+/// recording, the written rate, and where sampling is sharpened.
+public struct AudioGenerationOptions: Codable, Sendable, Equatable {
+  /// Seconds per clip (nil: `defaultSeconds`).
+  public var seconds: Double?
+  /// Use only the first this-many seconds of the prime recording.
+  public var primeSeconds: Double?
+  /// Leave the prime out of the written clips.
+  public var stripPrime = false
+  /// Resample the written clips to this rate with libsamplerate (nil: the model rate).
+  public var outputRate: Int?
+  /// Also draw the clips' waveforms and spectrograms to this SVG file.
+  public var waveform: String?
+  /// Apply temperature and the cut-offs only where the window before a sample is louder than
+  /// this (dBFS, measured on the model's signal, after pre-emphasis); quieter, draw from the
+  /// plain softmax, so silence can still turn into sound.
+  public var sharpenAbove: Double?
+
+  public static let defaultSeconds = 2.0
+  public static let maxSeconds = 3600.0
+
+  public init(
+    seconds: Double? = nil, primeSeconds: Double? = nil, stripPrime: Bool = false, outputRate: Int? = nil, waveform: String? = nil,
+    sharpenAbove: Double? = nil
+  ) {
+    self.seconds = seconds
+    self.primeSeconds = primeSeconds
+    self.stripPrime = stripPrime
+    self.outputRate = outputRate
+    self.waveform = waveform
+    self.sharpenAbove = sharpenAbove
+  }
+
+  public func validate() throws(EngineError) {
+    if let seconds, !(seconds > 0 && seconds <= Self.maxSeconds) {
+      throw .invalidOption(name: "seconds", reason: "must be in (0, \(Int(Self.maxSeconds))], got \(seconds)")
+    }
+    if let primeSeconds, !(primeSeconds > 0 && primeSeconds.isFinite) {
+      throw .invalidOption(name: "primeSeconds", reason: "must be a positive number, got \(primeSeconds)")
+    }
+    if let outputRate, !(1000...384_000).contains(outputRate) {
+      throw .invalidOption(name: "outputRate", reason: "must be in 1000...384000 Hz, got \(outputRate)")
+    }
+    if let sharpenAbove, !(sharpenAbove >= -120 && sharpenAbove < 0) {
+      throw .invalidOption(name: "sharpenAbove", reason: "must be a level in dBFS in -120..<0, got \(sharpenAbove)")
+    }
+    if let waveform, !waveform.lowercased().hasSuffix(".svg") {
+      throw .invalidOption(name: "waveform", reason: "writes SVG; give a file name ending in .svg, got \(waveform)")
+    }
+  }
+
+  /// The gate in levels from the middle: the level distance of a sample at `sharpenAbove` dBFS.
+  func loudnessGate(_ codec: AudioCodec) -> Int? {
+    sharpenAbove.map { abs(codec.level(Float(pow(10, $0 / 20))) - codec.level(0)) }
+  }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import HandwritingDomain
+import SeqGenCLI
+import SeqGenEngine
+
+/// `seqgen generate` for handwriting runs: strokes drawn as SVG or written as InkML.
+struct GenerateHandwriting: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "handwriting",
+    abstract: "Draw pen strokes from a handwriting run as SVG (one row per sample) or InkML.",
+    discussion: """
+      --prime takes a file of strokes (any format training reads) and the samples continue it. \
+      Graves' --bias makes the strokes neater and less varied.
+      Example: seqgen generate runs/hw --strokes 40 --bias 1 --count 3 --out hw.svg
+      """
+  )
+
+  @OptionGroup var shared: GenerateFlags
+
+  @Option(
+    help: ArgumentHelp("Graves' sampling bias b ≥ 0: σ = exp(σ̂ − b), π = softmax(π̂·(1 + b)); larger is neater, less varied.", valueName: "b"))
+  var bias: Float?
+  @Option(help: "Points to generate per sample.") var length = HandwritingGenerationOptions().length
+  @Option(help: "Points to generate per sample (same as --length).") var steps: Int?
+  @Option(help: "Stop each sample after this many strokes, i.e. pen lifts.") var strokes: Int?
+  @Flag(help: "Draw the --prime strokes first, in a lighter colour.") var showPrime = false
+  @Option(help: ArgumentHelp("SVG line width in data units (default: 1/40 of the row height).", valueName: "units")) var strokeWidth: Double?
+  @Flag(help: "Pen-plotter SVG: one bare path per stroke, no fill or styling.") var singleLine = false
+
+  var options: HandwritingGenerationOptions {
+    HandwritingGenerationOptions(
+      length: length, steps: steps, strokes: strokes, showPrime: showPrime, strokeWidth: strokeWidth, singleLine: singleLine)
+  }
+
+  var request: GenerationRequest { shared.request(SamplingControls(bias: bias)) }
+
+  func validate() throws {
+    try validating {
+      try options.validate()
+      try request.validate()
+    }
+  }
+
+  func run() throws {
+    try Generation.run(HandwritingDomain(), run: shared.run, request: request, options: options)
+  }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import NoteDomain
+import SeqGenCLI
+import SeqGenEngine
+
+/// `seqgen train notes`: a Performance RNN on a folder of Standard MIDI Files.
+struct TrainNotes: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "notes",
+    abstract: "Performance-RNN event model on Standard MIDI Files (.mid, .midi, .smf, .kar in directories).",
+    discussion: """
+      Each file becomes one stream of NOTE_ON, NOTE_OFF, TIME_SHIFT and VELOCITY events (388 classes
+      by default: 10 ms steps up to 1 s, 32 velocity bins), all channels merged into one instrument.
+      Before training, unigram and bigram baselines are measured on the same validation split;
+      after, the best validation loss is shown in bits per event and bits per second of music.
+      With --transpose and/or --stretch, every epoch trains on each file transposed and
+      time-stretched by amounts drawn afresh (from --seed, the epoch and the file), as Performance
+      RNN did; validation is never augmented, and --resume continues with the run's settings.
+      Example: seqgen train notes --data fixtures/notes/openmsx --out runs/openmsx --steps 2000
+      """
+  )
+
+  @OptionGroup var flags: TrainFlags
+
+  @Option(help: "Time grid: TIME_SHIFT steps per second (100 = 10 ms).") var stepsPerSecond = 100
+  @Option(help: "Longest single TIME_SHIFT in grid steps (100 at 100/s = 1 s).") var maxShiftSteps = 100
+  @Option(help: "VELOCITY classes (0 = ignore dynamics).") var velocityBins = 32
+  @Flag(help: "Keep the General MIDI drum channel (channel 10), dropped by default.") var keepDrums = false
+  @Flag(help: "Ignore the sustain pedal (CC64); by default it holds released keys.") var ignoreSustain = false
+  @Option(help: "Augment: each epoch, transpose every file by a random whole number of semitones in ±N (0...24).") var transpose = 0
+  @Option(help: "Augment: each epoch, stretch every file in time by a random factor in 1 ± P percent (0...50).") var stretch = 0.0
+
+  var encoding: PerformanceEncoding {
+    PerformanceEncoding(stepsPerSecond: stepsPerSecond, maxShiftSteps: maxShiftSteps, velocityBins: velocityBins)
+  }
+
+  var augmentation: NoteAugmentation? {
+    transpose == 0 && stretch == 0 ? nil : NoteAugmentation(transpose: transpose, stretch: stretch / 100)
+  }
+
+  func validate() throws {
+    do {
+      try encoding.validate()
+      try augmentation?.validate()
+    } catch { throw ValidationError(error.description) }
+  }
+
+  func run() throws {
+    try Training.run(NoteDomain(encoding: encoding, keepDrums: keepDrums, sustain: !ignoreSustain, augmentation: augmentation), flags: flags)
+  }
+}
