@@ -48,7 +48,7 @@ let package = Package(
     .executableTarget(name: "seqgen", dependencies: ["SeqGenCLI", "TextCLI", "HandwritingCLI", "NotesCLI", "AudioCLI"]),
     .testTarget(
       name: "SeqGenEngineTests",
-      dependencies: ["SeqGenEngine", "LSTMMath", "AVX512Kernels"]
+      dependencies: ["SeqGenEngine", "LSTMMath", "AVX512Kernels", "SeqGenTestSupport"]
     ),
     // The conformance checks every domain's tests run.
     .target(name: "SeqGenTestSupport", dependencies: ["SeqGenEngine"], path: "Tests/SeqGenTestSupport"),
@@ -57,7 +57,10 @@ let package = Package(
       name: "HandwritingDomainTests", dependencies: ["HandwritingDomain", "SeqGenTestSupport"], path: "domains/Handwriting/Tests"),
     .testTarget(name: "NoteDomainTests", dependencies: ["NoteDomain", "SeqGenTestSupport"], path: "domains/Notes/Tests"),
     .testTarget(name: "AudioDomainTests", dependencies: ["AudioDomain", "SoundFile", "SeqGenTestSupport"], path: "domains/Audio/Tests"),
-    .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SoundFile"]),
+    .testTarget(name: "SoundFileTests", dependencies: ["SoundFile", "SeqGenTestSupport"]),
+    .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SoundFile", "SeqGenTestSupport"]),
+    // The command-line kit, with a test-only domain that plugs in through it.
+    .testTarget(name: "SeqGenCLIKitTests", dependencies: ["SeqGenCLI", "SeqGenTestSupport"]),
   ]
 )
 

@@ -37,12 +37,8 @@ public struct SeqGen: ParsableCommand {
       try run(CommandLine.arguments.dropFirst().map { $0 })
     } catch {
       let code = exitCode(for: error)
-      var text = message(for: error)
-      guard code != .success, !text.isEmpty else { exit(withError: error) }
-      if let domain = GenerateCommand.routedDomain, text.hasPrefix("Unknown option") || text.hasPrefix("Unexpected argument") {
-        text += ": not a flag of \(domain) runs (seqgen generate \(domain) --help lists them)"
-      }
-      Console.warn("Error: " + oneLine(text))
+      guard code != .success, !message(for: error).isEmpty else { exit(withError: error) }
+      Console.warn("Error: " + errorLine(for: error))
       Foundation.exit(code.rawValue)
     }
     Foundation.exit(0)
@@ -52,6 +48,16 @@ public struct SeqGen: ParsableCommand {
   public static func run(_ arguments: [String]) throws {
     var command = try parseAsRoot(try GenerateCommand.route(arguments))
     try command.run()
+  }
+
+  /// What a failed command prints after "Error: ": one line, settings spelled as flags, and a
+  /// flag the run's domain lacks named with the domain.
+  public static func errorLine(for error: any Error) -> String {
+    var text = message(for: error)
+    if let domain = GenerateCommand.routedDomain, text.hasPrefix("Unknown option") || text.hasPrefix("Unexpected argument") {
+      text += ": not a flag of \(domain) runs (seqgen generate \(domain) --help lists them)"
+    }
+    return oneLine(text)
   }
 
   /// An error message as one line, settings spelled as flags.

@@ -1,4 +1,5 @@
 import Foundation
+import SeqGenTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -55,9 +56,9 @@ enum CLI {
   static func run(_ args: [String], timeout: TimeInterval = 120) throws -> CLIResult {
     let exe = try #require(executable, "the seqgen executable was not found beside the test bundle")
     let fm = FileManager.default
-    let io = fm.temporaryDirectory.appendingPathComponent("seqgen-io-\(UUID().uuidString)")
-    try fm.createDirectory(at: io, withIntermediateDirectories: true)
-    defer { try? fm.removeItem(at: io) }
+    let temporary = try TemporaryDirectory("seqgen-io")
+    defer { temporary.remove() }
+    let io = temporary.url
     let outURL = io.appendingPathComponent("stdout"), errURL = io.appendingPathComponent("stderr")
     _ = fm.createFile(atPath: outURL.path, contents: nil)
     _ = fm.createFile(atPath: errURL.path, contents: nil)
@@ -97,31 +98,10 @@ enum CLI {
 
 // MARK: - Fixtures
 
-/// A temporary folder holding corpora and runs; `remove()` it when done.
-struct Sandbox {
-  let url: URL
+/// A temporary folder holding corpora and runs.
+typealias Sandbox = TemporaryDirectory
 
-  init() throws {
-    url = FileManager.default.temporaryDirectory.appendingPathComponent("SeqGenCLITests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  }
-
-  func remove() { try? FileManager.default.removeItem(at: url) }
-
-  func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-  /// Writes a file (folders created) and returns its path.
-  @discardableResult
-  func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-    let file = url.appendingPathComponent(name)
-    try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(bytes).write(to: file)
-    return file.path
-  }
-
-  @discardableResult
-  func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
-
+extension TemporaryDirectory {
   /// A small deterministic corpus (about 900 characters) whose every character appears near the start.
   @discardableResult
   func corpus(_ name: String = "corpus.txt") throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import SeqGenTestSupport
 import Testing
 
 @testable import SeqGenEngine
@@ -12,11 +13,7 @@ func relativeError(_ a: Double, _ b: Double, floor: Double = 1e-6) -> Double {
 }
 
 /// A fresh temporary directory, removed by the caller.
-func temporaryDirectory() -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("seqgen-tests-\(UUID().uuidString)")
-  try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  return url
-}
+func temporaryDirectory() -> URL { try! TemporaryDirectory().url }
 
 /// A categorical chunk filled from explicit (T, B) indices, targets and resets.
 func makeChunk(indices: [[Int]], targets: [[Int?]], resets: [[Bool]], classes: Int) -> Chunk<Int> {

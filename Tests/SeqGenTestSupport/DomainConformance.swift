@@ -50,8 +50,9 @@ public enum DomainConformance {
     }
 
     // A tiny model trains, and seeded generation is deterministic and writable.
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seqgen-conformance-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let temporary = try TemporaryDirectory("seqgen-conformance")
+    defer { temporary.remove() }
+    let dir = temporary.at("run")
     var options = trainingOptions ?? .tiny(steps: 3)
     options.steps = 3
     let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: corpus.map(\.path), options: options, run: RunDirectory(dir), resume: false)

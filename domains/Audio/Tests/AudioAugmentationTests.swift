@@ -1,5 +1,6 @@
 import Foundation
 import SeqGenEngine
+import SeqGenTestSupport
 import Testing
 
 @testable import AudioDomain

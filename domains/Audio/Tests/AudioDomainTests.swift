@@ -34,7 +34,7 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     var options = TrainingOptions.tiny(hiddenSize: 16, batchSize: 4, seqLength: 16, steps: 60)
     options.learningRate = 1e-2
     options.valFraction = 0.1
-    let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: [], options: options, run: RunDirectory(dir.path("run")), resume: false)
+    let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: [], options: options, run: RunDirectory(dir.at("run")), resume: false)
     let before = trainer.validationLoss.bitsPerStep / 4
     try trainer.run()
     let after = trainer.validationLoss.bitsPerStep / 4
@@ -55,7 +55,7 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     let sequences = try domain.read(names.map { speechFixtures.appendingPathComponent($0) })
     var options = TrainingOptions.tiny(steps: 2)
     options.valFraction = 0.2
-    let run = RunDirectory(dir.path("run"))
+    let run = RunDirectory(dir.at("run"))
     let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: [], options: options, run: run, resume: false)
     #expect(trainer.options.valSplit == .files)
     #expect(!trainer.heldOutFiles.isEmpty && trainer.heldOutFiles.count < names.count)
@@ -65,7 +65,7 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     #expect(try run.manifest().training.valSplit == .files)
 
     options.valSplit = .tail
-    let tail = try Trainer(domain: domain, sequences: sequences, dataPaths: [], options: options, run: RunDirectory(dir.path("tail")), resume: false)
+    let tail = try Trainer(domain: domain, sequences: sequences, dataPaths: [], options: options, run: RunDirectory(dir.at("tail")), resume: false)
     #expect(tail.heldOutFiles.isEmpty && tail.options.valSplit == .tail)
 
     // A manifest saved before the choice existed has no valSplit: it reads as the tail split.
@@ -124,7 +124,7 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     defer { dir.remove() }
     let left = sine(frequency: 400, seconds: 0.5, rate: 16000, amplitude: 0.6)
     let stereo = left.flatMap { [$0, Float(0)] }
-    let url = dir.path("stereo.wav")
+    let url = dir.at("stereo.wav")
     try SoundFile.write(stereo, channels: 2, sampleRate: 16000, to: url)
     var settings = tinyCodec
     settings.sampleRate = 8000
@@ -143,7 +143,7 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
   @Test func theDefaultRateIsTheCorpusRateWhenShared() throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    let a = dir.path("a.wav"), b = dir.path("b.wav"), c = dir.path("c.flac")
+    let a = dir.at("a.wav"), b = dir.at("b.wav"), c = dir.at("c.flac")
     try SoundFile.write(sine(frequency: 300, seconds: 0.1, rate: 11025), channels: 1, sampleRate: 11025, to: a)
     try SoundFile.write(sine(frequency: 300, seconds: 0.1, rate: 11025), channels: 1, sampleRate: 11025, to: b)
     try SoundFile.write(sine(frequency: 300, seconds: 0.1, rate: 22050), channels: 1, sampleRate: 22050, to: c)
@@ -159,10 +159,10 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
   @Test func directoriesAreSearchedForAudioFilesOnly() throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    try FileManager.default.createDirectory(at: dir.path("b"), withIntermediateDirectories: true)
-    try SoundFile.write(sine(frequency: 300, seconds: 0.05, rate: 8000), channels: 1, sampleRate: 8000, to: dir.path("b/x.flac"))
+    try FileManager.default.createDirectory(at: dir.at("b"), withIntermediateDirectories: true)
+    try SoundFile.write(sine(frequency: 300, seconds: 0.05, rate: 8000), channels: 1, sampleRate: 8000, to: dir.at("b/x.flac"))
     try dir.file("readme.txt", Array("not audio".utf8))
-    try SoundFile.write(sine(frequency: 300, seconds: 0.05, rate: 8000), channels: 1, sampleRate: 8000, to: dir.path("a.wav"))
+    try SoundFile.write(sine(frequency: 300, seconds: 0.05, rate: 8000), channels: 1, sampleRate: 8000, to: dir.at("a.wav"))
     #expect(try AudioReader.files(at: dir.url).map(\.lastPathComponent) == ["a.wav", "x.flac"])
     let empty = try TempDir()
     defer { empty.remove() }
@@ -246,9 +246,9 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     // Read through a file, the model's samples are the emphasised ones, and waveform undoes it.
     let dir = try TempDir()
     defer { dir.remove() }
-    try SoundFile.write(x, channels: 1, sampleRate: 8000, to: dir.path("tone.wav"))
+    try SoundFile.write(x, channels: 1, sampleRate: 8000, to: dir.at("tone.wav"))
     let domain = AudioDomain(settings: AudioCodec(sampleRate: 8000, frameSize: 4, quantization: .linear, preEmphasis: 0.85))
-    let frames = try domain.read([dir.path("tone.wav")])[0].steps
+    let frames = try domain.read([dir.at("tone.wav")])[0].steps
     let back = domain.waveform(frames, codec: domain.settings)
     let error = zip(back, x).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +) / Double(back.count)
     #expect(10 * log10(AudioStatistics.rms(x) * AudioStatistics.rms(x) / error) > 25, "the 8-bit round trip keeps the tone")
@@ -327,10 +327,10 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     defer { dir.remove() }
     let codec = AudioCodec(sampleRate: 8000, frameSize: 2)
     let frame = AudioFrame(levels: [200, 60])
-    try AudioDomain().write([[frame, frame], [frame]], codec: codec, to: dir.path("both.flac"))
-    #expect(try SoundFile.readAudio(dir.path("both.flac")).frames == 4 + 4000 + 2)
-    #expect(AudioDomain.clipURLs(dir.path("c.wav"), count: 1) == [dir.path("c.wav")])
-    #expect(AudioDomain.clipURLs(dir.path("c.wav"), count: 2).map(\.lastPathComponent) == ["c-1.wav", "c-2.wav"])
+    try AudioDomain().write([[frame, frame], [frame]], codec: codec, to: dir.at("both.flac"))
+    #expect(try SoundFile.readAudio(dir.at("both.flac")).frames == 4 + 4000 + 2)
+    #expect(AudioDomain.clipURLs(dir.at("c.wav"), count: 1) == [dir.at("c.wav")])
+    #expect(AudioDomain.clipURLs(dir.at("c.wav"), count: 2).map(\.lastPathComponent) == ["c-1.wav", "c-2.wav"])
   }
 
   // MARK: Statistics and the picture

@@ -1,25 +1,8 @@
 import Foundation
+import SeqGenTestSupport
 
-/// A fresh directory under the system temporary directory; `remove()` it when done.
-struct TempDir {
-  let url: URL
-
-  init() throws {
-    url = FileManager.default.temporaryDirectory.appendingPathComponent("HandwritingTests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  }
-
-  func remove() { try? FileManager.default.removeItem(at: url) }
-
-  /// Writes `text` to `name` (intermediate folders created) and returns its URL.
-  @discardableResult
-  func file(_ name: String, _ text: String) throws -> URL {
-    let file = url.appendingPathComponent(name)
-    try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(text.utf8).write(to: file)
-    return file
-  }
-}
+/// The temporary folders of these tests.
+typealias TempDir = TemporaryDirectory
 
 /// The repository root, found from this file's path.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,28 +1,11 @@
 import Foundation
+import SeqGenTestSupport
 import Testing
 
 @testable import NoteDomain
 
-/// A fresh directory under the system temporary directory; `remove()` it when done.
-struct TempDir {
-  let url: URL
-
-  init() throws {
-    url = FileManager.default.temporaryDirectory.appendingPathComponent("NoteDomainTests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  }
-
-  func remove() { try? FileManager.default.removeItem(at: url) }
-
-  /// Writes `bytes` to `name` (intermediate folders created) and returns its URL.
-  @discardableResult
-  func file(_ name: String, _ bytes: [UInt8]) throws -> URL {
-    let file = url.appendingPathComponent(name)
-    try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(bytes).write(to: file)
-    return file
-  }
-}
+/// The temporary folders of these tests.
+typealias TempDir = TemporaryDirectory
 
 /// Hand-made Standard MIDI Files, byte by byte.
 enum SMF {

@@ -5,31 +5,11 @@ import Testing
 
 @testable import TextDomain
 
-/// A fresh directory under the system temporary directory; `remove()` it when done.
-private struct TempDir {
-  let url: URL
+private typealias TempDir = TemporaryDirectory
 
-  init() throws {
-    url = FileManager.default.temporaryDirectory.appendingPathComponent("TextDomainTests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  }
-
-  func remove() { try? FileManager.default.removeItem(at: url) }
-
-  /// Writes `bytes` to `name` (intermediate folders created) and returns its URL.
-  @discardableResult
-  func file(_ name: String, _ bytes: [UInt8]) throws -> URL {
-    let file = url.appendingPathComponent(name)
-    try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(bytes).write(to: file)
-    return file
-  }
-
-  @discardableResult
-  func file(_ name: String, _ text: String) throws -> URL { try file(name, Array(text.utf8)) }
-
+extension TemporaryDirectory {
   /// The path of `file` relative to this directory.
-  func relative(_ file: URL) -> String {
+  fileprivate func relative(_ file: URL) -> String {
     String(file.standardizedFileURL.path.dropFirst(url.standardizedFileURL.path.count + 1))
   }
 }
@@ -341,9 +321,9 @@ private func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) 
 
 @Suite struct TextDomainConformanceTests {
   @Test func passesTheSharedDomainChecks() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("text-conformance-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let temporary = try TemporaryDirectory()
+    defer { temporary.remove() }
+    let dir = temporary.url
     let bad = dir.appendingPathComponent("bad-utf8.txt")
     try Data([0x61, 0x62, 0xFF, 0x63]).write(to: bad)
     let missing = dir.appendingPathComponent("missing.txt")

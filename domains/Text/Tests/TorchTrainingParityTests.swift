@@ -1,5 +1,6 @@
 import Foundation
 import SeqGenEngine
+import SeqGenTestSupport
 import Testing
 
 @testable import TextDomain
@@ -28,8 +29,9 @@ import Testing
     let c = golden.config
     let text = try String(contentsOf: root.appendingPathComponent("fixtures/text/shakespeare.txt"), encoding: .utf8)
     let prefix = Array(text.unicodeScalars.prefix(c.textPrefix))
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seqgen-parity-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let temporary = try TemporaryDirectory("seqgen-parity")
+    defer { temporary.remove() }
+    let dir = temporary.at("run")
 
     var o = TrainingOptions()
     o.hiddenSize = c.hiddenSize

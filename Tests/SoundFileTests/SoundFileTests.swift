@@ -1,4 +1,5 @@
 import Foundation
+import SeqGenTestSupport
 import SoundFile
 import Testing
 
@@ -12,7 +13,7 @@ import Testing
     defer { dir.remove() }
     let left = sine(frequency: 440, seconds: 0.25, rate: 16000), right = sine(frequency: 220, seconds: 0.25, rate: 16000, amplitude: 0.25)
     let interleaved = zip(left, right).flatMap { [$0, $1] }
-    let url = dir.path("clip.\(format.rawValue)")
+    let url = dir.at("clip.\(format.rawValue)")
     try SoundFile.write(interleaved, channels: 2, sampleRate: 16000, to: url)
     let back = try SoundFile.read(url)
     #expect(back.channels == 2)
@@ -26,7 +27,7 @@ import Testing
     let dir = try TempDir()
     defer { dir.remove() }
     let tone = sine(frequency: 440, seconds: 0.5, rate: 22050)
-    let url = dir.path("tone.ogg")
+    let url = dir.at("tone.ogg")
     try SoundFile.write(tone, channels: 1, sampleRate: 22050, to: url)
     let back = try SoundFile.read(url)
     #expect(back.sampleRate == 22050 && back.channels == 1)
@@ -62,7 +63,7 @@ import Testing
   @Test func writingReplacesAFileAtomicallyAndLeavesNoTemporaryFile() throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    let url = dir.path("out.wav")
+    let url = dir.at("out.wav")
     try SoundFile.write([0.1, 0.2], channels: 1, sampleRate: 8000, to: url)
     try SoundFile.write([0.3, 0.2, 0.1], channels: 1, sampleRate: 8000, to: url)
     #expect(try SoundFile.readAudio(url).frames == 3)
@@ -73,12 +74,12 @@ import Testing
     let dir = try TempDir()
     defer { dir.remove() }
     for name in ["clip.mp4", "clip", "clip.txt"] {
-      let url = dir.path(name)
+      let url = dir.at(name)
       #expect(throws: SoundFileError.unknownOutputFormat(path: url.path)) {
         try SoundFile.write([0], channels: 1, sampleRate: 8000, to: url)
       }
     }
-    let url = dir.path("x.wav")
+    let url = dir.at("x.wav")
     #expect(throws: SoundFileError.self) { try SoundFile.write([0, 0, 0], channels: 2, sampleRate: 8000, to: url) }
     #expect(throws: SoundFileError.self) { try SoundFile.write([0], channels: 1, sampleRate: 0, to: url) }
     #expect(throws: SoundFileError.self) { try SoundFile.write([.nan], channels: 1, sampleRate: 8000, to: url) }
@@ -119,7 +120,7 @@ import Testing
   @Test func missingFilesAndDirectoriesAreUnreadable() throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    _ = expectOneLineNaming(dir.path("nope.wav")) { _ = try SoundFile.read(dir.path("nope.wav")) }
+    _ = expectOneLineNaming(dir.at("nope.wav")) { _ = try SoundFile.read(dir.at("nope.wav")) }
     _ = expectOneLineNaming(dir.url) { _ = try SoundFile.read(dir.url) }
   }
 
