@@ -16,6 +16,7 @@ struct GenerateCommand: ParsableCommand {
         (seqgen generate <domain> --help lists them). The state is primed with --prime (or \
         --prime-file), then each sampled step is fed back in. Text streams to stdout as it is \
         generated unless --out is given. Same --seed, same output.
+
         Example: seqgen generate runs/shakespeare --prime "ROMEO:" --length 400 --temperature 0.8
         """,
       subcommands: DomainRegistry.all.map { $0.generate }

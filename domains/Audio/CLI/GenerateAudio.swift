@@ -13,6 +13,7 @@ struct GenerateAudio: ParsableCommand {
       --prime takes an audio file and the clips continue it. Each clip's level, spectral \
       flatness, harmonicity and level spread are printed to compare with speech, and the \
       real-time factor with them.
+
       Example: seqgen generate runs/speech --seconds 3 --top-k 20 --sharpen-above=-45 --out clip.wav
       """
   )

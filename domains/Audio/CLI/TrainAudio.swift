@@ -10,22 +10,23 @@ struct TrainAudio: ParsableCommand {
     commandName: "audio",
     abstract: "Frame-level LSTM + sample-level MLP (two-tier SampleRNN) on raw audio (WAV, FLAC, Ogg, AIFF, … via libsndfile).",
     discussion: """
-      Each file is mixed down to mono, resampled to --rate with libsamplerate
-      and quantised to 256 levels (mu-law unless --quantization linear). One
-      LSTM step reads the previous frame of --frame-size samples; the head then
-      draws the next frame sample by sample, each from the LSTM's output and
-      the --window samples before it (reaching into the previous frame). So
-      --seq-length counts frames (truncated BPTT over seq-length × frame-size
-      samples) and the loss is reported per frame; the summary at the end gives
-      bits per sample and per second. --frame-size 1 is the one-tier baseline
-      (one LSTM step per sample). --speed and --gain train each epoch on every
-      file played at a random speed and gain (drawn from --seed, the epoch and
-      the file; validation is never augmented), for corpora of a few minutes.
-      On the speech fixture, --window 64 --input-samples 80 --pre-emphasis 0.85
-      --speed 10 --gain 3 (the demo's model) gives babble with a pitch instead
-      of the defaults' drone, and `seqgen generate RUN --checkpoint latest
-      --top-k 20 --sharpen-above=-45` makes it voiced. Generate prints each
+      Each file is mixed down to mono, resampled to --rate with libsamplerate \
+      and quantised to 256 levels (mu-law unless --quantization linear). One \
+      LSTM step reads the previous frame of --frame-size samples; the head then \
+      draws the next frame sample by sample, each from the LSTM's output and \
+      the --window samples before it (reaching into the previous frame). So \
+      --seq-length counts frames (truncated BPTT over seq-length × frame-size \
+      samples) and the loss is reported per frame; the summary at the end gives \
+      bits per sample and per second. --frame-size 1 is the one-tier baseline \
+      (one LSTM step per sample). --speed and --gain train each epoch on every \
+      file played at a random speed and gain (drawn from --seed, the epoch and \
+      the file; validation is never augmented), for corpora of a few minutes. \
+      On the speech fixture, --window 64 --input-samples 80 --pre-emphasis 0.85 \
+      --speed 10 --gain 3 (the demo's model) gives babble with a pitch instead \
+      of the defaults' drone, and `seqgen generate RUN --checkpoint latest \
+      --top-k 20 --sharpen-above=-45` makes it voiced. Generate prints each \
       clip's flatness, harmonicity and level spread to compare with speech.
+
       Example: seqgen train audio --data fixtures/audio/speech --out runs/speech
       """
   )

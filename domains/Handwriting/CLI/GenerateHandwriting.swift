@@ -12,6 +12,7 @@ struct GenerateHandwriting: ParsableCommand {
     discussion: """
       --prime takes a file of strokes (any format training reads) and the samples continue it. \
       Graves' --bias makes the strokes neater and less varied.
+
       Example: seqgen generate runs/hw --strokes 40 --bias 1 --count 3 --out hw.svg
       """
   )

@@ -15,6 +15,7 @@ struct TrainHandwriting: ParsableCommand {
       Gaussians plus a Bernoulli end of stroke. Losses in the log are per point of normalised \
       offsets; the summary at the end also gives them in the data's own units (bits per point \
       with the normalisation undone) beside a one-Gaussian baseline.
+
       Example: seqgen train handwriting --data fixtures/handwriting/hershey-lines --out runs/hw --steps 2000
       """
   )

@@ -12,6 +12,7 @@ struct GenerateNotes: ParsableCommand {
     discussion: """
       --prime takes a MIDI file and the samples continue it (the prime is kept in the output \
       unless --strip-prime). Several samples go into one file, two seconds apart.
+
       Example: seqgen generate runs/openmsx --seconds 30 --out song.mid --piano-roll roll.svg --render song.wav
       """
   )

@@ -10,13 +10,14 @@ struct TrainNotes: ParsableCommand {
     commandName: "notes",
     abstract: "Performance-RNN event model on Standard MIDI Files (.mid, .midi, .smf, .kar in directories).",
     discussion: """
-      Each file becomes one stream of NOTE_ON, NOTE_OFF, TIME_SHIFT and VELOCITY events (388 classes
-      by default: 10 ms steps up to 1 s, 32 velocity bins), all channels merged into one instrument.
-      Before training, unigram and bigram baselines are measured on the same validation split;
-      after, the best validation loss is shown in bits per event and bits per second of music.
-      With --transpose and/or --stretch, every epoch trains on each file transposed and
-      time-stretched by amounts drawn afresh (from --seed, the epoch and the file), as Performance
+      Each file becomes one stream of NOTE_ON, NOTE_OFF, TIME_SHIFT and VELOCITY events (388 classes \
+      by default: 10 ms steps up to 1 s, 32 velocity bins), all channels merged into one instrument. \
+      Before training, unigram and bigram baselines are measured on the same validation split; \
+      after, the best validation loss is shown in bits per event and bits per second of music. \
+      With --transpose and/or --stretch, every epoch trains on each file transposed and \
+      time-stretched by amounts drawn afresh (from --seed, the epoch and the file), as Performance \
       RNN did; validation is never augmented, and --resume continues with the run's settings.
+
       Example: seqgen train notes --data fixtures/notes/openmsx --out runs/openmsx --steps 2000
       """
   )

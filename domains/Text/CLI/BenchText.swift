@@ -11,16 +11,17 @@ struct BenchText: ParsableCommand {
     commandName: "text",
     abstract: "Char-LSTM training chars/s, validation bits/char and batch-1 generation ms/char, beside PyTorch.",
     discussion: """
-      Configurations are LAYERS×HIDDEN×BATCH. For each: --warmup untimed then
-      --steps timed training steps (one-hot input, Adam 2e-3, clip 5, no
-      dropout, seq-length 100), validation on the last 5% of the file, then
-      batch-1 generation (median of 3 runs of --gen-chars). When `import torch`
-      works in --peer-python, scripts/peers/torch_char_lstm.py runs the same
-      configuration and the table shows SeqGen/PyTorch ratios; --rounds 2
-      alternates the two twice and keeps each side's best (shared machines are
-      noisy). Peak RSS is the whole process; "of which training" is its growth
-      from just before the trainer is made (the rest is the runtime, libraries
+      Configurations are LAYERS×HIDDEN×BATCH. For each: --warmup untimed then \
+      --steps timed training steps (one-hot input, Adam 2e-3, clip 5, no \
+      dropout, seq-length 100), validation on the last 5% of the file, then \
+      batch-1 generation (median of 3 runs of --gen-chars). When `import torch` \
+      works in --peer-python, scripts/peers/torch_char_lstm.py runs the same \
+      configuration and the table shows SeqGen/PyTorch ratios; --rounds 2 \
+      alternates the two twice and keeps each side's best (shared machines are \
+      noisy). Peak RSS is the whole process; "of which training" is its growth \
+      from just before the trainer is made (the rest is the runtime, libraries \
       and the corpus read).
+
       Example: swift run -c release seqgen bench text
       """
   )
