@@ -1,6 +1,6 @@
+import Foundation
 // swift-tools-version: 6.1
 import PackageDescription
-import Foundation
 
 let package = Package(
   name: "SeqGen",
@@ -35,28 +35,37 @@ let package = Package(
     .target(name: "SoundFile", dependencies: ["CSndFile", "CSampleRate"]),
     .target(name: "TextDomain", dependencies: ["SeqGenEngine"], path: "domains/Text/Sources"),
     .target(name: "HandwritingDomain", dependencies: ["SeqGenEngine"], path: "domains/Handwriting/Sources"),
-    .target(name: "NoteDomain", dependencies: ["SeqGenEngine", "SoundFile", "CFluidSynth"], path: "domains/Notes/Sources"),
+    .target(
+      name: "NoteDomain", dependencies: ["SeqGenEngine", "SoundFile", "CFluidSynth"], path: "domains/Notes/Sources"),
     .target(name: "AudioDomain", dependencies: ["SeqGenEngine", "SoundFile"], path: "domains/Audio/Sources"),
     // The command-line kit every domain's commands are built on: shared flag groups, the
     // progress display, and the commands that derive from the domain registry.
     .target(name: "SeqGenCLI", dependencies: ["SeqGenEngine", argumentParser]),
     .target(name: "TextCLI", dependencies: ["TextDomain", "SeqGenCLI", argumentParser], path: "domains/Text/CLI"),
-    .target(name: "HandwritingCLI", dependencies: ["HandwritingDomain", "SeqGenCLI", argumentParser], path: "domains/Handwriting/CLI"),
+    .target(
+      name: "HandwritingCLI", dependencies: ["HandwritingDomain", "SeqGenCLI", argumentParser],
+      path: "domains/Handwriting/CLI"),
     .target(name: "NotesCLI", dependencies: ["NoteDomain", "SeqGenCLI", argumentParser], path: "domains/Notes/CLI"),
     .target(name: "AudioCLI", dependencies: ["AudioDomain", "SeqGenCLI", argumentParser], path: "domains/Audio/CLI"),
     // The executable: the one list of domains.
-    .executableTarget(name: "seqgen", dependencies: ["SeqGenCLI", "TextCLI", "HandwritingCLI", "NotesCLI", "AudioCLI"]),
+    .executableTarget(
+      name: "seqgen", dependencies: ["SeqGenCLI", "TextCLI", "HandwritingCLI", "NotesCLI", "AudioCLI"]),
     .testTarget(
       name: "SeqGenEngineTests",
       dependencies: ["SeqGenEngine", "LSTMMath", "AVX512Kernels", "SeqGenTestSupport"]
     ),
     // The conformance checks every domain's tests run.
     .target(name: "SeqGenTestSupport", dependencies: ["SeqGenEngine"], path: "Tests/SeqGenTestSupport"),
-    .testTarget(name: "TextDomainTests", dependencies: ["TextDomain", "SeqGenTestSupport"], path: "domains/Text/Tests"),
     .testTarget(
-      name: "HandwritingDomainTests", dependencies: ["HandwritingDomain", "SeqGenTestSupport"], path: "domains/Handwriting/Tests"),
-    .testTarget(name: "NoteDomainTests", dependencies: ["NoteDomain", "SeqGenTestSupport"], path: "domains/Notes/Tests"),
-    .testTarget(name: "AudioDomainTests", dependencies: ["AudioDomain", "SoundFile", "SeqGenTestSupport"], path: "domains/Audio/Tests"),
+      name: "TextDomainTests", dependencies: ["TextDomain", "SeqGenTestSupport"], path: "domains/Text/Tests"),
+    .testTarget(
+      name: "HandwritingDomainTests", dependencies: ["HandwritingDomain", "SeqGenTestSupport"],
+      path: "domains/Handwriting/Tests"),
+    .testTarget(
+      name: "NoteDomainTests", dependencies: ["NoteDomain", "SeqGenTestSupport"], path: "domains/Notes/Tests"),
+    .testTarget(
+      name: "AudioDomainTests", dependencies: ["AudioDomain", "SoundFile", "SeqGenTestSupport"],
+      path: "domains/Audio/Tests"),
     .testTarget(name: "SoundFileTests", dependencies: ["SoundFile", "SeqGenTestSupport"]),
     .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SoundFile", "SeqGenTestSupport"]),
     // The command-line kit, with a test-only domain that plugs in through it.
@@ -72,11 +81,12 @@ var argumentParser: Target.Dependency { .product(name: "ArgumentParser", package
 /// 1×128 (`seqgen bench text`). SEQGEN_PORTABLE=1 builds for the baseline instead.
 var engineSettings: [SwiftSetting] {
   #if arch(x86_64)
-    if ProcessInfo.processInfo.environment["SEQGEN_PORTABLE"] == nil { return [.unsafeFlags(["-target-cpu", "haswell"])] }
+    if ProcessInfo.processInfo.environment["SEQGEN_PORTABLE"] == nil {
+      return [.unsafeFlags(["-target-cpu", "haswell"])]
+    }
   #endif
   return []
 }
-
 
 /// The packed recurrent product and the wide cell are written for 16-lane registers: built for
 /// AVX-512 on x86-64 (Skylake-X's subset: F, CD, BW, DQ, VL), used only where the CPU reports

@@ -100,11 +100,26 @@ public enum PackedGEMM {
     k: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
     accumulate: Bool
   ) {
-    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
-    var c40 = V(), c41 = V(), c50 = V(), c51 = V(), c60 = V(), c61 = V(), c70 = V(), c71 = V()
+    var c00 = V()
+    var c01 = V()
+    var c10 = V()
+    var c11 = V()
+    var c20 = V()
+    var c21 = V()
+    var c30 = V()
+    var c31 = V()
+    var c40 = V()
+    var c41 = V()
+    var c50 = V()
+    var c51 = V()
+    var c60 = V()
+    var c61 = V()
+    var c70 = V()
+    var c71 = V()
     var b = panel
     for kk in 0..<k {
-      let b0 = load(b), b1 = load(b + 16)
+      let b0 = load(b)
+      let b1 = load(b + 16)
       var x = V(repeating: a[kk])
       c00.addProduct(x, b0)
       c01.addProduct(x, b1)
@@ -131,7 +146,9 @@ public enum PackedGEMM {
       c71.addProduct(x, b1)
       b += 32
     }
-    for (r, pair) in [(c00, c01), (c10, c11), (c20, c21), (c30, c31), (c40, c41), (c50, c51), (c60, c61), (c70, c71)].enumerated() {
+    for (r, pair) in [(c00, c01), (c10, c11), (c20, c21), (c30, c31), (c40, c41), (c50, c51), (c60, c61), (c70, c71)]
+      .enumerated()
+    {
       store(pair.0, c + r * ldc, accumulate: accumulate)
       store(pair.1, c + r * ldc + 16, accumulate: accumulate)
     }
@@ -143,7 +160,8 @@ public enum PackedGEMM {
   private static func block1(
     k: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, accumulate: Bool
   ) {
-    var c0 = V(), c1 = V()
+    var c0 = V()
+    var c1 = V()
     var b = panel
     for kk in 0..<k {
       let x = V(repeating: a[kk])

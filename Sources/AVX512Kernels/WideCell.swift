@@ -19,6 +19,7 @@ public enum WideCell {
     tanhC: UnsafePointer<Float>, cPrev: UnsafePointer<Float>, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>
   ) {
     LSTMCell.backward(
-      hiddenSize: hiddenSize, gates: gates, dGates: dGates, dOutput: dOutput, tanhC: tanhC, cPrev: cPrev, dh: dh, dc: dc)
+      hiddenSize: hiddenSize, gates: gates, dGates: dGates, dOutput: dOutput, tanhC: tanhC, cPrev: cPrev, dh: dh, dc: dc
+    )
   }
 }

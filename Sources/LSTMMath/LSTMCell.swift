@@ -15,8 +15,10 @@ public enum LSTMCell {
     let w = VectorMath.V.scalarCount
     var j = 0
     while j + w <= H {
-      let i = M.sigmoid(M.load(row + j)), f = M.sigmoid(M.load(row + H + j))
-      let g = M.tanh(M.load(row + 2 * H + j)), o = M.sigmoid(M.load(row + 3 * H + j))
+      let i = M.sigmoid(M.load(row + j))
+      let f = M.sigmoid(M.load(row + H + j))
+      let g = M.tanh(M.load(row + 2 * H + j))
+      let o = M.sigmoid(M.load(row + 3 * H + j))
       M.store(i, row + j)
       M.store(f, row + H + j)
       M.store(g, row + 2 * H + j)
@@ -29,7 +31,10 @@ public enum LSTMCell {
       j += w
     }
     while j < H {
-      let i = M.sigmoid(row[j]), f = M.sigmoid(row[H + j]), g = M.tanh(row[2 * H + j]), o = M.sigmoid(row[3 * H + j])
+      let i = M.sigmoid(row[j])
+      let f = M.sigmoid(row[H + j])
+      let g = M.tanh(row[2 * H + j])
+      let o = M.sigmoid(row[3 * H + j])
       row[j] = i
       row[H + j] = f
       row[2 * H + j] = g
@@ -56,8 +61,10 @@ public enum LSTMCell {
     let w = VectorMath.V.scalarCount
     var j = 0
     while j + w <= H {
-      let i = M.load(row + j), f = M.load(row + H + j)
-      let g = M.load(row + 2 * H + j), o = M.load(row + 3 * H + j)
+      let i = M.load(row + j)
+      let f = M.load(row + H + j)
+      let g = M.load(row + 2 * H + j)
+      let o = M.load(row + 3 * H + j)
       let t = M.load(tc + j)
       let dhv = M.load(dOut + j) + M.load(dhb + j)
       let dcv = M.load(dcb + j) + dhv * o * (1 - t * t)
@@ -69,7 +76,10 @@ public enum LSTMCell {
       j += w
     }
     while j < H {
-      let i = row[j], f = row[H + j], g = row[2 * H + j], o = row[3 * H + j]
+      let i = row[j]
+      let f = row[H + j]
+      let g = row[2 * H + j]
+      let o = row[3 * H + j]
       let dhv = dOut[j] + dhb[j]
       let dcv = dcb[j] + dhv * o * (1 - tc[j] * tc[j])
       dRow[j] = dcv * g * i * (1 - i)

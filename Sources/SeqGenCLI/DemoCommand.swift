@@ -8,7 +8,8 @@ import SeqGenEngine
 struct DemoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "demo",
-    abstract: "Train every domain on the bundled fixtures and write a gallery page (about 11 minutes on 2 cores; --quick about 1).",
+    abstract:
+      "Train every domain on the bundled fixtures and write a gallery page (about 11 minutes on 2 cores; --quick about 1).",
     discussion: """
       Runs are kept in OUT/runs/<domain>: running the demo again reuses them (it resumes a run \
       that is short of its budget) unless --retrain. Results and OUT/index.html are rewritten.
@@ -17,7 +18,8 @@ struct DemoCommand: ParsableCommand {
       """
   )
 
-  @Option(help: ArgumentHelp("Folder for the runs, the generated files and index.html.", valueName: "dir")) var out = "demo"
+  @Option(help: ArgumentHelp("Folder for the runs, the generated files and index.html.", valueName: "dir")) var out =
+    "demo"
   @Option(help: ArgumentHelp("The bundled fixtures folder.", valueName: "dir")) var fixtures = "fixtures"
   @Option(help: "Comma-separated domains to run (default: all).") var domains: String?
   @Flag(help: "Tiny budgets (about a minute in all): a smoke test, not a showcase.") var quick = false
@@ -55,7 +57,8 @@ struct DemoCommand: ParsableCommand {
 
   func run() throws {
     let outURL = URL(fileURLWithPath: out)
-    try FileManager.default.createDirectory(at: outURL.appendingPathComponent("runs"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: outURL.appendingPathComponent("runs"), withIntermediateDirectories: true)
     let chosen = domains.map { Set($0.split(separator: ",").map(String.init)) } ?? Set(specs(fixtures).map(\.domain))
     let started = ContinuousClock.now
     var results: [Result] = []
@@ -67,7 +70,10 @@ struct DemoCommand: ParsableCommand {
       Console.line("\n== \(spec.recipe.title) ==")
       let existing = try? RunDirectory(URL(fileURLWithPath: runDir)).manifest()
       func train(resuming: Bool) throws {
-        var args = ["train", spec.domain, "--out", runDir, "--steps", String(budget), "--checkpoint-every", String(max(10, budget / 5))]
+        var args = [
+          "train", spec.domain, "--out", runDir, "--steps", String(budget), "--checkpoint-every",
+          String(max(10, budget / 5)),
+        ]
         args += resuming ? ["--resume"] : ["--data"] + spec.recipe.data + (quick ? Self.quickModel : spec.recipe.train)
         try runCommand(args)
       }
@@ -81,12 +87,14 @@ struct DemoCommand: ParsableCommand {
       func generateAll() throws {
         commands = []
         for g in spec.recipe.generate {
-          let args = ["generate", runDir] + g.args.map { arg in g.files.contains(arg) ? outURL.appendingPathComponent(arg).path : arg }
+          let args =
+            ["generate", runDir]
+            + g.args.map { arg in g.files.contains(arg) ? outURL.appendingPathComponent(arg).path : arg }
           try runCommand(args)
           commands.append((["seqgen"] + args).map(Self.shellQuoted).joined(separator: " "))
         }
       }
-      do { try generateAll() } catch where reused {
+      do { try generateAll() } catch  where reused {
         // A model kept from an older seqgen may no longer load: train it again, once.
         Console.line("cannot use the saved model (\(error)); training it again")
         try FileManager.default.removeItem(atPath: runDir)
@@ -94,11 +102,15 @@ struct DemoCommand: ParsableCommand {
         try generateAll()
       }
       let manifest = try RunDirectory(URL(fileURLWithPath: runDir)).checkpoint(.latest).manifest
-      results.append(Result(spec: spec, manifest: manifest, commands: commands, seconds: (ContinuousClock.now - t0) / .seconds(1)))
+      results.append(
+        Result(spec: spec, manifest: manifest, commands: commands, seconds: (ContinuousClock.now - t0) / .seconds(1)))
     }
     let page = outURL.appendingPathComponent("index.html")
     try AtomicFile.write(Data(DemoPage.html(results, quick: quick, runsFolder: "runs", folder: outURL).utf8), to: page)
-    Console.line(String(format: "\ndemo finished in %@; open %@", Training.duration((ContinuousClock.now - started) / .seconds(1)), page.path))
+    Console.line(
+      String(
+        format: "\ndemo finished in %@; open %@", Training.duration((ContinuousClock.now - started) / .seconds(1)),
+        page.path))
   }
 
   /// Runs one seqgen command in this process, echoing it first.
@@ -111,6 +123,7 @@ struct DemoCommand: ParsableCommand {
   static let quickModel = ["--hidden-size", "32", "--num-layers", "1", "--batch-size", "8", "--seq-length", "32"]
 
   static func shellQuoted(_ s: String) -> String {
-    s.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    s.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:".contains($0) }
+      ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }
 }

@@ -8,15 +8,19 @@ enum DemoPage {
     var body = ""
     for r in results {
       let m = r.manifest
-      let bits = m.progress.bestValidationLoss.map { String(format: "%.3f bits per %@", $0 / M_LN2, unit(m.domain)) } ?? "–"
+      let bits =
+        m.progress.bestValidationLoss.map { String(format: "%.3f bits per %@", $0 / M_LN2, unit(m.domain)) } ?? "–"
       body += "<section id=\"\(r.spec.domain)\">\n<h2>\(escape(r.spec.recipe.title))</h2>\n"
-      body += "<p class=\"facts\">\(m.model.numLayers)×\(m.model.hiddenSize) LSTM · \(m.model.parameterCount.formatted()) parameters · "
-      body += "\(m.progress.step) steps in \(Training.duration(m.progress.elapsedSeconds)) · best validation loss \(bits)</p>\n"
+      body +=
+        "<p class=\"facts\">\(m.model.numLayers)×\(m.model.hiddenSize) LSTM · \(m.model.parameterCount.formatted()) parameters · "
+      body +=
+        "\(m.progress.step) steps in \(Training.duration(m.progress.elapsedSeconds)) · best validation loss \(bits)</p>\n"
       body += "<div class=\"result\">\n"
       for file in r.spec.recipe.generate.flatMap(\.files) {
         body += artefact(file, folder: folder)
       }
-      body += "</div>\n<figure><img src=\"\(runsFolder)/\(r.spec.domain)/loss.svg\" alt=\"loss curve\"><figcaption>training and validation loss</figcaption></figure>\n"
+      body +=
+        "</div>\n<figure><img src=\"\(runsFolder)/\(r.spec.domain)/loss.svg\" alt=\"loss curve\"><figcaption>training and validation loss</figcaption></figure>\n"
       body += "<p>Reproduce:</p>\n" + r.commands.map { "<pre class=\"cmd\">\(escape($0))</pre>\n" }.joined()
       body += "</section>\n"
     }
@@ -47,7 +51,8 @@ enum DemoPage {
       let text = (try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)) ?? ""
       return "<pre>\(escape(text))</pre>\n"
     case "svg": return "<figure><img src=\"\(file)\" alt=\"\(file)\"><figcaption>\(file)</figcaption></figure>\n"
-    case "wav", "flac", "ogg": return "<p><audio controls src=\"\(file)\"></audio> <a href=\"\(file)\">\(file)</a></p>\n"
+    case "wav", "flac", "ogg":
+      return "<p><audio controls src=\"\(file)\"></audio> <a href=\"\(file)\">\(file)</a></p>\n"
     default: return "<p><a href=\"\(file)\">\(file)</a></p>\n"
     }
   }
@@ -57,7 +62,9 @@ enum DemoPage {
   }
 
   static func escape(_ s: String) -> String {
-    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-      .replacingOccurrences(of: "\"", with: "&quot;")
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+      of: ">", with: "&gt;"
+    )
+    .replacingOccurrences(of: "\"", with: "&quot;")
   }
 }

@@ -40,7 +40,10 @@ public struct DemoRecipe: Sendable {
   /// Generation commands (without "generate RUN"), each with the files it writes.
   public var generate: [(args: [String], files: [String])]
 
-  public init(title: String, data: [String], train: [String], steps: (full: Int, quick: Int), generate: [(args: [String], files: [String])]) {
+  public init(
+    title: String, data: [String], train: [String], steps: (full: Int, quick: Int),
+    generate: [(args: [String], files: [String])]
+  ) {
     self.title = title
     self.data = data
     self.train = train

@@ -6,11 +6,14 @@ struct EvalCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "eval",
     abstract: "Loss of a trained model on other data, in bits per step and the domain's own units.",
-    discussion: "The state is carried through each file and zeroed between files. Example: seqgen eval runs/shakespeare --data more.txt"
+    discussion:
+      "The state is carried through each file and zeroed between files. Example: seqgen eval runs/shakespeare --data more.txt"
   )
 
   @Argument(help: ArgumentHelp("A run directory written by seqgen train.", valueName: "run-dir")) var runDir: String
-  @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Files or directories to evaluate on.", valueName: "path"))
+  @Option(
+    name: .long, parsing: .upToNextOption, help: ArgumentHelp("Files or directories to evaluate on.", valueName: "path")
+  )
   var data: [String]
   @Option(help: "Checkpoint to evaluate: best or latest.") var checkpoint: RunDirectory.Which = .best
   @Option(help: "Parallel streams (does not change the result beyond float rounding).") var batchSize = 32
@@ -29,13 +32,16 @@ struct EvalCommand: ParsableCommand {
     let checkpoint = try dir.checkpoint(checkpoint)
     let generator = try Generator(domain: domain, checkpoint: checkpoint)
     let sequences = try generator.domain.read(data.map { URL(fileURLWithPath: $0) })
-    let loss = try generator.evaluate(sequences, batchSize: batchSize, seqLength: checkpoint.manifest.training.seqLength)
+    let loss = try generator.evaluate(
+      sequences, batchSize: batchSize, seqLength: checkpoint.manifest.training.seqLength)
     Console.line(
       String(
         format: "%@: %.4f nats/%@ = %.4f bits/%@ over %@ %@s (checkpoint %@, step %d)",
         data.joined(separator: ", "), loss.natsPerStep, D.stepUnit, loss.bitsPerStep, D.stepUnit,
         loss.steps.formatted(), D.stepUnit, checkpoint.url.lastPathComponent, checkpoint.manifest.progress.step))
-    for line in generator.domain.evaluationReport(loss, sequences: sequences, codec: generator.codec, manifest: checkpoint.manifest) {
+    for line in generator.domain.evaluationReport(
+      loss, sequences: sequences, codec: generator.codec, manifest: checkpoint.manifest)
+    {
       Console.line(line)
     }
   }

@@ -5,7 +5,9 @@ import SeqGenEngine
 public enum Generation {
   /// Streams a single sample to stdout as it is drawn (prime first), or prints several as
   /// blocks after; reports go to stdout, notices to stderr.
-  public static func run<D: SequenceDomain>(_ domain: D, run: RunDirectory, request: GenerationRequest, options: D.GenerationOptions) throws {
+  public static func run<D: SequenceDomain>(
+    _ domain: D, run: RunDirectory, request: GenerationRequest, options: D.GenerationOptions
+  ) throws {
     let live = request.out == nil && request.count == 1
     let output = try domain.generate(run: run, request: request, options: options) { event in
       switch event {

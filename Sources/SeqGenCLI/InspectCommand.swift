@@ -13,14 +13,18 @@ struct InspectCommand: ParsableCommand {
   func run() throws {
     let dir = RunDirectory(URL(fileURLWithPath: runDir))
     let m = try dir.checkpoint(.latest).manifest
-    let o = m.training, p = m.progress
-    func bits(_ nats: Double?) -> String { nats.map { String(format: "%.4f nats = %.4f bits per step", $0, $0 / M_LN2) } ?? "–" }
+    let o = m.training
+    let p = m.progress
+    func bits(_ nats: Double?) -> String {
+      nats.map { String(format: "%.4f nats = %.4f bits per step", $0, $0 / M_LN2) } ?? "–"
+    }
     let input: String
     switch m.model.input {
     case .categorical(let n): input = "one-hot over \(n) classes"
     case .dense(let n): input = "dense, \(n) values"
     }
-    Console.line("""
+    Console.line(
+      """
       run          \(dir.url.path)
       domain       \(m.domain) (manifest format \(m.formatVersion), seqgen \(m.seqgenVersion))
       model        \(m.model.numLayers)×\(m.model.hiddenSize) LSTM, input \(input), output \(m.model.outputSize), dropout \(m.model.dropout)

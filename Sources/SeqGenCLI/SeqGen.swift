@@ -20,7 +20,8 @@ public struct SeqGen: ParsableCommand {
         """,
       version: Manifest.seqgenVersion,
       subcommands: [
-        TrainCommand.self, GenerateCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self, DemoCommand.self,
+        TrainCommand.self, GenerateCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self,
+        DemoCommand.self,
       ]
     )
   }
@@ -54,7 +55,9 @@ public struct SeqGen: ParsableCommand {
   /// flag the run's domain lacks named with the domain.
   public static func errorLine(for error: any Error) -> String {
     var text = message(for: error)
-    if let domain = GenerateCommand.routedDomain, text.hasPrefix("Unknown option") || text.hasPrefix("Unexpected argument") {
+    if let domain = GenerateCommand.routedDomain,
+      text.hasPrefix("Unknown option") || text.hasPrefix("Unexpected argument")
+    {
       text += ": not a flag of \(domain) runs (seqgen generate \(domain) --help lists them)"
     }
     return oneLine(text)

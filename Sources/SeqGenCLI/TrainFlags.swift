@@ -6,21 +6,28 @@ import SeqGenEngine
 public struct TrainFlags: ParsableArguments {
   public init() {}
 
-  @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Data files or directories (directories are searched recursively).", valueName: "path"))
+  @Option(
+    name: .long, parsing: .upToNextOption,
+    help: ArgumentHelp("Data files or directories (directories are searched recursively).", valueName: "path"))
   public var data: [String] = []
 
-  @Option(name: .long, help: ArgumentHelp("Run directory for checkpoints, metrics.jsonl and loss.svg.", valueName: "run-dir"))
+  @Option(
+    name: .long, help: ArgumentHelp("Run directory for checkpoints, metrics.jsonl and loss.svg.", valueName: "run-dir"))
   public var out: String
 
   @Option(help: "LSTM hidden units per layer.") var hiddenSize = TrainingOptions().hiddenSize
   @Option(help: "Number of stacked LSTM layers.") var numLayers = TrainingOptions().numLayers
   @Option(help: "Steps per truncated-BPTT chunk.") var seqLength = TrainingOptions().seqLength
   @Option(help: "Parallel streams per batch.") var batchSize = TrainingOptions().batchSize
-  @Option(help: "Total optimizer steps of the run (default \(TrainingOptions.defaultSteps); counts steps already done on --resume).")
+  @Option(
+    help:
+      "Total optimizer steps of the run (default \(TrainingOptions.defaultSteps); counts steps already done on --resume)."
+  )
   var steps: Int?
   @Option(help: "Train for this many passes over the data instead of --steps.") var epochs: Double?
   @Option(help: "Adam learning rate.") var learningRate = TrainingOptions().learningRate
-  @Option(help: "Multiply the learning rate by this every --lr-decay-every steps (1 = off).") var lrDecay = TrainingOptions().lrDecay
+  @Option(help: "Multiply the learning rate by this every --lr-decay-every steps (1 = off).") var lrDecay =
+    TrainingOptions().lrDecay
   @Option(help: "Steps between learning-rate decays.") var lrDecayEvery = TrainingOptions().lrDecayEvery
   @Option(help: "Dropout between LSTM layers (training only).") var dropout = TrainingOptions().dropout
   @Option(help: "Clip the global gradient norm to this (0 = off).") var gradClip = TrainingOptions().gradClip
@@ -31,7 +38,8 @@ public struct TrainFlags: ParsableArguments {
       valueName: "tail|files"))
   var valSplit: ValidationSplit?
   @Option(help: "Seed for initial weights and dropout: same seed, same run.") var seed = TrainingOptions().seed
-  @Option(help: "Steps between checkpoints (each also runs validation).") var checkpointEvery = TrainingOptions().checkpointEvery
+  @Option(help: "Steps between checkpoints (each also runs validation).") var checkpointEvery = TrainingOptions()
+    .checkpointEvery
   @Option(help: "Steps between log lines.") var logEvery = TrainingOptions().logEvery
   @Flag(help: "Continue the run in --out from its last checkpoint (model settings come from the run).")
   public var resume = false

@@ -17,18 +17,25 @@ public enum Training {
       // A resumed run reads (and augments) its files the way it started, whatever flags are given now.
       let manifest = try run.manifest()
       if paths.isEmpty { paths = manifest.data.paths }
-      if manifest.domain == D.name { domain = domain.configured(for: try manifest.codec(as: D.Codec.self, path: run.url.path)) }
+      if manifest.domain == D.name {
+        domain = domain.configured(for: try manifest.codec(as: D.Codec.self, path: run.url.path))
+      }
     }
     let sequences = try domain.read(paths.map { URL(fileURLWithPath: $0) })
-    let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: paths, options: flags.options, run: run, resume: flags.resume)
+    let trainer = try Trainer(
+      domain: domain, sequences: sequences, dataPaths: paths, options: flags.options, run: run, resume: flags.resume)
     let m = trainer.manifest
     let o = trainer.options
     Console.line(
       "\(flags.resume ? "resuming" : "training") \(D.name): \(o.numLayers)×\(o.hiddenSize) LSTM, \(m.model.parameterCount.formatted()) parameters, "
         + "\(trainer.trainingSteps.formatted()) training / \(trainer.validationSteps.formatted()) validation \(D.stepUnit)s"
-        + (trainer.heldOutFiles.isEmpty ? ", " : " (\(trainer.heldOutFiles.count) held-out file\(trainer.heldOutFiles.count == 1 ? "" : "s")), ")
-        + "batch \(o.batchSize)×\(o.seqLength), \(trainer.chunksPerEpoch) steps/epoch, steps \(trainer.step)→\(trainer.totalSteps), BLAS \(BLAS.coreName)")
-    for line in try domain.trainingReport(.beforeTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest) {
+        + (trainer.heldOutFiles.isEmpty
+          ? ", " : " (\(trainer.heldOutFiles.count) held-out file\(trainer.heldOutFiles.count == 1 ? "" : "s")), ")
+        + "batch \(o.batchSize)×\(o.seqLength), \(trainer.chunksPerEpoch) steps/epoch, steps \(trainer.step)→\(trainer.totalSteps), BLAS \(BLAS.coreName)"
+    )
+    for line in try domain.trainingReport(
+      .beforeTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest)
+    {
       Console.line(line)
     }
     let live = isatty(STDOUT_FILENO) == 1 && Console.capture == nil
@@ -50,9 +57,10 @@ public enum Training {
         }
       case .checkpoint(let step, let best):
         if live { Console.line("") }
-        let v = trainer.manifest.progress.validationLoss.map {
-          String(format: ", validation %.4f nats = %.4f bits/%@", $0, $0 / M_LN2, D.stepUnit)
-        } ?? ""
+        let v =
+          trainer.manifest.progress.validationLoss.map {
+            String(format: ", validation %.4f nats = %.4f bits/%@", $0, $0 / M_LN2, D.stepUnit)
+          } ?? ""
         Console.line("checkpoint at step \(step)\(v)\(best ? " (best so far)" : "") → \(run.url.path)")
       case .rejected(let step, let reason):
         if live { Console.line("") }
@@ -60,7 +68,9 @@ public enum Training {
       }
     }
     Console.line("done: \(run.url.path) (generate with: seqgen generate \(run.url.path))")
-    for line in try domain.trainingReport(.afterTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest) {
+    for line in try domain.trainingReport(
+      .afterTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest)
+    {
       Console.line(line)
     }
   }

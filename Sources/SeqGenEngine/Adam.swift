@@ -42,9 +42,13 @@ public final class Adam {
     let bc2 = 1 - pow(Double(beta2), Double(stepCount))
     let stepSize = Float(Double(lr) / bc1)
     let bc2Sqrt = Float(bc2.squareRoot())
-    let p = params.values.pointer, g = params.gradients.pointer
-    let m = expAvg.pointer, v = expAvgSq.pointer
-    let b1 = beta1, b2 = beta2, eps = eps
+    let p = params.values.pointer
+    let g = params.gradients.pointer
+    let m = expAvg.pointer
+    let v = expAvgSq.pointer
+    let b1 = beta1
+    let b2 = beta2
+    let eps = eps
     for i in 0..<params.count {
       let gi = g[i]
       m[i] = b1 * m[i] + (1 - b1) * gi

@@ -26,7 +26,8 @@ public struct Batcher: Sendable, Codable, Equatable {
     chunksPerEpoch = streamLength / seqLength
     guard chunksPerEpoch >= 1 else {
       throw .corpusTooSmall(
-        "the training corpus has \(pairs) steps, fewer than one batch of batch-size × seq-length = \(batchSize) × \(seqLength) = \(batchSize * seqLength); use a smaller `batchSize` or `seqLength`")
+        "the training corpus has \(pairs) steps, fewer than one batch of batch-size × seq-length = \(batchSize) × \(seqLength) = \(batchSize * seqLength); use a smaller `batchSize` or `seqLength`"
+      )
     }
   }
 
@@ -57,7 +58,8 @@ public struct Batcher: Sendable, Codable, Equatable {
     chunk.setShape(steps: seqLength, batch: batchSize)
     for t in 0..<seqLength {
       for b in 0..<batchSize {
-        corpus.fill(chunk, row: t * batchSize + b, pair: b * streamLength + k * seqLength + t, forceReset: k == 0 && t == 0)
+        corpus.fill(
+          chunk, row: t * batchSize + b, pair: b * streamLength + k * seqLength + t, forceReset: k == 0 && t == 0)
       }
     }
     position += 1

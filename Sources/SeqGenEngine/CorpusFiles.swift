@@ -15,7 +15,8 @@ public enum CorpusFiles {
       switch self {
       case .missing: "no such file or directory"
       case .unlistable: "cannot list directory"
-      case .noMatchingFiles: "directory contains no \(kind) files (\(extensions.sorted().map { "." + $0 }.joined(separator: ", ")))"
+      case .noMatchingFiles:
+        "directory contains no \(kind) files (\(extensions.sorted().map { "." + $0 }.joined(separator: ", ")))"
       }
     }
   }
@@ -24,7 +25,9 @@ public enum CorpusFiles {
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { throw .missing }
     guard isDir.boolValue else { return [url] }
-    guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+    guard
+      let walker = FileManager.default.enumerator(
+        at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
     else { throw .unlistable }
     var found: [URL] = []
     for case let file as URL in walker where extensions.contains(file.pathExtension.lowercased()) {

@@ -60,7 +60,11 @@ public struct FrameHead: OutputHead {
   public var parameterSpecs: [ParameterSpec] {
     let D = hiddenSize
     let windowed: [ParameterSpec] =
-      window > 0 ? [ParameterSpec("head.embedding.weight", [levels, embeddingSize]), ParameterSpec("head.mlp.0.weight", [D, window * embeddingSize])] : []
+      window > 0
+      ? [
+        ParameterSpec("head.embedding.weight", [levels, embeddingSize]),
+        ParameterSpec("head.mlp.0.weight", [D, window * embeddingSize]),
+      ] : []
     return windowed + [
       ParameterSpec("head.mlp.2.weight", [D, D]), ParameterSpec("head.mlp.2.bias", [D]),
       ParameterSpec("head.mlp.4.weight", [levels, D]), ParameterSpec("head.mlp.4.bias", [levels]),
@@ -98,7 +102,9 @@ public struct FrameHead: OutputHead {
       let bound = 1 / Float(fanIn).squareRoot()
       for i in 0..<count { p[offset + i] = (rng.nextFloat() * 2 - 1) * bound }
     }
-    let D = hiddenSize, Q = levels, E = embeddingSize
+    let D = hiddenSize
+    let Q = levels
+    let E = embeddingSize
     if window > 0 {
       for i in 0..<(Q * E) { p[l.embedding + i] = Float(rng.nextGaussian()) }
       uniform(l.w0, D * window * E, fanIn: window * E)
@@ -111,17 +117,24 @@ public struct FrameHead: OutputHead {
 
   /// Writes the window input x_j of position j (W·E numbers) from a target (W + N levels).
   @inline(__always)
-  func fillWindow(_ x: UnsafeMutablePointer<Float>, target: UnsafePointer<Int>, position j: Int, embedding: UnsafePointer<Float>) {
+  func fillWindow(
+    _ x: UnsafeMutablePointer<Float>, target: UnsafePointer<Int>, position j: Int, embedding: UnsafePointer<Float>
+  ) {
     let E = embeddingSize
     for k in 1...window { (x + (k - 1) * E).update(from: embedding + target[window + j - k] * E, count: E) }
   }
 
   /// The teacher-forced logits of every position of every row with a target, (M, Q) row-major,
   /// with M = (rows with a target)·N; the work buffers hold the activations for `backward`.
-  func forward(_ output: UnsafePointer<Float>, rows: [Int], targets: UnsafeBufferPointer<[Int]?>, parameters: HeadParameters)
+  func forward(
+    _ output: UnsafePointer<Float>, rows: [Int], targets: UnsafeBufferPointer<[Int]?>, parameters: HeadParameters
+  )
     -> UnsafeMutablePointer<Float>
   {
-    let N = frameSize, D = hiddenSize, Q = levels, WE = window * embeddingSize
+    let N = frameSize
+    let D = hiddenSize
+    let Q = levels
+    let WE = window * embeddingSize
     let M = rows.count * N
     let s = scratch
     s.reserve(positions: M, window: WE, hidden: D, levels: Q)
@@ -138,7 +151,9 @@ public struct FrameHead: OutputHead {
         }
       }
     }
-    if window > 0 { BLAS.gemm(transB: true, m: M, n: D, k: WE, a: s.x, lda: WE, b: p + l.w0, ldb: WE, beta: 1, c: s.h1, ldc: D) }
+    if window > 0 {
+      BLAS.gemm(transB: true, m: M, n: D, k: WE, a: s.x, lda: WE, b: p + l.w0, ldb: WE, beta: 1, c: s.h1, ldc: D)
+    }
     relu(s.h1, M * D)
     // h2 = relu(W2 · h1 + b2)
     for m in 0..<M { (s.h2 + m * D).update(from: p + l.b2, count: D) }
@@ -159,10 +174,19 @@ public struct FrameHead: OutputHead {
     _ output: UnsafePointer<Float>, targets: UnsafeBufferPointer<[Int]?>, scale: Float,
     dOutput: UnsafeMutablePointer<Float>?, parameters: HeadParameters
   ) -> Double {
-    let N = frameSize, D = hiddenSize, Q = levels, E = embeddingSize, W = window, WE = window * embeddingSize
+    let N = frameSize
+    let D = hiddenSize
+    let Q = levels
+    let E = embeddingSize
+    let W = window
+    let WE = window * embeddingSize
     var rows: [Int] = []
     for (r, t) in targets.enumerated() {
-      if t != nil { rows.append(r) } else { dOutput?.advanced(by: r * outputSize).update(repeating: 0, count: outputSize) }
+      if t != nil {
+        rows.append(r)
+      } else {
+        dOutput?.advanced(by: r * outputSize).update(repeating: 0, count: outputSize)
+      }
     }
     guard !rows.isEmpty else { return 0 }
     for r in rows {
@@ -222,7 +246,8 @@ public struct FrameHead: OutputHead {
       for j in 0..<N {
         let dxj = s.dx + (n * N + j) * WE
         for k in 1...W {
-          let dst = dEmbedding + frame[W + j - k] * E, src = dxj + (k - 1) * E
+          let dst = dEmbedding + frame[W + j - k] * E
+          let src = dxj + (k - 1) * E
           for e in 0..<E { dst[e] += src[e] }
         }
       }
@@ -245,7 +270,9 @@ public struct FrameHead: OutputHead {
   public func sample(
     _ output: UnsafePointer<Float>, controls: SamplingControls, parameters: HeadParameters, rng: inout SeededGenerator
   ) -> [Int] {
-    sample(output, after: [Int](repeating: levels / 2, count: targetSize), controls: controls, parameters: parameters, rng: &rng)
+    sample(
+      output, after: [Int](repeating: levels / 2, count: targetSize), controls: controls, parameters: parameters,
+      rng: &rng)
   }
 
   /// Draws a frame sample by sample, each conditioned on the W samples before it: the last W
@@ -256,7 +283,11 @@ public struct FrameHead: OutputHead {
     _ output: UnsafePointer<Float>, after previous: [Int], controls: SamplingControls, parameters: HeadParameters,
     rng: inout SeededGenerator
   ) -> [Int] {
-    let N = frameSize, D = hiddenSize, Q = levels, W = window, WE = window * embeddingSize
+    let N = frameSize
+    let D = hiddenSize
+    let Q = levels
+    let W = window
+    let WE = window * embeddingSize
     precondition(previous.count == W + N, "previous step has \(previous.count) levels, expected \(W) + \(N)")
     let s = scratch
     s.reserve(positions: 1, window: WE, hidden: D, levels: Q)
@@ -323,8 +354,12 @@ public struct FrameHead: OutputHead {
   /// The gate measures the window before each sample, so it needs one.
   public func checkOwnControls(_ controls: SamplingControls) throws(EngineError) {
     guard let gate = controls.loudnessGate else { return }
-    guard window > 0 else { throw .invalidOption(name: "loudnessGate", reason: "needs a model with a sample window (window > 0)") }
-    guard gate >= 0 && gate <= levels / 2 else { throw .invalidOption(name: "loudnessGate", reason: "must be in 0...\(levels / 2) levels, got \(gate)") }
+    guard window > 0 else {
+      throw .invalidOption(name: "loudnessGate", reason: "needs a model with a sample window (window > 0)")
+    }
+    guard gate >= 0 && gate <= levels / 2 else {
+      throw .invalidOption(name: "loudnessGate", reason: "must be in 0...\(levels / 2) levels, got \(gate)")
+    }
   }
 
   /// Work buffers, grown on demand and kept between calls.

@@ -22,7 +22,8 @@ public struct GenerationRequest: Codable, Sendable, Equatable {
   public static let maxCount = 4096
 
   public init(
-    checkpoint: RunDirectory.Which = .best, controls: SamplingControls = SamplingControls(), seed: UInt64 = 1, count: Int = 1,
+    checkpoint: RunDirectory.Which = .best, controls: SamplingControls = SamplingControls(), seed: UInt64 = 1,
+    count: Int = 1,
     prime: String? = nil, primeFile: String? = nil, out: String? = nil
   ) {
     self.checkpoint = checkpoint
@@ -39,7 +40,9 @@ public struct GenerationRequest: Codable, Sendable, Equatable {
 
   /// Range checks of the shared settings (each domain checks its options itself).
   public func validate() throws(EngineError) {
-    guard (1...Self.maxCount).contains(count) else { throw .invalidOption(name: "count", reason: "must be in 1...\(Self.maxCount), got \(count)") }
+    guard (1...Self.maxCount).contains(count) else {
+      throw .invalidOption(name: "count", reason: "must be in 1...\(Self.maxCount), got \(count)")
+    }
     guard prime == nil || primeFile == nil else { throw .invalidArgument("give `prime` or `primeFile`, not both") }
     try controls.validate()
   }
@@ -86,6 +89,8 @@ public struct PlainGenerationOptions: Codable, Sendable, Equatable {
   }
 
   public func validate() throws(EngineError) {
-    guard (1...Self.maxLength).contains(length) else { throw .invalidOption(name: "length", reason: "must be in 1...\(Self.maxLength), got \(length)") }
+    guard (1...Self.maxLength).contains(length) else {
+      throw .invalidOption(name: "length", reason: "must be in 1...\(Self.maxLength), got \(length)")
+    }
   }
 }

@@ -22,10 +22,14 @@ public final class Generator<D: SequenceDomain> {
   public convenience init(domain: D, checkpoint: RunDirectory.Checkpoint) throws(EngineError) {
     let m = checkpoint.manifest
     let path = checkpoint.url.path
-    guard m.domain == D.name else { throw .badCheckpoint(path: path, reason: "holds a \(m.domain) model, not \(D.name)") }
+    guard m.domain == D.name else {
+      throw .badCheckpoint(path: path, reason: "holds a \(m.domain) model, not \(D.name)")
+    }
     let codec = try m.codec(as: D.Codec.self, path: path)
     let head = domain.makeHead(codec)
-    guard head.outputSize == m.model.outputSize, head.parameterSpecs == m.model.headParameters, domain.inputKind(codec) == m.model.input else {
+    guard head.outputSize == m.model.outputSize, head.parameterSpecs == m.model.headParameters,
+      domain.inputKind(codec) == m.model.input
+    else {
       throw .badCheckpoint(path: path, reason: "codec and model sizes disagree")
     }
     let params = ParameterStore(m.model.parameterSpecs)
@@ -61,7 +65,10 @@ public final class Generator<D: SequenceDomain> {
       let r = t * count + b
       switch try domain.input(step, codec: codec) {
       case .index(let k): chunk.indices[r] = Int32(k)
-      case .dense(let row): row.withUnsafeBufferPointer { (chunk.dense.pointer + r * row.count).update(from: $0.baseAddress!, count: row.count) }
+      case .dense(let row):
+        row.withUnsafeBufferPointer {
+          (chunk.dense.pointer + r * row.count).update(from: $0.baseAddress!, count: row.count)
+        }
       }
       chunk.resets[r] = previous.map { domain.resetsState(before: step, after: $0, codec: codec) } ?? true
     }
@@ -89,7 +96,9 @@ public final class Generator<D: SequenceDomain> {
         let row = model.output + (outputRow + b) * config.outputSize
         let sample =
           head.readsPreviousStep
-          ? head.sample(row, after: try domain.target(last[b], codec: codec), controls: controls, parameters: model.headParameters, rng: &rng)
+          ? head.sample(
+            row, after: try domain.target(last[b], codec: codec), controls: controls, parameters: model.headParameters,
+            rng: &rng)
           : head.sample(row, controls: controls, parameters: model.headParameters, rng: &rng)
         let step = domain.step(from: sample, codec: codec)
         if !complete[b] {
@@ -110,6 +119,7 @@ public final class Generator<D: SequenceDomain> {
   /// Loss of the model on other sequences, the state carried through each.
   public func evaluate(_ sequences: [SourceSequence<D.Step>], batchSize: Int, seqLength: Int) throws -> Loss {
     let corpus = try EncodedCorpus(sequences, domain: domain, codec: codec)
-    return Evaluator(config: config, head: head, params: params, batchSize: batchSize, seqLength: seqLength).evaluate(corpus)
+    return Evaluator(config: config, head: head, params: params, batchSize: batchSize, seqLength: seqLength).evaluate(
+      corpus)
   }
 }

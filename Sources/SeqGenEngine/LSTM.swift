@@ -12,7 +12,8 @@ public final class LSTM {
   private var droppedThisPass = false
 
   init(
-    params: ParameterStore, inputSize: Int, hiddenSize: Int, numLayers: Int, dropout: Float, capacity: Int, maxBatch: Int,
+    params: ParameterStore, inputSize: Int, hiddenSize: Int, numLayers: Int, dropout: Float, capacity: Int,
+    maxBatch: Int,
     trainable: Bool = true
   ) {
     self.inputSize = inputSize
@@ -20,7 +21,9 @@ public final class LSTM {
     self.numLayers = numLayers
     self.dropout = dropout
     layers = (0..<numLayers).map {
-      LSTMLayer(params: params, layer: $0, inputSize: $0 == 0 ? inputSize : hiddenSize, hiddenSize: hiddenSize, capacity: capacity, maxBatch: maxBatch,
+      LSTMLayer(
+        params: params, layer: $0, inputSize: $0 == 0 ? inputSize : hiddenSize, hiddenSize: hiddenSize,
+        capacity: capacity, maxBatch: maxBatch,
         trainable: trainable)
     }
     let dropCount = dropout > 0 && trainable ? capacity * hiddenSize : 0
@@ -47,14 +50,19 @@ public final class LSTM {
     training: Bool, rng: inout SeededGenerator
   ) -> UnsafeMutablePointer<Float> {
     precondition(state.batch == batch && state.numLayers == numLayers && state.hiddenSize == hiddenSize, "state shape")
-    let H = hiddenSize, rows = steps * batch
+    let H = hiddenSize
+    let rows = steps * batch
     droppedThisPass = training && dropout > 0
     var current = input
     for (l, layer) in layers.enumerated() {
-      layer.forward(current, steps: steps, batch: batch, state: state.h.pointer + l * batch * H, state.c.pointer + l * batch * H, resets: resets)
+      layer.forward(
+        current, steps: steps, batch: batch, state: state.h.pointer + l * batch * H, state.c.pointer + l * batch * H,
+        resets: resets)
       guard l + 1 < numLayers else { break }
       if droppedThisPass {
-        let mask = masks[l].pointer, out = dropped[l].pointer, h = layer.h.pointer
+        let mask = masks[l].pointer
+        let out = dropped[l].pointer
+        let h = layer.h.pointer
         let keep = 1 / (1 - dropout)
         for k in 0..<rows * H {
           mask[k] = rng.nextFloat() < dropout ? 0 : keep
@@ -79,15 +87,18 @@ public final class LSTM {
     dOutput: UnsafePointer<Float>, steps: Int, batch: Int, resets: UnsafePointer<Bool>,
     dState: RecurrentState? = nil, inputGradient: Bool = false
   ) {
-    let H = hiddenSize, rows = steps * batch
+    let H = hiddenSize
+    let rows = steps * batch
     var d = dOutput
     for l in stride(from: numLayers - 1, through: 0, by: -1) {
       let layer = layers[l]
       let ds = dState.map { (h: $0.h.pointer + l * batch * H, c: $0.c.pointer + l * batch * H) }
-      layer.backward(dOutput: d, steps: steps, batch: batch, resets: resets, dState: ds, inputGradient: l > 0 || inputGradient)
+      layer.backward(
+        dOutput: d, steps: steps, batch: batch, resets: resets, dState: ds, inputGradient: l > 0 || inputGradient)
       guard l > 0 else { break }
       if droppedThisPass {
-        let dIn = layer.dInput.pointer, mask = masks[l - 1].pointer
+        let dIn = layer.dInput.pointer
+        let mask = masks[l - 1].pointer
         for k in 0..<rows * H { dIn[k] *= mask[k] }
       }
       d = UnsafePointer(layer.dInput.pointer)

@@ -63,7 +63,10 @@ final class LSTMLayer {
   /// - Parameter trainable: also allocate what `backward` needs (gradient buffers, the packed
   ///   backward weight); an evaluation or generation model leaves them out, about a third of
   ///   the layer's memory.
-  init(params: ParameterStore, layer: Int, inputSize: Int, hiddenSize: Int, capacity: Int, maxBatch: Int, trainable: Bool = true) {
+  init(
+    params: ParameterStore, layer: Int, inputSize: Int, hiddenSize: Int, capacity: Int, maxBatch: Int,
+    trainable: Bool = true
+  ) {
     self.inputSize = inputSize
     self.hiddenSize = hiddenSize
     self.capacity = capacity
@@ -100,8 +103,11 @@ final class LSTMLayer {
   /// reads the whole weight once, so a single step (generation) is left to OpenBLAS.
   private func packed(_ buffer: FloatBuffer, steps: Int, batch: Int, forward: Bool) -> UnsafePointer<Float>? {
     guard usesAVX512, buffer.count > 0, steps >= 4, batch >= 2 else { return nil }
-    let H = hiddenSize, G = 4 * H, weightHH = weightHH
-    let k = forward ? H : G, n = forward ? G : H
+    let H = hiddenSize
+    let G = 4 * H
+    let weightHH = weightHH
+    let k = forward ? H : G
+    let n = forward ? G : H
     Parallel.split(n / PackedGEMM.panelWidth) { panels in
       PackedGEMM.pack(weightHH, ldb: H, transposed: forward, k: k, n: n, panels: panels, into: buffer.pointer)
     }
@@ -120,7 +126,10 @@ final class LSTMLayer {
   static func parameterSpecs(layer: Int, inputSize: Int, hiddenSize: Int) -> [ParameterSpec] {
     let n = parameterNames(layer: layer)
     let g = 4 * hiddenSize
-    return [ParameterSpec(n[0], [g, inputSize]), ParameterSpec(n[1], [g, hiddenSize]), ParameterSpec(n[2], [g]), ParameterSpec(n[3], [g])]
+    return [
+      ParameterSpec(n[0], [g, inputSize]), ParameterSpec(n[1], [g, hiddenSize]), ParameterSpec(n[2], [g]),
+      ParameterSpec(n[3], [g]),
+    ]
   }
 
   /// Runs T steps.
@@ -134,25 +143,37 @@ final class LSTMLayer {
     state h0: UnsafeMutablePointer<Float>, _ c0: UnsafeMutablePointer<Float>,
     resets: UnsafePointer<Bool>
   ) {
-    let H = hiddenSize, G = 4 * H, rows = steps * batch
+    let H = hiddenSize
+    let G = 4 * H
+    let rows = steps * batch
     precondition(rows <= capacity, "chunk of \(rows) rows exceeds capacity \(capacity)")
     self.input = input
-    let gates = gates.pointer, hPrev = hPrev.pointer, cPrev = cPrev.pointer
-    let c = c.pointer, tanhC = tanhC.pointer, h = h.pointer
-    let weightIH = weightIH, weightHH = weightHH, biasIH = biasIH, biasHH = biasHH, inputSize = inputSize
+    let gates = gates.pointer
+    let hPrev = hPrev.pointer
+    let cPrev = cPrev.pointer
+    let c = c.pointer
+    let tanhC = tanhC.pointer
+    let h = h.pointer
+    let weightIH = weightIH
+    let weightHH = weightHH
+    let biasIH = biasIH
+    let biasHH = biasHH
+    let inputSize = inputSize
 
     // The input projection of the whole chunk, plus both biases: half the rows per thread (or,
     // for a single row as in generation, half the gate units, so both cores read weights).
     if rows == 1, case .dense(let x) = input {
       Parallel.split(G) { units in
         BLAS.gemm(
-          transB: true, m: 1, n: units.count, k: inputSize, a: x, lda: inputSize, b: weightIH + units.lowerBound * inputSize,
+          transB: true, m: 1, n: units.count, k: inputSize, a: x, lda: inputSize,
+          b: weightIH + units.lowerBound * inputSize,
           ldb: inputSize, c: gates + units.lowerBound, ldc: G)
       }
     }
     let bias = biasSum.pointer
     for j in 0..<G { bias[j] = biasIH[j] + biasHH[j] }
-    let transposed = gathersTransposed(rows: rows), weightT = weightIHT.pointer
+    let transposed = gathersTransposed(rows: rows)
+    let weightT = weightIHT.pointer
     if case .indices = input, transposed {
       Parallel.split(G) { units in
         for j in units { for k in 0..<inputSize { weightT[k * G + j] = weightIH[j * inputSize + k] } }
@@ -186,11 +207,13 @@ final class LSTMLayer {
     let packedHH = packed(packedForward, steps: steps, batch: batch, forward: true)
     let wide = usesAVX512
     Parallel.split(batch) { streams in
-      let b0 = streams.lowerBound, n = streams.count
+      let b0 = streams.lowerBound
+      let n = streams.count
       for t in 0..<steps {
         let base = t * batch
         for b in streams {
-          let dstH = hPrev + (base + b) * H, dstC = cPrev + (base + b) * H
+          let dstH = hPrev + (base + b) * H
+          let dstC = cPrev + (base + b) * H
           if resets[base + b] {
             dstH.update(repeating: 0, count: H)
             dstC.update(repeating: 0, count: H)
@@ -206,13 +229,17 @@ final class LSTMLayer {
           // One stream (generation): split the product over gate units instead.
           Parallel.split(G) { units in
             BLAS.gemm(
-              transB: true, m: 1, n: units.count, k: H, a: hPrev + base * H, lda: H, b: weightHH + units.lowerBound * H, ldb: H,
+              transB: true, m: 1, n: units.count, k: H, a: hPrev + base * H, lda: H, b: weightHH + units.lowerBound * H,
+              ldb: H,
               beta: 1, c: gt + units.lowerBound, ldc: G)
           }
         } else if let packedHH {
-          PackedGEMM.multiply(m: n, n: G, k: H, a: hPrev + (base + b0) * H, lda: H, packed: packedHH, c: gt, ldc: G, accumulate: true)
+          PackedGEMM.multiply(
+            m: n, n: G, k: H, a: hPrev + (base + b0) * H, lda: H, packed: packedHH, c: gt, ldc: G, accumulate: true)
         } else {
-          BLAS.gemm(transB: true, m: n, n: G, k: H, a: hPrev + (base + b0) * H, lda: H, b: weightHH, ldb: H, beta: 1, c: gt, ldc: G)
+          BLAS.gemm(
+            transB: true, m: n, n: G, k: H, a: hPrev + (base + b0) * H, lda: H, b: weightHH, ldb: H, beta: 1, c: gt,
+            ldc: G)
         }
         for b in streams {
           let o = (base + b) * H
@@ -242,11 +269,23 @@ final class LSTMLayer {
     dOutput: UnsafePointer<Float>, steps: Int, batch: Int, resets: UnsafePointer<Bool>,
     dState: (h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>)?, inputGradient: Bool
   ) {
-    let H = hiddenSize, G = 4 * H, rows = steps * batch
-    let gates = gates.pointer, dGates = dGates.pointer, cPrev = cPrev.pointer, tanhC = tanhC.pointer
-    let hPrev = hPrev.pointer, dh = dh.pointer, dc = dc.pointer
-    let weightIH = weightIH, weightHH = weightHH, inputSize = inputSize
-    let dWeightIH = dWeightIH, dWeightHH = dWeightHH, dBiasIH = dBiasIH, dBiasHH = dBiasHH
+    let H = hiddenSize
+    let G = 4 * H
+    let rows = steps * batch
+    let gates = gates.pointer
+    let dGates = dGates.pointer
+    let cPrev = cPrev.pointer
+    let tanhC = tanhC.pointer
+    let hPrev = hPrev.pointer
+    let dh = dh.pointer
+    let dc = dc.pointer
+    let weightIH = weightIH
+    let weightHH = weightHH
+    let inputSize = inputSize
+    let dWeightIH = dWeightIH
+    let dWeightHH = dWeightHH
+    let dBiasIH = dBiasIH
+    let dBiasHH = dBiasHH
     precondition(trainable, "backward through a layer built without gradient buffers")
     guard let input else { preconditionFailure("backward before forward") }
 
@@ -254,7 +293,8 @@ final class LSTMLayer {
     let packedHH = packed(packedBackward, steps: steps, batch: batch, forward: false)
     let wide = usesAVX512
     Parallel.split(batch) { streams in
-      let b0 = streams.lowerBound, n = streams.count
+      let b0 = streams.lowerBound
+      let n = streams.count
       if let dState {
         (dh + b0 * H).update(from: dState.h + b0 * H, count: n * H)
         (dc + b0 * H).update(from: dState.c + b0 * H, count: n * H)
@@ -268,7 +308,8 @@ final class LSTMLayer {
           let r = base + b
           if wide {
             WideCell.backward(
-              hiddenSize: H, gates: gates + r * G, dGates: dGates + r * G, dOutput: dOutput + r * H, tanhC: tanhC + r * H,
+              hiddenSize: H, gates: gates + r * G, dGates: dGates + r * G, dOutput: dOutput + r * H,
+              tanhC: tanhC + r * H,
               cPrev: cPrev + r * H, dh: dh + b * H, dc: dc + b * H)
           } else {
             LSTMCell.backward(
@@ -277,7 +318,9 @@ final class LSTMLayer {
           }
         }
         if let packedHH {
-          PackedGEMM.multiply(m: n, n: H, k: G, a: dGates + (base + b0) * G, lda: G, packed: packedHH, c: dh + b0 * H, ldc: H, accumulate: false)
+          PackedGEMM.multiply(
+            m: n, n: H, k: G, a: dGates + (base + b0) * G, lda: G, packed: packedHH, c: dh + b0 * H, ldc: H,
+            accumulate: false)
         } else {
           BLAS.gemm(m: n, n: H, k: G, a: dGates + (base + b0) * G, lda: G, b: weightHH, ldb: H, c: dh + b0 * H, ldc: H)
         }
@@ -295,8 +338,11 @@ final class LSTMLayer {
 
     // Weight gradients for the whole chunk, one product each; each thread owns half the gate units.
     Parallel.split(G) { units in
-      let g0 = units.lowerBound, m = units.count
-      BLAS.gemm(transA: true, m: m, n: H, k: rows, a: dGates + g0, lda: G, b: hPrev, ldb: H, beta: 1, c: dWeightHH + g0 * H, ldc: H)
+      let g0 = units.lowerBound
+      let m = units.count
+      BLAS.gemm(
+        transA: true, m: m, n: H, k: rows, a: dGates + g0, lda: G, b: hPrev, ldb: H, beta: 1, c: dWeightHH + g0 * H,
+        ldc: H)
       // Bias gradients: column sums of dGates, 16 columns at a time down all rows.
       var j = g0
       while j < units.upperBound {
@@ -323,7 +369,8 @@ final class LSTMLayer {
         let dT = dWeightIHT.pointer
         for k in 0..<inputSize { (dT + k * G + g0).update(repeating: 0, count: m) }
         for r in 0..<rows {
-          let dst = dT + Int(idx[r]) * G, dRow = dGates + r * G
+          let dst = dT + Int(idx[r]) * G
+          let dRow = dGates + r * G
           var j = g0
           while j + 16 <= units.upperBound {
             VectorMath.store(VectorMath.load(dst + j) + VectorMath.load(dRow + j), dst + j)
@@ -348,4 +395,3 @@ final class LSTMLayer {
   }
 
 }
-

@@ -30,7 +30,11 @@ final class Linear {
   @discardableResult
   func forward(_ x: UnsafePointer<Float>, rows: Int) -> UnsafeMutablePointer<Float> {
     input = x
-    let y = output.pointer, weight = weight, bias = bias, inputSize = inputSize, outputSize = outputSize
+    let y = output.pointer
+    let weight = weight
+    let bias = bias
+    let inputSize = inputSize
+    let outputSize = outputSize
     Parallel.split(rows) { part in
       BLAS.gemm(
         transB: true, m: part.count, n: outputSize, k: inputSize, a: x + part.lowerBound * inputSize, lda: inputSize,
@@ -47,11 +51,17 @@ final class Linear {
   func backward(_ dy: UnsafePointer<Float>, rows: Int) {
     guard let x = input else { preconditionFailure("backward before forward") }
     precondition(dInput.count >= rows * inputSize, "backward through a layer built without gradient buffers")
-    let weight = weight, dWeight = dWeight, dBias = dBias, dInput = dInput.pointer, inputSize = inputSize, outputSize = outputSize
+    let weight = weight
+    let dWeight = dWeight
+    let dBias = dBias
+    let dInput = dInput.pointer
+    let inputSize = inputSize
+    let outputSize = outputSize
     // Each thread owns half the output units of the weight gradient, then half the rows of dInput.
     Parallel.split(outputSize) { units in
       BLAS.gemm(
-        transA: true, m: units.count, n: inputSize, k: rows, a: dy + units.lowerBound, lda: outputSize, b: x, ldb: inputSize,
+        transA: true, m: units.count, n: inputSize, k: rows, a: dy + units.lowerBound, lda: outputSize, b: x,
+        ldb: inputSize,
         beta: 1, c: dWeight + units.lowerBound * inputSize, ldc: inputSize)
       for r in 0..<rows {
         let row = dy + r * outputSize

@@ -3,13 +3,22 @@ import Foundation
 /// Draws training and validation loss (bits per step) against step as a small SVG.
 public enum LossPlot {
   public static func svg(_ records: [MetricsRecord], title: String, unit: String) -> String {
-    let width = 640.0, height = 360.0, left = 60.0, right = 20.0, top = 40.0, bottom = 50.0
+    let width = 640.0
+    let height = 360.0
+    let left = 60.0
+    let right = 20.0
+    let top = 40.0
+    let bottom = 50.0
     let train = records.filter { $0.trainBits.isFinite }.map { (Double($0.step), $0.trainBits) }
     let val = records.compactMap { r in r.validationBits.flatMap { $0.isFinite ? (Double(r.step), $0) : nil } }
     let all = train + val
     let maxX = max(all.map(\.0).max() ?? 1, 1)
-    var minY = all.map(\.1).min() ?? 0, maxY = all.map(\.1).max() ?? 1
-    if maxY - minY < 1e-9 { minY -= 0.5; maxY += 0.5 }
+    var minY = all.map(\.1).min() ?? 0
+    var maxY = all.map(\.1).max() ?? 1
+    if maxY - minY < 1e-9 {
+      minY -= 0.5
+      maxY += 0.5
+    }
     // Densities (handwriting) can have negative log-likelihoods: only floor at 0 when nothing is below it.
     minY = minY >= 0 ? max(0, minY - 0.05 * (maxY - minY)) : minY - 0.05 * (maxY - minY)
     func x(_ v: Double) -> Double { left + v / maxX * (width - left - right) }
@@ -27,7 +36,9 @@ public enum LossPlot {
       """
     for k in 0...4 {
       let v = minY + Double(k) / 4 * (maxY - minY)
-      s += String(format: "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", left, width - right, y(v), y(v))
+      s += String(
+        format: "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", left, width - right, y(v),
+        y(v))
       s += String(format: "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>\n", left - 6, y(v) + 4, v)
     }
     s += "<text x=\"\(left)\" y=\"\(height - 12)\">step (0 … \(Int(maxX)))</text>\n"
@@ -39,6 +50,7 @@ public enum LossPlot {
   }
 
   private static func escape(_ s: String) -> String {
-    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+      of: ">", with: "&gt;")
   }
 }

@@ -67,7 +67,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     guard version.formatVersion <= currentFormatVersion else {
       throw .badCheckpoint(
         path: path,
-        reason: "manifest format version \(version.formatVersion) is newer than this seqgen supports (\(currentFormatVersion)); upgrade seqgen")
+        reason:
+          "manifest format version \(version.formatVersion) is newer than this seqgen supports (\(currentFormatVersion)); upgrade seqgen"
+      )
     }
     do {
       return try JSONDecoder().decode(Manifest.self, from: data)
@@ -97,7 +99,8 @@ func describe(_ error: Error) -> String {
   switch error {
   case DecodingError.keyNotFound(let key, let ctx):
     return "missing key \((ctx.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
-  case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx), DecodingError.dataCorrupted(let ctx):
+  case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx),
+    DecodingError.dataCorrupted(let ctx):
     let path = ctx.codingPath.map(\.stringValue).joined(separator: ".")
     return path.isEmpty ? ctx.debugDescription : "bad value at \(path)"
   default:

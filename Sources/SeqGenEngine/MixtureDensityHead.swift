@@ -55,7 +55,8 @@ public struct MixtureDensityHead: OutputHead {
     _ output: UnsafePointer<Float>, targets: UnsafeBufferPointer<Point?>, scale: Float,
     dOutput: UnsafeMutablePointer<Float>?, parameters: HeadParameters
   ) -> Double {
-    let width = outputSize, m = components
+    let width = outputSize
+    let m = components
     let logSigmaMin = logf(sigmaMin)
     let logTwoPi = logf(2 * Float.pi)
     // Per-component scratch: log πₖ + log Nₖ, and the pieces its gradient needs.
@@ -81,7 +82,8 @@ public struct MixtureDensityHead: OutputHead {
       let piLogNorm = piMax + logf(piSum)
 
       for k in 0..<m {
-        let logSx = max(y[sigmaXOffset + k], logSigmaMin), logSy = max(y[sigmaYOffset + k], logSigmaMin)
+        let logSx = max(y[sigmaXOffset + k], logSigmaMin)
+        let logSy = max(y[sigmaYOffset + k], logSigmaMin)
         let rho = min(max(tanhf(y[rhoOffset + k]), -rhoMax), rhoMax)
         let q = 1 - rho * rho
         let a = (target.dx - y[muXOffset + k]) * expf(-logSx)
@@ -105,13 +107,16 @@ public struct MixtureDensityHead: OutputHead {
         let gamma = expf(logJoint[k] - logLikelihood)
         let pi = expf(y[piOffset + k] - piLogNorm)
         d[piOffset + k] = scale * (pi - gamma)
-        let sxClamped = y[sigmaXOffset + k] < logSigmaMin, syClamped = y[sigmaYOffset + k] < logSigmaMin
-        let logSx = max(y[sigmaXOffset + k], logSigmaMin), logSy = max(y[sigmaYOffset + k], logSigmaMin)
+        let sxClamped = y[sigmaXOffset + k] < logSigmaMin
+        let syClamped = y[sigmaYOffset + k] < logSigmaMin
+        let logSx = max(y[sigmaXOffset + k], logSigmaMin)
+        let logSy = max(y[sigmaYOffset + k], logSigmaMin)
         let t = tanhf(y[rhoOffset + k])
         let rhoClamped = t < -rhoMax || t > rhoMax
         let rho = min(max(t, -rhoMax), rhoMax)
         let q = 1 - rho * rho
-        let invSx = expf(-logSx), invSy = expf(-logSy)
+        let invSx = expf(-logSx)
+        let invSy = expf(-logSy)
         let a = (target.dx - y[muXOffset + k]) * invSx
         let b = (target.dy - y[muYOffset + k]) * invSy
         let z = a * a + b * b - 2 * rho * a * b
@@ -177,7 +182,8 @@ public struct MixtureDensityHead: OutputHead {
         break
       }
     }
-    let n1 = rng.nextGaussian(), n2 = rng.nextGaussian()
+    let n1 = rng.nextGaussian()
+    let n2 = rng.nextGaussian()
     let rho = mix.rho[k]
     let dx = mix.muX[k] + mix.sigmaX[k] * n1
     let dy = mix.muY[k] + mix.sigmaY[k] * (rho * n1 + (1 - rho * rho).squareRoot() * n2)

@@ -9,7 +9,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
   /// The output head's own tensors (`OutputHead.parameterSpecs`), stored after the decoder.
   public var headParameters: [ParameterSpec]
 
-  public init(input: InputKind, hiddenSize: Int, numLayers: Int, dropout: Float, outputSize: Int, headParameters: [ParameterSpec] = []) {
+  public init(
+    input: InputKind, hiddenSize: Int, numLayers: Int, dropout: Float, outputSize: Int,
+    headParameters: [ParameterSpec] = []
+  ) {
     self.input = input
     self.hiddenSize = hiddenSize
     self.numLayers = numLayers
@@ -47,8 +50,11 @@ public final class Model<Head: OutputHead> {
 
   /// - Parameter trainable: allocate the buffers `backward` needs; evaluation and generation
   ///   pass false and use about a third less memory.
-  public init(config: ModelConfig, head: Head, params: ParameterStore? = nil, maxSteps: Int, batch: Int, trainable: Bool = true) {
-    precondition(head.outputSize == config.outputSize, "head reads \(head.outputSize) outputs, config has \(config.outputSize)")
+  public init(
+    config: ModelConfig, head: Head, params: ParameterStore? = nil, maxSteps: Int, batch: Int, trainable: Bool = true
+  ) {
+    precondition(
+      head.outputSize == config.outputSize, "head reads \(head.outputSize) outputs, config has \(config.outputSize)")
     precondition(head.parameterSpecs == config.headParameters, "head parameters differ from the config's")
     self.config = config
     self.head = head
@@ -61,7 +67,8 @@ public final class Model<Head: OutputHead> {
       params: self.params, inputSize: config.inputSize, hiddenSize: config.hiddenSize,
       numLayers: config.numLayers, dropout: config.dropout, capacity: capacity, maxBatch: batch, trainable: trainable)
     decoder = Linear(
-      params: self.params, name: "decoder", inputSize: config.hiddenSize, outputSize: config.outputSize, capacity: capacity,
+      params: self.params, name: "decoder", inputSize: config.hiddenSize, outputSize: config.outputSize,
+      capacity: capacity,
       trainable: trainable)
     dLogits = FloatBuffer(count: trainable ? capacity * config.outputSize : 0)
   }
@@ -90,7 +97,8 @@ public final class Model<Head: OutputHead> {
     training: Bool = false, rng: inout SeededGenerator
   ) -> UnsafeMutablePointer<Float> {
     precondition(steps <= maxSteps && batch <= maxBatch, "chunk (\(steps), \(batch)) exceeds model capacity")
-    let top = lstm.forward(input, steps: steps, batch: batch, state: state, resets: resets, training: training, rng: &rng)
+    let top = lstm.forward(
+      input, steps: steps, batch: batch, state: state, resets: resets, training: training, rng: &rng)
     lastTop = top
     return decoder.forward(top, rows: steps * batch)
   }
@@ -98,9 +106,11 @@ public final class Model<Head: OutputHead> {
   /// The head's loss over the last forward's output; with `gradient`, fills `dLogits` scaled
   /// by `scale`. Returns nats summed over the rows that have a target.
   public func loss(targets: UnsafeBufferPointer<Head.Target?>, scale: Float = 1, gradient: Bool) -> Double {
-    let output = UnsafePointer(decoder.output.pointer), width = config.outputSize
+    let output = UnsafePointer(decoder.output.pointer)
+    let width = config.outputSize
     precondition(!gradient || dLogits.count > 0, "a loss gradient from a model built without gradient buffers")
-    let dOutput = gradient ? dLogits.pointer : nil, parameters = headParameters
+    let dOutput = gradient ? dLogits.pointer : nil
+    let parameters = headParameters
     // A head with parameters of its own accumulates their gradients, so it runs on one thread.
     guard head.parameterSpecs.isEmpty else {
       return head.loss(output, targets: targets, scale: scale, dOutput: dOutput, parameters: parameters)
@@ -121,7 +131,9 @@ public final class Model<Head: OutputHead> {
     steps: Int, batch: Int, resets: UnsafePointer<Bool>, dState: RecurrentState? = nil, inputGradient: Bool = false
   ) {
     decoder.backward(dLogits.pointer, rows: steps * batch)
-    lstm.backward(dOutput: decoder.dInput.pointer, steps: steps, batch: batch, resets: resets, dState: dState, inputGradient: inputGradient)
+    lstm.backward(
+      dOutput: decoder.dInput.pointer, steps: steps, batch: batch, resets: resets, dState: dState,
+      inputGradient: inputGradient)
   }
 
   /// The decoder output of the last forward, (T·B, outputSize).

@@ -65,7 +65,9 @@ extension OutputHead {
   /// Refuses controls out of range or not read by this head, naming the control.
   public func check(_ controls: SamplingControls) throws(EngineError) {
     try controls.validate()
-    if let unused = SamplingControl.allCases.first(where: { controls.given.contains($0) && !Self.acceptedControls.contains($0) }) {
+    if let unused = SamplingControl.allCases.first(where: {
+      controls.given.contains($0) && !Self.acceptedControls.contains($0)
+    }) {
       throw .invalidOption(name: unused.rawValue, reason: "is not read by this model's output head (\(Self.self))")
     }
     try checkOwnControls(controls)
@@ -139,7 +141,8 @@ public struct SamplingControls: Codable, Sendable, Equatable {
   public var loudnessGate: Int?
 
   public init(
-    temperature: Float = 1, topK: Int? = nil, topP: Float? = nil, argmax: Bool = false, bias: Float? = nil, loudnessGate: Int? = nil
+    temperature: Float = 1, topK: Int? = nil, topP: Float? = nil, argmax: Bool = false, bias: Float? = nil,
+    loudnessGate: Int? = nil
   ) {
     self.temperature = temperature
     self.topK = topK
@@ -167,7 +170,11 @@ public struct SamplingControls: Codable, Sendable, Equatable {
       throw .invalidOption(name: "temperature", reason: "must be a positive number, got \(temperature)")
     }
     if let topK, topK < 1 { throw .invalidOption(name: "topK", reason: "must be at least 1, got \(topK)") }
-    if let topP, !(topP > 0 && topP <= 1) { throw .invalidOption(name: "topP", reason: "must be in (0, 1], got \(topP)") }
-    if let bias, !(bias >= 0 && bias.isFinite) { throw .invalidOption(name: "bias", reason: "must be ≥ 0, got \(bias)") }
+    if let topP, !(topP > 0 && topP <= 1) {
+      throw .invalidOption(name: "topP", reason: "must be in (0, 1], got \(topP)")
+    }
+    if let bias, !(bias >= 0 && bias.isFinite) {
+      throw .invalidOption(name: "bias", reason: "must be ≥ 0, got \(bias)")
+    }
   }
 }

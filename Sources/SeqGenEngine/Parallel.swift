@@ -33,7 +33,8 @@ public enum Parallel {
   /// Runs `body` on each non-empty piece of 0..<count (concurrently when worthwhile). A split
   /// inside a split, or from another thread while one runs, runs its pieces in turn.
   public static func split(_ count: Int, minimum: Int = 2, _ body: (Range<Int>) -> Void) {
-    let first = piece(0, of: count), second = piece(1, of: count)
+    let first = piece(0, of: count)
+    let second = piece(1, of: count)
     // The pieces write disjoint memory; the closure only looks unsafe to the compiler.
     if concurrent && count >= minimum && !second.isEmpty, worker.claim() {
       withoutActuallyEscaping(body) { body in

@@ -75,7 +75,9 @@ public struct RunDirectory: Sendable {
   }
 
   /// Writes a checkpoint file atomically, then manifest.json if it is the latest.
-  public func save(_ manifest: Manifest, tensors: [(name: String, tensor: Safetensors.Tensor)], as which: Which) throws(EngineError) {
+  public func save(_ manifest: Manifest, tensors: [(name: String, tensor: Safetensors.Tensor)], as which: Which)
+    throws(EngineError)
+  {
     let manifestData = manifest.encoded()
     let data = Safetensors.encode(
       tensors, metadata: ["format": "pt", "seqgen.manifest": String(decoding: manifestData, as: UTF8.self)])
@@ -88,12 +90,18 @@ extension ParameterStore {
   /// The parameters as named tensors, under `prefix` (e.g. "optimizer.exp_avg.").
   func tensors(_ buffer: FloatBuffer, prefix: String = "") -> [(name: String, tensor: Safetensors.Tensor)] {
     entries.map { e in
-      (prefix + e.name, Safetensors.Tensor(shape: e.shape, values: Array(UnsafeBufferPointer(start: buffer.pointer + e.offset, count: e.count))))
+      (
+        prefix + e.name,
+        Safetensors.Tensor(
+          shape: e.shape, values: Array(UnsafeBufferPointer(start: buffer.pointer + e.offset, count: e.count)))
+      )
     }
   }
 
   /// Fills `buffer` from named tensors, checking every name and shape.
-  func load(_ buffer: FloatBuffer, from tensors: [String: Safetensors.Tensor], prefix: String = "", path: String) throws(EngineError) {
+  func load(_ buffer: FloatBuffer, from tensors: [String: Safetensors.Tensor], prefix: String = "", path: String)
+    throws(EngineError)
+  {
     for e in entries {
       guard let t = tensors[prefix + e.name] else {
         throw .badCheckpoint(path: path, reason: "tensor \(prefix + e.name) is missing")

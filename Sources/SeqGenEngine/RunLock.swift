@@ -20,15 +20,18 @@ public final class RunLock {
     guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
       var buffer = [UInt8](repeating: 0, count: 32)
       let n = pread(fd, &buffer, 31, 0)
-      let owner = n > 0 ? String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+      let owner =
+        n > 0 ? String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
       close(fd)
-      throw .invalidArgument("\(run.url.path) is in use by another seqgen train (pid \(owner)); wait for it or stop it first")
+      throw .invalidArgument(
+        "\(run.url.path) is in use by another seqgen train (pid \(owner)); wait for it or stop it first")
     }
     let pid = "\(getpid())\n"
     ftruncate(fd, 0)
     _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
     // Temporary files of an owner that died mid-write are garbage now that we own the run.
-    for name in (try? FileManager.default.contentsOfDirectory(atPath: run.url.path)) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: run.url.path)) ?? []
+    where name.hasPrefix(".") && name.contains(".tmp-") {
       try? FileManager.default.removeItem(at: run.url.appendingPathComponent(name))
     }
   }

@@ -32,7 +32,9 @@ public enum Safetensors {
     for (name, t) in tensors {
       precondition(t.values.count == t.shape.reduce(1, *), "\(name): shape and value count differ")
       let end = offset + t.values.count * 4
-      entries.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
+      entries.append(
+        "\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}"
+      )
       offset = end
     }
     header += entries.joined(separator: ",") + "}"
@@ -48,10 +50,16 @@ public enum Safetensors {
   }
 
   /// Parses a whole file's bytes. `path` only names the file in errors.
-  public static func decode(_ data: Data, path: String) throws(EngineError) -> (tensors: [String: Tensor], metadata: [String: String]) {
-    func fail(_ reason: String) -> EngineError { .badCheckpoint(path: path, reason: "corrupt safetensors file: \(reason)") }
+  public static func decode(_ data: Data, path: String) throws(EngineError) -> (
+    tensors: [String: Tensor], metadata: [String: String]
+  ) {
+    func fail(_ reason: String) -> EngineError {
+      .badCheckpoint(path: path, reason: "corrupt safetensors file: \(reason)")
+    }
     guard data.count >= 8 else { throw fail("\(data.count) bytes, too short for a header") }
-    let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+    let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) {
+      $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+    }
     guard headerLength <= UInt64(maxHeaderBytes), Int(headerLength) <= data.count - 8 else {
       throw fail("header claims \(headerLength) bytes but the file has \(data.count)")
     }
@@ -77,7 +85,9 @@ public enum Safetensors {
       for d in shape {
         guard d >= 0 else { throw fail("tensor \(name) has a negative dimension") }
         let (product, overflow) = count.multipliedReportingOverflow(by: d)
-        guard !overflow, product <= payload / 4 else { throw fail("tensor \(name) claims shape \(shape), larger than the file") }
+        guard !overflow, product <= payload / 4 else {
+          throw fail("tensor \(name) claims shape \(shape), larger than the file")
+        }
         count = product
       }
       let (begin, end) = (offsets[0], offsets[1])

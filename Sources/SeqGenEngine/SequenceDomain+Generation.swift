@@ -18,7 +18,8 @@ extension SequenceDomain {
     let primeSteps = try generator.domain.prime(prime, codec: generator.codec)
     try onPrime(primeSteps, generator)
     let samples = try generator.generate(
-      prime: primeSteps, length: length, count: request.count, controls: controls ?? request.controls, seed: request.seed,
+      prime: primeSteps, length: length, count: request.count, controls: controls ?? request.controls,
+      seed: request.seed,
       isComplete: isComplete, onStep: { onStep($0, $1, generator) })
     return (samples, primeSteps, generator)
   }
@@ -33,19 +34,26 @@ extension SequenceDomain where GenerationOptions == PlainGenerationOptions {
     try request.validate()
     try options.validate()
     var streams = false
-    let primeRequest = PrimeRequest(text: request.prime, file: request.primeFile.map { URL(fileURLWithPath: $0) }, skipUnknown: options.skipUnknown)
+    let primeRequest = PrimeRequest(
+      text: request.prime, file: request.primeFile.map { URL(fileURLWithPath: $0) }, skipUnknown: options.skipUnknown)
     let (samples, _, generator) = try sample(
       run: run, request: request, prime: primeRequest, length: options.length,
       onPrime: { prime, g in
         streams = g.domain.streamed(prime[0], codec: g.codec) != nil
-        guard streams || request.out != nil else { throw EngineError.invalidArgument("\(Self.name) samples cannot be printed; give `out`") }
-        if streams, request.primePath != nil { events(.primed(text: prime.compactMap { g.domain.streamed($0, codec: g.codec) }.joined())) }
+        guard streams || request.out != nil else {
+          throw EngineError.invalidArgument("\(Self.name) samples cannot be printed; give `out`")
+        }
+        if streams, request.primePath != nil {
+          events(.primed(text: prime.compactMap { g.domain.streamed($0, codec: g.codec) }.joined()))
+        }
       },
       onStep: { b, step, g in
         if streams, let text = g.domain.streamed(step, codec: g.codec) { events(.step(sample: b, text: text)) }
       })
     var output = GenerationOutput()
-    if streams { output.texts = samples.map { $0.compactMap { generator.domain.streamed($0, codec: generator.codec) }.joined() } }
+    if streams {
+      output.texts = samples.map { $0.compactMap { generator.domain.streamed($0, codec: generator.codec) }.joined() }
+    }
     if let out = request.out {
       let url = URL(fileURLWithPath: out)
       try generator.domain.write(samples, codec: generator.codec, to: url)

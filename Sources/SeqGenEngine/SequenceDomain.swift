@@ -80,7 +80,9 @@ extension SequenceDomain {
   public func trainingReport(
     _ moment: TrainingMoment, split: CorpusSplit<Step>, codec: Codec, manifest: Manifest
   ) throws -> [String] { [] }
-  public func evaluationReport(_ loss: Loss, sequences: [SourceSequence<Step>], codec: Codec, manifest: Manifest) -> [String] { [] }
+  public func evaluationReport(_ loss: Loss, sequences: [SourceSequence<Step>], codec: Codec, manifest: Manifest)
+    -> [String]
+  { [] }
   public func resetsState(before step: Step, after previous: Step, codec: Codec) -> Bool { false }
   public func streamed(_ step: Step, codec: Codec) -> String? { nil }
   public func configured(for codec: Codec) -> Self { self }

@@ -76,7 +76,8 @@ public final class Trainer<D: SequenceDomain> {
     if resume {
       let checkpoint = try run.checkpoint(.latest)
       guard checkpoint.manifest.domain == D.name else {
-        throw EngineError.badCheckpoint(path: run.url.path, reason: "holds a \(checkpoint.manifest.domain) model, not \(D.name)")
+        throw EngineError.badCheckpoint(
+          path: run.url.path, reason: "holds a \(checkpoint.manifest.domain) model, not \(D.name)")
       }
       resumed = checkpoint
     } else if run.exists {
@@ -94,7 +95,8 @@ public final class Trainer<D: SequenceDomain> {
 
     let (trainSeqs, valSeqs) = options.split(sequences)
     split = CorpusSplit(train: trainSeqs, validation: valSeqs)
-    let codec = try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) } ?? domain.makeCodec(for: sequences)
+    let codec =
+      try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) } ?? domain.makeCodec(for: sequences)
     self.codec = codec
     // The data as read: its fingerprint and its epoch length (for --epochs) stand for the run
     // even when each epoch trains on augmented variants of different lengths.
@@ -120,13 +122,17 @@ public final class Trainer<D: SequenceDomain> {
     if let resumed {
       let m = resumed.manifest
       let path = resumed.url.path
-      guard m.model == config else { throw EngineError.badCheckpoint(path: path, reason: "model configuration does not match its manifest") }
+      guard m.model == config else {
+        throw EngineError.badCheckpoint(path: path, reason: "model configuration does not match its manifest")
+      }
       guard m.data.fingerprint == fingerprint else {
         throw EngineError.invalidArgument(
-          "the training data differs from the data this run was started on (\(m.data.paths.joined(separator: ", "))); resume needs the same files")
+          "the training data differs from the data this run was started on (\(m.data.paths.joined(separator: ", "))); resume needs the same files"
+        )
       }
       guard totalSteps > m.progress.step else {
-        throw EngineError.invalidArgument("the run is already at step \(m.progress.step); pass `steps` greater than that to continue")
+        throw EngineError.invalidArgument(
+          "the run is already at step \(m.progress.step); pass `steps` greater than that to continue")
       }
       try model.params.load(model.params.values, from: resumed.tensors, path: path)
       try model.params.load(adam.expAvg, from: resumed.tensors, prefix: "optimizer.exp_avg.", path: path)
@@ -141,7 +147,9 @@ public final class Trainer<D: SequenceDomain> {
       batcher.position = m.progress.cursor
       batcher.epoch = m.progress.epochIndex ?? m.progress.cursor / batcher.chunksPerEpoch
       batcher.epochStart = m.progress.epochStart ?? batcher.epoch * batcher.chunksPerEpoch
-      guard let words = Optional(m.progress.rng.compactMap { UInt64($0, radix: 16) }), let restored = SeededGenerator(words: words) else {
+      guard let words = Optional(m.progress.rng.compactMap { UInt64($0, radix: 16) }),
+        let restored = SeededGenerator(words: words)
+      else {
         throw EngineError.badCheckpoint(path: path, reason: "malformed generator state")
       }
       rng = restored
@@ -155,7 +163,8 @@ public final class Trainer<D: SequenceDomain> {
       manifest = Manifest(
         formatVersion: Manifest.currentFormatVersion, seqgenVersion: Manifest.seqgenVersion, domain: D.name,
         codec: Manifest.encodeCodec(codec), model: config, training: options,
-        data: .init(paths: dataPaths, trainSteps: plain.count, validationSteps: validation.count, fingerprint: fingerprint),
+        data: .init(
+          paths: dataPaths, trainSteps: plain.count, validationSteps: validation.count, fingerprint: fingerprint),
         progress: .init(
           step: 0, totalSteps: totalSteps, adamSteps: 0, cursor: 0, epoch: 0, rng: [], trainLoss: nil,
           validationLoss: nil, bestValidationLoss: nil, bestStep: nil, elapsedSeconds: 0))
@@ -163,7 +172,8 @@ public final class Trainer<D: SequenceDomain> {
     augmentationSources = domain.augments(codec) ? trainSeqs : nil
     if let augmentationSources {
       // The current epoch's variants, laid out for their own length, with the cursor kept.
-      train = try EncodedCorpus(augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch)
+      train = try EncodedCorpus(
+        augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch)
       var layout = try Batcher(pairs: train.count, batchSize: options.batchSize, seqLength: options.seqLength)
       (layout.position, layout.epoch, layout.epochStart) = (batcher.position, batcher.epoch, batcher.epochStart)
       batcher = layout
@@ -183,7 +193,10 @@ public final class Trainer<D: SequenceDomain> {
   /// Trains until `totalSteps`, checkpointing every `checkpointEvery` steps and at the end.
   public func run(_ onEvent: (TrainingEvent) -> Void = { _ in }) throws {
     let rows = options.seqLength * options.batchSize
-    var sumLoss = 0.0, sumNorm = 0.0, logged = 0, rejectedInARow = 0
+    var sumLoss = 0.0
+    var sumNorm = 0.0
+    var logged = 0
+    var rejectedInARow = 0
     var clock = ContinuousClock.now
     let startElapsed = manifest.progress.elapsedSeconds
     let start = ContinuousClock.now
@@ -255,10 +268,13 @@ public final class Trainer<D: SequenceDomain> {
   /// At an epoch's end an augmenting run first encodes the next epoch's variants, which throws
   /// if they are shorter than one batch.
   public func trainStep() throws -> StepResult {
-    let T = options.seqLength, B = options.batchSize, rows = T * B
+    let T = options.seqLength
+    let B = options.batchSize
+    let rows = T * B
     let step = manifest.progress.step
     if let augmentationSources, batcher.epochIsOver {
-      train = try EncodedCorpus(augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch + 1)
+      train = try EncodedCorpus(
+        augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch + 1)
       try batcher.startEpoch(pairs: train.count)
     }
     batcher.next(from: train, into: chunk)
@@ -287,8 +303,11 @@ public final class Trainer<D: SequenceDomain> {
 
   /// Validation (or any) loss with the current weights.
   public func evaluate(_ corpus: EncodedCorpus<D.Head.Target>) -> Loss {
-    Evaluator(config: model.config, head: model.head, params: model.params, batchSize: options.batchSize, seqLength: options.seqLength)
-      .evaluate(corpus)
+    Evaluator(
+      config: model.config, head: model.head, params: model.params, batchSize: options.batchSize,
+      seqLength: options.seqLength
+    )
+    .evaluate(corpus)
   }
 
   public var validationLoss: Loss { evaluate(validation) }
@@ -298,7 +317,8 @@ public final class Trainer<D: SequenceDomain> {
   @discardableResult
   func saveCheckpoint() throws -> Bool {
     guard model.params.valuesAreFinite else {
-      throw EngineError.diverged(step: manifest.progress.step, reason: "the weights became non-finite; nothing was saved")
+      throw EngineError.diverged(
+        step: manifest.progress.step, reason: "the weights became non-finite; nothing was saved")
     }
     manifest.progress.adamSteps = adam.stepCount
     manifest.progress.cursor = batcher.position

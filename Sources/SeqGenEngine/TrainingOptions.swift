@@ -42,7 +42,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
   }
 
   /// The corpus split into training and validation sequences as these options say.
-  public func split<Step>(_ sequences: [SourceSequence<Step>]) -> (train: [SourceSequence<Step>], validation: [SourceSequence<Step>]) {
+  public func split<Step>(_ sequences: [SourceSequence<Step>]) -> (
+    train: [SourceSequence<Step>], validation: [SourceSequence<Step>]
+  ) {
     (valSplit ?? .tail).split(sequences, fraction: valFraction)
   }
 

@@ -56,8 +56,10 @@ extension ValidationSplit {
   {
     let usable = sequences.filter { $0.steps.count >= 2 }
     guard usable.count >= 2 else { return nil }
-    var train: [SourceSequence<Step>] = [], validation: [SourceSequence<Step>] = []
-    var seen = 0.0, held = 0.0
+    var train: [SourceSequence<Step>] = []
+    var validation: [SourceSequence<Step>] = []
+    var seen = 0.0
+    var held = 0.0
     for s in usable {
       let n = Double(s.steps.count)
       seen += n
@@ -71,7 +73,9 @@ extension ValidationSplit {
     if validation.isEmpty, train.count >= 2 {
       // Nothing was small enough: hold out the sequence nearest the wanted size (not the first).
       let wanted = fraction * seen
-      let k = (1..<train.count).min { abs(Double(train[$0].steps.count) - wanted) < abs(Double(train[$1].steps.count) - wanted) }!
+      let k = (1..<train.count).min {
+        abs(Double(train[$0].steps.count) - wanted) < abs(Double(train[$1].steps.count) - wanted)
+      }!
       validation.append(train.remove(at: k))
     }
     return (train, validation)

@@ -21,7 +21,9 @@ public struct Resampler: Sendable {
 
   /// Interleaved `samples` at `inputRate` resampled to `outputRate` (`src_simple`); the
   /// result has round(frames · outputRate / inputRate) frames. Equal rates return the input.
-  public func resample(_ samples: [Float], channels: Int, from inputRate: Int, to outputRate: Int) throws(SoundFileError) -> [Float] {
+  public func resample(_ samples: [Float], channels: Int, from inputRate: Int, to outputRate: Int)
+    throws(SoundFileError) -> [Float]
+  {
     guard channels >= 1, samples.count % channels == 0 else {
       throw .invalidArgument("resampling: \(samples.count) samples do not divide into \(channels) channels")
     }
@@ -31,7 +33,8 @@ public struct Resampler: Sendable {
     if inputRate == outputRate || samples.isEmpty { return samples }
     let ratio = Double(outputRate) / Double(inputRate)
     guard src_is_valid_ratio(ratio) != 0 else {
-      throw .invalidArgument("resampling: \(inputRate) → \(outputRate) Hz is a ratio libsamplerate cannot do (at most 256× either way)")
+      throw .invalidArgument(
+        "resampling: \(inputRate) → \(outputRate) Hz is a ratio libsamplerate cannot do (at most 256× either way)")
     }
     let frames = samples.count / channels
     let outFrames = Int((Double(frames) * ratio).rounded())

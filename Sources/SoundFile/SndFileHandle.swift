@@ -33,7 +33,8 @@ final class SndFileHandle {
   /// - Parameters:
   ///   - mode: `SFM_READ`, or `SFM_WRITE` with `info` describing the output.
   ///   - name: what errors call the buffer.
-  static func openVirtual(_ buffer: MemoryIO, mode: Int32, info: SF_INFO = SF_INFO(), name: String) throws(SoundFileError)
+  static func openVirtual(_ buffer: MemoryIO, mode: Int32, info: SF_INFO = SF_INFO(), name: String)
+    throws(SoundFileError)
     -> SndFileHandle
   {
     var info = info
@@ -41,7 +42,8 @@ final class SndFileHandle {
     let user = Unmanaged.passUnretained(buffer).toOpaque()
     guard let h = sf_open_virtual(&callbacks, mode, &info, user) else {
       let message = explained(errorMessage(nil))
-      throw mode == Int32(SFM_READ) ? .unreadable(path: name, message: message) : .unwritable(path: name, message: message)
+      throw mode == Int32(SFM_READ)
+        ? .unreadable(path: name, message: message) : .unwritable(path: name, message: message)
     }
     return SndFileHandle(handle: h, info: info, keepAlive: buffer)
   }
@@ -81,7 +83,8 @@ final class SndFileHandle {
   var logInfo: String {
     var buffer = [CChar](repeating: 0, count: 16_384)
     let n = Int(sf_command(handle, Int32(SFC_GET_LOG_INFO), &buffer, Int32(buffer.count)))
-    return String(decoding: buffer.prefix(max(0, min(n, buffer.count - 1))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return String(
+      decoding: buffer.prefix(max(0, min(n, buffer.count - 1))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   /// Sends a command with an integer-flag argument (`sf_command`), e.g. `SFC_SET_CLIPPING`.

@@ -67,8 +67,11 @@ public enum SoundFile {
   }
 
   /// Decodes audio held in memory through libsndfile's virtual I/O; `name` is what errors call it.
-  public static func read(data: Data, name: String = "<memory>", limits: Limits = Limits()) throws(SoundFileError) -> Audio {
-    try decode(SndFileHandle.openVirtual(MemoryIO([UInt8](data)), mode: Int32(SFM_READ), name: name), name: name, limits: limits)
+  public static func read(data: Data, name: String = "<memory>", limits: Limits = Limits()) throws(SoundFileError)
+    -> Audio
+  {
+    try decode(
+      SndFileHandle.openVirtual(MemoryIO([UInt8](data)), mode: Int32(SFM_READ), name: name), name: name, limits: limits)
   }
 
   /// Encodes interleaved samples and writes them atomically (temporary file, fsync, rename), in
@@ -86,19 +89,23 @@ public enum SoundFile {
     _ samples: [Float], channels: Int, sampleRate: Int, format: SoundFileFormat, name: String = "<memory>"
   ) throws(SoundFileError) -> Data {
     guard channels >= 1, channels <= 1024 else { throw .invalidArgument("\(name): cannot write \(channels) channels") }
-    guard sampleRate >= 1, sampleRate <= 768_000 else { throw .invalidArgument("\(name): cannot write at sample rate \(sampleRate)") }
+    guard sampleRate >= 1, sampleRate <= 768_000 else {
+      throw .invalidArgument("\(name): cannot write at sample rate \(sampleRate)")
+    }
     guard samples.count % channels == 0 else {
       throw .invalidArgument("\(name): \(samples.count) samples do not divide into \(channels) channels")
     }
     if let bad = samples.firstIndex(where: { !$0.isFinite }) {
-      throw .invalidArgument("\(name): sample \(bad / channels) of channel \(bad % channels + 1) is not finite; nothing written")
+      throw .invalidArgument(
+        "\(name): sample \(bad / channels) of channel \(bad % channels + 1) is not finite; nothing written")
     }
     var info = SF_INFO()
     info.channels = Int32(channels)
     info.samplerate = Int32(sampleRate)
     info.format = format.sfFormat
     guard SndFileHandle.formatIsValid(info) else {
-      throw .unwritable(path: name, message: "libsndfile cannot write \(format.rawValue) with \(channels) channels at \(sampleRate) Hz")
+      throw .unwritable(
+        path: name, message: "libsndfile cannot write \(format.rawValue) with \(channels) channels at \(sampleRate) Hz")
     }
     let buffer = MemoryIO()
     do {
@@ -124,7 +131,9 @@ public enum SoundFile {
   /// Checks the header against `limits`, reads every frame, and checks what was read.
   static func decode(_ handle: SndFileHandle, name: String, limits: Limits) throws(SoundFileError) -> Audio {
     let info = handle.info
-    let channels = Int(info.channels), rate = Int(info.samplerate), declared = Int64(info.frames)
+    let channels = Int(info.channels)
+    let rate = Int(info.samplerate)
+    let declared = Int64(info.frames)
     guard channels >= 1, channels <= limits.maxChannels else {
       throw .outOfRange(path: name, what: "\(channels) channels (at most \(limits.maxChannels) accepted)")
     }
@@ -134,7 +143,8 @@ public enum SoundFile {
     guard declared > 0 else { throw .empty(path: name) }
     guard declared <= Int64(limits.maxSamples / channels) else {
       throw .outOfRange(
-        path: name, what: "\(declared) frames × \(channels) channels exceeds the limit of \(limits.maxSamples) samples per file")
+        path: name,
+        what: "\(declared) frames × \(channels) channels exceeds the limit of \(limits.maxSamples) samples per file")
     }
     let frames = Int(declared)
     if let (claimed, present) = truncatedDataChunk(handle.logInfo), present > 0 {
@@ -147,7 +157,9 @@ public enum SoundFile {
     var block = [Float](repeating: 0, count: 65_536 * channels)
     var done = 0
     while done < frames {
-      let n = block.withUnsafeMutableBufferPointer { handle.readFrames(into: $0.baseAddress!, frames: min(65_536, frames - done)) }
+      let n = block.withUnsafeMutableBufferPointer {
+        handle.readFrames(into: $0.baseAddress!, frames: min(65_536, frames - done))
+      }
       if n <= 0 { break }
       samples += block[0..<(n * channels)]
       done += n
@@ -170,10 +182,14 @@ public enum SoundFile {
   static func truncatedDataChunk(_ log: String) -> (Int, Int)? {
     for line in log.split(separator: "\n") {
       let trimmed = line.drop { $0 == " " }
-      guard trimmed.hasPrefix("data") || trimmed.hasPrefix("SSND"), let open = trimmed.range(of: "(should be ") else { continue }
-      let declaredText = trimmed[..<open.lowerBound].split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? ""
+      guard trimmed.hasPrefix("data") || trimmed.hasPrefix("SSND"), let open = trimmed.range(of: "(should be ") else {
+        continue
+      }
+      let declaredText =
+        trimmed[..<open.lowerBound].split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? ""
       let presentText = trimmed[open.upperBound...].prefix { $0.isNumber }
-      guard let declared = Int(declaredText), let present = Int(presentText), declared > present, declared < 0x7FFF_FFFF else { continue }
+      guard let declared = Int(declaredText), let present = Int(presentText), declared > present, declared < 0x7FFF_FFFF
+      else { continue }
       return (declared, present)
     }
     return nil
@@ -183,7 +199,9 @@ public enum SoundFile {
   static func atomicWrite(_ data: Data, to url: URL) throws(SoundFileError) {
     let path = url.path
     let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
-    func failure(_ what: String) -> SoundFileError { .unwritable(path: path, message: "\(what): \(String(cString: strerror(errno)))") }
+    func failure(_ what: String) -> SoundFileError {
+      .unwritable(path: path, message: "\(what): \(String(cString: strerror(errno)))")
+    }
     let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw failure("cannot create a temporary file") }
     var failed: SoundFileError?

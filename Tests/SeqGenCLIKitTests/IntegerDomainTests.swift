@@ -9,31 +9,38 @@ import Testing
 /// command-line kit as the real domains, and passes the shared conformance checks.
 @Suite(.serialized) struct IntegerDomainTests {
   /// The registry line.
-  static let domains: [any DomainCommands.Type] = [IntegerCommands.self]
+  static var domains: [any DomainCommands.Type] { [IntegerCommands.self] }
 
   /// A corpus of counting runs: 0 1 2 … 9 0 1 … in two files.
   static func corpus(in dir: TemporaryDirectory) throws -> [String] {
-    try (0..<2).map { f in try dir.write("count\(f).txt", (0..<300).map { String(($0 + f) % 10) }.joined(separator: " ")) }
+    try (0..<2).map { f in
+      try dir.write("count\(f).txt", (0..<300).map { String(($0 + f) % 10) }.joined(separator: " "))
+    }
   }
 
   /// Runs a seqgen command line in this process; returns what it printed on stdout and stderr.
   @discardableResult
   static func seqgen(_ arguments: [String]) throws -> (out: String, err: String) {
     DomainRegistry.register(domains)
-    var out = "", err = ""
+    var out = ""
+    var err = ""
     Console.capture = { text, isError in if isError { err += text } else { out += text } }
     defer { Console.capture = nil }
     try SeqGen.run(arguments)
     return (out, err)
   }
 
-  static let tiny = ["--hidden-size", "16", "--num-layers", "1", "--batch-size", "2", "--seq-length", "16", "--seed", "3"]
+  static let tiny = [
+    "--hidden-size", "16", "--num-layers", "1", "--batch-size", "2", "--seq-length", "16", "--seed", "3",
+  ]
 
   @Test func passesTheSharedDomainChecks() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     let bad = try dir.file("bad.txt", "1 2 three")
-    try DomainConformance.check(IntegerDomain(), corpus: try Self.corpus(in: dir).map { URL(fileURLWithPath: $0) }, badFiles: [bad, dir.at("missing.txt")])
+    try DomainConformance.check(
+      IntegerDomain(), corpus: try Self.corpus(in: dir).map { URL(fileURLWithPath: $0) },
+      badFiles: [bad, dir.at("missing.txt")])
   }
 
   @Test func trainsGeneratesEvaluatesAndInspectsThroughTheKit() throws {
@@ -41,7 +48,8 @@ import Testing
     defer { dir.remove() }
     let data = try Self.corpus(in: dir)
     let run = dir.path("run")
-    let trained = try Self.seqgen(["train", "integers", "--data"] + data + ["--out", run, "--steps", "60", "--checkpoint-every", "30"] + Self.tiny)
+    let trained = try Self.seqgen(
+      ["train", "integers", "--data"] + data + ["--out", run, "--steps", "60", "--checkpoint-every", "30"] + Self.tiny)
     #expect(trained.out.contains("training integers: 1×16 LSTM"))
     #expect(trained.out.contains("checkpoint at step 60"))
     let manifest = try RunDirectory(URL(fileURLWithPath: run)).manifest()
@@ -55,7 +63,8 @@ import Testing
     #expect(counted >= 12, "argmax continuation does not count: \(values)")
 
     // Written to a file, the same seed twice gives the same samples.
-    let a = dir.path("a.txt"), b = dir.path("b.txt")
+    let a = dir.path("a.txt")
+    let b = dir.path("b.txt")
     try Self.seqgen(["generate", "integers", run, "--count", "3", "--length", "20", "--seed", "9", "--out", a])
     try Self.seqgen(["generate", run, "--count", "3", "--length", "20", "--seed", "9", "--out", b])
     #expect(try String(contentsOfFile: a, encoding: .utf8) == String(contentsOfFile: b, encoding: .utf8))
@@ -64,14 +73,16 @@ import Testing
     let evaluated = try Self.seqgen(["eval", run, "--data", data[1]])
     #expect(evaluated.out.contains("bits/integer"), "\(evaluated.out)")
     let inspected = try Self.seqgen(["inspect", run])
-    #expect(inspected.out.contains("domain       integers") && inspected.out.contains("step 60 of 60"), "\(inspected.out)")
+    #expect(
+      inspected.out.contains("domain       integers") && inspected.out.contains("step 60 of 60"), "\(inspected.out)")
   }
 
   @Test func aFlagTheDomainLacksIsRefusedByTheParserNamingTheDomain() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     let run = dir.path("run")
-    try Self.seqgen(["train", "integers", "--data"] + (try Self.corpus(in: dir)) + ["--out", run, "--steps", "2"] + Self.tiny)
+    try Self.seqgen(
+      ["train", "integers", "--data"] + (try Self.corpus(in: dir)) + ["--out", run, "--steps", "2"] + Self.tiny)
     for flag in [["--bias", "1"], ["--seconds", "2"], ["--strokes", "3"]] {
       do {
         try Self.seqgen(["generate", run] + flag)

@@ -11,7 +11,11 @@ import Testing
   func outOfRange(value: String) throws {
     let box = try Sandbox()
     defer { box.remove() }
-    let result = try CLI.run(["train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("run"), "--steps", "2", "--pre-emphasis=\(value)"] + small)
+    let result = try CLI.run(
+      [
+        "train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("run"), "--steps", "2",
+        "--pre-emphasis=\(value)",
+      ] + small)
     expectCleanFailure(result, mentions: ["--pre-emphasis"])
     #expect(!FileManager.default.fileExists(atPath: box.path("run")))
   }
@@ -19,25 +23,40 @@ import Testing
   @Test func sharpeningAboveALevelIsCheckedAndNamedInThePicture() throws {
     let box = try Sandbox()
     defer { box.remove() }
-    let run = try CLI.run(["train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("run"), "--steps", "4"] + small)
+    let run = try CLI.run(
+      ["train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("run"), "--steps", "4"] + small)
     try #require(run.succeeded, "\(run)")
     let clip = try CLI.run(
-      ["generate", box.path("run"), "--out", box.path("clip.wav"), "--seconds", "0.3", "--top-k", "5", "--sharpen-above=-45", "--waveform", box.path("w.svg")])
+      [
+        "generate", box.path("run"), "--out", box.path("clip.wav"), "--seconds", "0.3", "--top-k", "5",
+        "--sharpen-above=-45", "--waveform", box.path("w.svg"),
+      ])
     try #require(clip.succeeded, "\(clip)")
     #expect(try String(contentsOfFile: box.path("w.svg"), encoding: .utf8).contains("top-k 5 above -45.0 dBFS"))
     for bad in ["--sharpen-above=3", "--sharpen-above=nan"] {
-      expectCleanFailure(try CLI.run(["generate", box.path("run"), "--out", box.path("bad.wav"), bad]), mentions: ["--sharpen-above"])
+      expectCleanFailure(
+        try CLI.run(["generate", box.path("run"), "--out", box.path("bad.wav"), bad]), mentions: ["--sharpen-above"])
     }
-    let noWindow = try CLI.run(["train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("w0"), "--steps", "2", "--window", "0"] + small)
+    let noWindow = try CLI.run(
+      [
+        "train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("w0"), "--steps", "2", "--window",
+        "0",
+      ] + small)
     try #require(noWindow.succeeded, "\(noWindow)")
-    expectCleanFailure(try CLI.run(["generate", box.path("w0"), "--out", box.path("bad.wav"), "--sharpen-above=-45"]), mentions: ["--sharpen-above", "--window"])
+    expectCleanFailure(
+      try CLI.run(["generate", box.path("w0"), "--out", box.path("bad.wav"), "--sharpen-above=-45"]),
+      mentions: ["--sharpen-above", "--window"])
     #expect(!FileManager.default.fileExists(atPath: box.path("bad.wav")))
   }
 
   @Test func anEmphasisedRunGeneratesWithAndWithoutItsPrime() throws {
     let box = try Sandbox()
     defer { box.remove() }
-    let run = try CLI.run(["train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("run"), "--steps", "10", "--pre-emphasis", "0.85"] + small)
+    let run = try CLI.run(
+      [
+        "train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("run"), "--steps", "10",
+        "--pre-emphasis", "0.85",
+      ] + small)
     try #require(run.succeeded, "\(run)")
     let manifest = try String(contentsOfFile: box.path("run") + "/manifest.json", encoding: .utf8)
     #expect(manifest.contains("\"preEmphasis\" : 0.85"), "\(manifest)")

@@ -21,8 +21,16 @@ struct CLIResult: CustomStringConvertible {
   var stderr: String
 
   var succeeded: Bool { reason == .exit && status == 0 && !timedOut }
-  var stderrLines: [String] { stderr.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
-  var stdoutLines: [String] { stdout.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
+  var stderrLines: [String] {
+    stderr.split(whereSeparator: \.isNewline).map(String.init).filter {
+      !$0.trimmingCharacters(in: .whitespaces).isEmpty
+    }
+  }
+  var stdoutLines: [String] {
+    stdout.split(whereSeparator: \.isNewline).map(String.init).filter {
+      !$0.trimmingCharacters(in: .whitespaces).isEmpty
+    }
+  }
 
   var description: String {
     "exit \(status) (\(reason == .exit ? "exit" : "signal"))\(timedOut ? ", timed out" : "")\n[stdout]\n\(stdout)[stderr]\n\(stderr)"
@@ -41,7 +49,9 @@ enum CLI {
       for _ in 0..<12 {
         let candidate = dir.appendingPathComponent("seqgen")
         var isDir: ObjCBool = false
-        if fm.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate.path) {
+        if fm.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue,
+          fm.isExecutableFile(atPath: candidate.path)
+        {
           return candidate
         }
         let parent = dir.deletingLastPathComponent()
@@ -59,10 +69,12 @@ enum CLI {
     let temporary = try TemporaryDirectory("seqgen-io")
     defer { temporary.remove() }
     let io = temporary.url
-    let outURL = io.appendingPathComponent("stdout"), errURL = io.appendingPathComponent("stderr")
+    let outURL = io.appendingPathComponent("stdout")
+    let errURL = io.appendingPathComponent("stderr")
     _ = fm.createFile(atPath: outURL.path, contents: nil)
     _ = fm.createFile(atPath: errURL.path, contents: nil)
-    let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+    let out = try FileHandle(forWritingTo: outURL)
+    let err = try FileHandle(forWritingTo: errURL)
     let devNull = try #require(FileHandle(forReadingAtPath: "/dev/null"))
     defer {
       try? out.close()
@@ -122,14 +134,18 @@ extension TemporaryDirectory {
   /// Trains a tiny model on `data` into `run` and requires success.
   @discardableResult
   func train(_ run: String, data: String, steps: Int = 6, extra: [String] = []) throws -> CLIResult {
-    let result = try CLI.run(["train", "text", "--data", data, "--out", path(run), "--steps", String(steps)] + tiny + extra)
+    let result = try CLI.run(
+      ["train", "text", "--data", data, "--out", path(run), "--steps", String(steps)] + tiny + extra)
     try #require(result.succeeded, "training failed: \(result)")
     return result
   }
 }
 
 /// Tiny model settings: every run trains in well under a second.
-let tiny = ["--hidden-size", "8", "--num-layers", "1", "--batch-size", "2", "--seq-length", "8", "--seed", "7", "--checkpoint-every", "3"]
+let tiny = [
+  "--hidden-size", "8", "--num-layers", "1", "--batch-size", "2", "--seq-length", "8", "--seed", "7",
+  "--checkpoint-every", "3",
+]
 
 let runFiles = ["manifest.json", "model.safetensors", "best.safetensors", "metrics.jsonl", "loss.svg"]
 
@@ -155,7 +171,8 @@ func expectCleanFailure(
   #expect(lines.first?.hasPrefix("Error: ") == true, "\(result)", sourceLocation: sourceLocation)
   #expect(!result.stdout.contains("Error"), "\(result)", sourceLocation: sourceLocation)
   for word in mentions {
-    #expect(lines.first?.contains(word) == true, "error should mention \(word): \(result)", sourceLocation: sourceLocation)
+    #expect(
+      lines.first?.contains(word) == true, "error should mention \(word): \(result)", sourceLocation: sourceLocation)
   }
 }
 
@@ -186,7 +203,8 @@ struct SafetensorsFile {
 
   mutating func setManifest(_ manifest: [String: Any]) throws {
     var meta = try #require(header["__metadata__"] as? [String: String])
-    meta["seqgen.manifest"] = String(decoding: try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys]), as: UTF8.self)
+    meta["seqgen.manifest"] = String(
+      decoding: try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys]), as: UTF8.self)
     header["__metadata__"] = meta
   }
 
@@ -242,10 +260,13 @@ func setFormatVersion(_ version: Int, inCheckpoint path: String) throws {
 /// Expects two checkpoints to hold the same tensors bit for bit and the same manifest apart
 /// from the wall-clock training time.
 func expectSameCheckpoint(_ a: String, _ b: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-  let fa = try SafetensorsFile(URL(fileURLWithPath: a)), fb = try SafetensorsFile(URL(fileURLWithPath: b))
+  let fa = try SafetensorsFile(URL(fileURLWithPath: a))
+  let fb = try SafetensorsFile(URL(fileURLWithPath: b))
   #expect(try fa.tensorEntries == fb.tensorEntries, "tensor entries differ", sourceLocation: sourceLocation)
   #expect(fa.payload == fb.payload, "tensor bytes differ", sourceLocation: sourceLocation)
-  #expect(try fa.manifestWithoutTiming == fb.manifestWithoutTiming, "embedded manifests differ", sourceLocation: sourceLocation)
+  #expect(
+    try fa.manifestWithoutTiming == fb.manifestWithoutTiming, "embedded manifests differ",
+    sourceLocation: sourceLocation)
 }
 
 func metrics(_ run: String) throws -> [[String: Any]] {
@@ -285,11 +306,14 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     }
     let svg = try String(contentsOfFile: run + "/loss.svg", encoding: .utf8)
     #expect(svg.hasPrefix("<svg"))
-    let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/manifest.json"))) as? [String: Any])
+    let manifest = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/manifest.json")))
+        as? [String: Any])
     #expect((manifest["progress"] as? [String: Any])?["step"] as? Int == 6)
     #expect(manifest["domain"] as? String == "text")
     // manifest.json is the manifest embedded in the latest checkpoint.
-    #expect(try SafetensorsFile(URL(fileURLWithPath: run + "/model.safetensors")).manifest["formatVersion"] as? Int == 1)
+    #expect(
+      try SafetensorsFile(URL(fileURLWithPath: run + "/model.safetensors")).manifest["formatVersion"] as? Int == 1)
   }
 
   @Test func generateIsDeterministicBySeed() throws {
@@ -305,7 +329,9 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     #expect(first.stdout == again.stdout)
     #expect(first.stdout != other.stdout)
 
-    let latest = try CLI.run(["generate", run, "--length", "50", "--seed", "3", "--checkpoint", "latest", "--prime", "the cat"])
+    let latest = try CLI.run([
+      "generate", run, "--length", "50", "--seed", "3", "--checkpoint", "latest", "--prime", "the cat",
+    ])
     #expect(latest.succeeded, "\(latest)")
     #expect(latest.stdout.hasPrefix("the cat"))
   }
@@ -315,7 +341,9 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     defer { box.remove() }
     try box.train("run", data: try box.corpus())
     let out = box.path("samples.txt")
-    let result = try CLI.run(["generate", box.path("run"), "--length", "30", "--count", "3", "--out", out, "--seed", "2"])
+    let result = try CLI.run([
+      "generate", box.path("run"), "--length", "30", "--count", "3", "--out", out, "--seed", "2",
+    ])
     #expect(result.succeeded, "\(result)")
     let text = try String(contentsOfFile: out, encoding: .utf8)
     let headers = text.split(separator: "\n").filter { $0.hasPrefix("=== sample") }
@@ -343,7 +371,8 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     let data = try box.corpus()
     try box.train("straight", data: data, steps: 12)
     try box.train("resumed", data: data, steps: 6)
-    let resumed = try CLI.run(["train", "text", "--data", data, "--out", box.path("resumed"), "--resume", "--steps", "12"] + tiny)
+    let resumed = try CLI.run(
+      ["train", "text", "--data", data, "--out", box.path("resumed"), "--resume", "--steps", "12"] + tiny)
     try #require(resumed.succeeded, "\(resumed)")
     #expect(resumed.stdout.contains("resuming"))
     let (a, b) = (box.path("straight"), box.path("resumed"))
@@ -352,7 +381,8 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     try expectSameCheckpoint(a + "/model.safetensors", b + "/model.safetensors")
     try expectSameCheckpoint(a + "/best.safetensors", b + "/best.safetensors")
     // (The files' bytes differ only in the embedded manifest's wall-clock elapsedSeconds.)
-    let la = try metrics(a), lb = try metrics(b)
+    let la = try metrics(a)
+    let lb = try metrics(b)
     #expect(la.map { $0["step"] as? Int } == lb.map { $0["step"] as? Int })
     #expect(la.map { $0["trainLoss"] as? Double } == lb.map { $0["trainLoss"] as? Double })
     #expect(la.map { $0["validationLoss"] as? Double } == lb.map { $0["validationLoss"] as? Double })
@@ -371,7 +401,9 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     let data = try box.corpus()
     try box.train("straight", data: data, steps: 9)
     try box.train("resumed", data: data, steps: 3)
-    let resumed = try CLI.run(["train", "text", "--out", box.path("resumed"), "--resume", "--steps", "9", "--checkpoint-every", "3"])
+    let resumed = try CLI.run([
+      "train", "text", "--out", box.path("resumed"), "--resume", "--steps", "9", "--checkpoint-every", "3",
+    ])
     try #require(resumed.succeeded, "\(resumed)")
     try expectSameCheckpoint(box.path("straight") + "/model.safetensors", box.path("resumed") + "/model.safetensors")
   }
@@ -383,7 +415,8 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     try box.train("run", data: data, steps: 6)
     let before = try snapshot(box.path("run"))
     for steps in ["6", "3"] {
-      let result = try CLI.run(["train", "text", "--data", data, "--out", box.path("run"), "--resume", "--steps", steps] + tiny)
+      let result = try CLI.run(
+        ["train", "text", "--data", data, "--out", box.path("run"), "--resume", "--steps", steps] + tiny)
       expectCleanFailure(result, mentions: ["already at step 6", "--steps"])
     }
     #expect(try snapshot(box.path("run")) == before)
@@ -395,8 +428,10 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     let data = try box.corpus()
     try box.train("run", data: data, steps: 3)
     let before = try snapshot(box.path("run"))
-    let other = try box.write("other.txt", try String(contentsOfFile: data, encoding: .utf8).replacingOccurrences(of: "cat", with: "act"))
-    let result = try CLI.run(["train", "text", "--data", other, "--out", box.path("run"), "--resume", "--steps", "6"] + tiny)
+    let other = try box.write(
+      "other.txt", try String(contentsOfFile: data, encoding: .utf8).replacingOccurrences(of: "cat", with: "act"))
+    let result = try CLI.run(
+      ["train", "text", "--data", other, "--out", box.path("run"), "--resume", "--steps", "6"] + tiny)
     expectCleanFailure(result, mentions: ["differs", "resume"])
     #expect(try snapshot(box.path("run")) == before)
   }
@@ -408,7 +443,8 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     try box.train("a", data: data, steps: 9, extra: ["--dropout", "0.25", "--num-layers", "2", "--log-every", "1"])
     try box.train("b", data: data, steps: 9, extra: ["--dropout", "0.25", "--num-layers", "2", "--log-every", "1"])
     try expectSameCheckpoint(box.path("a") + "/model.safetensors", box.path("b") + "/model.safetensors")
-    let la = try metrics(box.path("a")), lb = try metrics(box.path("b"))
+    let la = try metrics(box.path("a"))
+    let lb = try metrics(box.path("b"))
     #expect(la.count == 9)
     #expect(la.map { $0["trainLoss"] as? Double } == lb.map { $0["trainLoss"] as? Double })
 
@@ -434,7 +470,8 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     let box = try Sandbox()
     defer { box.remove() }
     try box.write("data/sub/table.csv", "a,b\n1,2\n")
-    let result = try CLI.run(["train", "text", "--data", box.path("data"), "--out", box.path("run"), "--steps", "2"] + tiny)
+    let result = try CLI.run(
+      ["train", "text", "--data", box.path("data"), "--out", box.path("run"), "--steps", "2"] + tiny)
     expectCleanFailure(result, mentions: [box.path("data"), "no text files"])
   }
 
@@ -458,7 +495,9 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     let box = try Sandbox()
     defer { box.remove() }
     let short = try box.write("short.txt", "ababababab")
-    let result = try CLI.run(["train", "text", "--data", short, "--out", box.path("run"), "--batch-size", "32", "--seq-length", "50"])
+    let result = try CLI.run([
+      "train", "text", "--data", short, "--out", box.path("run"), "--batch-size", "32", "--seq-length", "50",
+    ])
     expectCleanFailure(result, mentions: ["--batch-size", "--seq-length"])
   }
 
@@ -530,7 +569,8 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     // (the authority) say format 99.
     try setFormatVersion(99, inCheckpoint: run + "/model.safetensors")
     try setFormatVersion(99, inCheckpoint: run + "/best.safetensors")
-    #expect(try SafetensorsFile(URL(fileURLWithPath: run + "/model.safetensors")).manifest["formatVersion"] as? Int == 99)
+    #expect(
+      try SafetensorsFile(URL(fileURLWithPath: run + "/model.safetensors")).manifest["formatVersion"] as? Int == 99)
     let before = try snapshot(run)
     expectCleanFailure(try CLI.run(["inspect", run]), mentions: [run + "/model.safetensors", "newer"])
     expectCleanFailure(try CLI.run(["generate", run]), mentions: [run + "/best.safetensors", "newer"])

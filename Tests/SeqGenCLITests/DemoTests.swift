@@ -9,7 +9,8 @@ import Testing
 /// `seqgen demo --quick` end to end: every artefact exists and parses, and the page links only
 /// to files that exist.
 @Suite struct DemoTests {
-  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
     .appendingPathComponent("fixtures").path
 
   @Test func quickDemoWritesAGalleryOfValidFiles() throws {
@@ -43,11 +44,15 @@ import Testing
     let eval = try CLI.run(["eval", out + "/runs/notes", "--data", out + "/notes.mid"])
     #expect(eval.succeeded && eval.stdout.contains("bits/event"), "\(eval)")
     // The page loads in a real browser engine: headless Chromium's DOM has every section.
-    let chromium = try #require(["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) },
+    let chromium = try #require(
+      ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) },
       "chromium is not installed (scripts/install-deps.sh installs it)")
     let browser = Process()
     browser.executableURL = URL(fileURLWithPath: chromium)
-    browser.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", URL(fileURLWithPath: out + "/index.html").absoluteString]
+    browser.arguments = [
+      "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+      URL(fileURLWithPath: out + "/index.html").absoluteString,
+    ]
     let dom = Pipe()
     browser.standardOutput = dom
     browser.standardError = FileHandle.nullDevice
@@ -61,7 +66,8 @@ import Testing
     }
 
     // Running it again reuses the trained runs.
-    let again = try CLI.run(["demo", "--quick", "--out", out, "--fixtures", Self.fixtures, "--domains", "text"], timeout: 300)
+    let again = try CLI.run(
+      ["demo", "--quick", "--out", out, "--fixtures", Self.fixtures, "--domains", "text"], timeout: 300)
     #expect(again.succeeded && again.stdout.contains("reusing"), "\(again)")
   }
 }

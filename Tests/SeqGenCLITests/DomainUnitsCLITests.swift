@@ -8,7 +8,8 @@ import Testing
     let box = try Sandbox()
     defer { box.remove() }
     let clip = AudioAugmentationCLITests.clip
-    let train = try CLI.run(["train", "audio", "--data", clip, "--out", box.path("run"), "--steps", "3"] + AudioAugmentationCLITests().small)
+    let train = try CLI.run(
+      ["train", "audio", "--data", clip, "--out", box.path("run"), "--steps", "3"] + AudioAugmentationCLITests().small)
     try #require(train.succeeded, "\(train)")
     #expect(train.stdout.contains("bits/sample") && train.stdout.contains("kbit/s"), "\(train)")
     let eval = try CLI.run(["eval", box.path("run"), "--data", clip])
@@ -21,7 +22,8 @@ import Testing
     let box = try Sandbox()
     defer { box.remove() }
     let midi = NotesAugmentationCLITests.midi
-    let train = try CLI.run(["train", "notes", "--data", midi, "--out", box.path("run"), "--steps", "4"] + NotesAugmentationCLITests().small)
+    let train = try CLI.run(
+      ["train", "notes", "--data", midi, "--out", box.path("run"), "--steps", "4"] + NotesAugmentationCLITests().small)
     try #require(train.succeeded, "\(train)")
     #expect(train.stdout.contains("bits/s of music"), "\(train)")
     let eval = try CLI.run(["eval", box.path("run"), "--data", midi])

@@ -5,7 +5,8 @@ import Testing
 /// it: the text a user reads is reviewed in the diff whenever it changes. Re-record with
 /// `SEQGEN_RECORD_HELP=1 swift test --filter HelpSnapshotTests`.
 @Suite struct HelpSnapshotTests {
-  static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
     .appendingPathComponent("fixtures/help")
   static let recording = ProcessInfo.processInfo.environment["SEQGEN_RECORD_HELP"] == "1"
 
@@ -14,7 +15,9 @@ import Testing
     guard let start = help.range(of: "\nSUBCOMMANDS:\n") else { return [] }
     let section = help[start.upperBound...].components(separatedBy: "\n\n")[0]
     return section.split(separator: "\n").compactMap { line in
-      guard line.hasPrefix("  "), !line.hasPrefix("   "), let name = line.split(separator: " ").first else { return nil }
+      guard line.hasPrefix("  "), !line.hasPrefix("   "), let name = line.split(separator: " ").first else {
+        return nil
+      }
       return name.allSatisfy { $0.isLetter || $0 == "-" } ? String(name) : nil
     }
   }
@@ -45,7 +48,10 @@ import Testing
         continue
       }
       let golden = try? String(contentsOf: file, encoding: .utf8)
-      #expect(golden == help, "seqgen \(command.joined(separator: " ")) --help differs from \(file.lastPathComponent) (re-record with SEQGEN_RECORD_HELP=1)")
+      #expect(
+        golden == help,
+        "seqgen \(command.joined(separator: " ")) --help differs from \(file.lastPathComponent) (re-record with SEQGEN_RECORD_HELP=1)"
+      )
     }
     if !Self.recording {
       let names = Set(all.map { (["seqgen"] + $0.command).joined(separator: "-") + ".txt" })

@@ -4,10 +4,14 @@ import Testing
 /// `seqgen train notes --transpose/--stretch`: checked flags, and augmentation that a resumed
 /// run takes from the run itself.
 @Suite struct NotesAugmentationCLITests {
-  static let midi = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let midi = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
     .appendingPathComponent("fixtures/notes/openmsx/ultimate_run.mid").path
   /// A tiny model with chunks large enough that a few steps cross several epochs.
-  let small = ["--hidden-size", "8", "--num-layers", "1", "--batch-size", "8", "--seq-length", "16", "--seed", "7", "--checkpoint-every", "4"]
+  let small = [
+    "--hidden-size", "8", "--num-layers", "1", "--batch-size", "8", "--seq-length", "16", "--seed", "7",
+    "--checkpoint-every", "4",
+  ]
 
   @Test(arguments: [
     (["--transpose", "25"], "--transpose"),
@@ -17,7 +21,8 @@ import Testing
   func augmentationFlagOutOfRange(flag: [String], name: String) throws {
     let box = try Sandbox()
     defer { box.remove() }
-    let result = try CLI.run(["train", "notes", "--data", Self.midi, "--out", box.path("run"), "--steps", "2"] + small + flag)
+    let result = try CLI.run(
+      ["train", "notes", "--data", Self.midi, "--out", box.path("run"), "--steps", "2"] + small + flag)
     expectCleanFailure(result, mentions: [name])
     #expect(!FileManager.default.fileExists(atPath: box.path("run")))
   }
@@ -26,12 +31,16 @@ import Testing
     let box = try Sandbox()
     defer { box.remove() }
     let augment = ["--transpose", "3", "--stretch", "10"]
-    let straight = try CLI.run(["train", "notes", "--data", Self.midi, "--out", box.path("straight"), "--steps", "24"] + small + augment)
+    let straight = try CLI.run(
+      ["train", "notes", "--data", Self.midi, "--out", box.path("straight"), "--steps", "24"] + small + augment)
     try #require(straight.succeeded, "\(straight)")
-    let first = try CLI.run(["train", "notes", "--data", Self.midi, "--out", box.path("resumed"), "--steps", "12"] + small + augment)
+    let first = try CLI.run(
+      ["train", "notes", "--data", Self.midi, "--out", box.path("resumed"), "--steps", "12"] + small + augment)
     try #require(first.succeeded, "\(first)")
     // Stopped in the second epoch and resumed without augmentation flags: the settings come from the run.
-    let resumed = try CLI.run(["train", "notes", "--out", box.path("resumed"), "--resume", "--steps", "24", "--checkpoint-every", "4"])
+    let resumed = try CLI.run([
+      "train", "notes", "--out", box.path("resumed"), "--resume", "--steps", "24", "--checkpoint-every", "4",
+    ])
     try #require(resumed.succeeded, "\(resumed)")
     try expectSameCheckpoint(box.path("straight") + "/model.safetensors", box.path("resumed") + "/model.safetensors")
     let epochs = try metrics(box.path("straight")).compactMap { $0["epoch"] as? Double }

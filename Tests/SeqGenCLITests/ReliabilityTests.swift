@@ -8,7 +8,10 @@ import Testing
 /// Faults during training: kill -9 at any moment, a second trainer on the same run, a full disk.
 @Suite struct ReliabilityTests {
   /// Settings that keep a run busy for several seconds, checkpointing every step.
-  let slow = ["--hidden-size", "48", "--num-layers", "2", "--batch-size", "4", "--seq-length", "16", "--seed", "3", "--checkpoint-every", "1", "--log-every", "1"]
+  let slow = [
+    "--hidden-size", "48", "--num-layers", "2", "--batch-size", "4", "--seq-length", "16", "--seed", "3",
+    "--checkpoint-every", "1", "--log-every", "1",
+  ]
 
   /// Starts `seqgen args…` without waiting for it.
   func start(_ args: [String]) throws -> Process {
@@ -44,7 +47,9 @@ import Testing
       #expect(p.terminationReason == .uncaughtSignal)
       let inspect = try CLI.run(["inspect", run])
       #expect(inspect.succeeded, "trial \(trial): \(inspect)")
-      let step = inspect.stdout.split(separator: "\n").first { $0.hasPrefix("progress") }.flatMap { $0.split(separator: " ").dropFirst(2).first }.flatMap { Int($0) }
+      let step = inspect.stdout.split(separator: "\n").first { $0.hasPrefix("progress") }.flatMap {
+        $0.split(separator: " ").dropFirst(2).first
+      }.flatMap { Int($0) }
       let done = try #require(step, "trial \(trial): no step in \(inspect.stdout)")
       let resumed = try CLI.run(["train", "text", "--out", run, "--resume", "--steps", String(done + 2)] + slow)
       #expect(resumed.succeeded, "trial \(trial): \(resumed)")
@@ -64,11 +69,16 @@ import Testing
     waitForCheckpoint(run)
     let second = try CLI.run(["train", "text", "--out", run, "--resume", "--steps", "200000"] + slow)
     #expect(!second.succeeded)
-    #expect(second.stderrLines.count == 1 && second.stderr.contains("in use by another seqgen train (pid \(first.processIdentifier))"), "\(second)")
+    #expect(
+      second.stderrLines.count == 1
+        && second.stderr.contains("in use by another seqgen train (pid \(first.processIdentifier))"), "\(second)")
     kill(first.processIdentifier, SIGKILL)
     first.waitUntilExit()
     let inspect = try CLI.run(["inspect", run])
-    let step = inspect.stdout.split(separator: "\n").first { $0.hasPrefix("progress") }.flatMap { $0.split(separator: " ").dropFirst(2).first }.flatMap { Int($0) } ?? 0
+    let step =
+      inspect.stdout.split(separator: "\n").first { $0.hasPrefix("progress") }.flatMap {
+        $0.split(separator: " ").dropFirst(2).first
+      }.flatMap { Int($0) } ?? 0
     let third = try CLI.run(["train", "text", "--out", run, "--resume", "--steps", String(step + 1)] + slow)
     #expect(third.succeeded, "\(third)")
   }
@@ -86,8 +96,14 @@ import Testing
     let limitKB = before.count / 1024 / 2
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/bin/bash")
-    p.arguments = ["-c", "trap '' XFSZ; ulimit -f \(limitKB); exec \"$0\" \"$@\"", exe, "train", "text", "--out", run, "--resume", "--steps", "9"]
-      + ["--hidden-size", "48", "--num-layers", "1", "--batch-size", "2", "--seq-length", "8", "--checkpoint-every", "3"]
+    p.arguments =
+      [
+        "-c", "trap '' XFSZ; ulimit -f \(limitKB); exec \"$0\" \"$@\"", exe, "train", "text", "--out", run, "--resume",
+        "--steps", "9",
+      ]
+      + [
+        "--hidden-size", "48", "--num-layers", "1", "--batch-size", "2", "--seq-length", "8", "--checkpoint-every", "3",
+      ]
     let err = Pipe()
     p.standardError = err
     p.standardOutput = FileHandle.nullDevice

@@ -28,7 +28,9 @@ struct CountingDomain: SequenceDomain {
   /// differ in length) and the numbers 1…5 rotated by seed % 5 (0 stays 0).
   func augment(_ sequence: SourceSequence<Int>, codec: Int, seed: UInt64) -> SourceSequence<Int> {
     let shift = Int(seed % 5)
-    return SourceSequence(source: sequence.source, steps: sequence.steps.dropFirst(Int(seed % 4) * 40).map { $0 == 0 ? 0 : ($0 - 1 + shift) % 5 + 1 })
+    return SourceSequence(
+      source: sequence.source,
+      steps: sequence.steps.dropFirst(Int(seed % 4) * 40).map { $0 == 0 ? 0 : ($0 - 1 + shift) % 5 + 1 })
   }
 }
 
@@ -69,7 +71,8 @@ struct CountingDomain: SequenceDomain {
 
   /// An augmented epoch may be longer or shorter than the last: it gets a layout of its own.
   @Test func eachEpochIsLaidOutForItsOwnCorpus() throws {
-    let first = try corpus([Array(1...13)]), longer = try corpus([Array(1...25)])
+    let first = try corpus([Array(1...13)])
+    let longer = try corpus([Array(1...25)])
     var batcher = try Batcher(pairs: first.count, batchSize: 2, seqLength: 3)
     let chunk = Chunk<Int>(kind: first.kind, capacity: 6)
     batcher.next(from: first, into: chunk)

@@ -13,18 +13,28 @@ import Testing
   /// gathers from its transposed copy. Both must give the same outputs (up to the rounding of
   /// the products, which BLAS runs with other kernels for one row than for eight).
   @Test func inputGatherIsTheSameFromTheTransposedCopy() throws {
-    let classes = 100, hidden = 9
-    let config = ModelConfig(input: .categorical(classes: classes), hiddenSize: hidden, numLayers: 1, dropout: 0, outputSize: classes)
+    let classes = 100
+    let hidden = 9
+    let config = ModelConfig(
+      input: .categorical(classes: classes), hiddenSize: hidden, numLayers: 1, dropout: 0, outputSize: classes)
     let model = Model(config: config, head: CategoricalHead(classes: classes), maxSteps: 1, batch: 8)
     var rng = SeededGenerator(seed: 3)
     model.initialize(rng: &rng)
-    let many = makeChunk(indices: [[97, 1, 50, 3, 4, 5, 6, 7]], targets: [Array(repeating: nil, count: 8)], resets: [Array(repeating: false, count: 8)], classes: classes)
-    model.forward(many.input, steps: 1, batch: 8, state: RecurrentState(numLayers: 1, batch: 8, hiddenSize: hidden), resets: many.resets, training: false, rng: &rng)
+    let many = makeChunk(
+      indices: [[97, 1, 50, 3, 4, 5, 6, 7]], targets: [Array(repeating: nil, count: 8)],
+      resets: [Array(repeating: false, count: 8)], classes: classes)
+    model.forward(
+      many.input, steps: 1, batch: 8, state: RecurrentState(numLayers: 1, batch: 8, hiddenSize: hidden),
+      resets: many.resets, training: false, rng: &rng)
     let fromCopy = Array(UnsafeBufferPointer(start: model.output, count: 3 * classes))
     for (b, index) in [97, 1, 50].enumerated() {
       let one = makeChunk(indices: [[index]], targets: [[nil]], resets: [[false]], classes: classes)
-      model.forward(one.input, steps: 1, batch: 1, state: RecurrentState(numLayers: 1, batch: 1, hiddenSize: hidden), resets: one.resets, training: false, rng: &rng)
-      let worst = zip(UnsafeBufferPointer(start: model.output, count: classes), fromCopy[(b * classes)...]).map { abs($0 - $1) }.max()!
+      model.forward(
+        one.input, steps: 1, batch: 1, state: RecurrentState(numLayers: 1, batch: 1, hiddenSize: hidden),
+        resets: one.resets, training: false, rng: &rng)
+      let worst = zip(UnsafeBufferPointer(start: model.output, count: classes), fromCopy[(b * classes)...]).map {
+        abs($0 - $1)
+      }.max()!
       #expect(worst < 1e-6, "row \(b): largest difference \(worst)")
     }
   }
@@ -32,7 +42,8 @@ import Testing
   /// The third case has a hidden size that runs the cell's 16-wide SIMD loops and their scalar tails.
   @Test(arguments: [(Float(0), 5, 4), (0.3, 5, 4), (0, 5, 17)])
   func lstmAcrossTwoChunksWithReset(dropout: Float, classes: Int, hidden: Int) throws {
-    let config = ModelConfig(input: .categorical(classes: classes), hiddenSize: hidden, numLayers: 2, dropout: dropout, outputSize: classes)
+    let config = ModelConfig(
+      input: .categorical(classes: classes), hiddenSize: hidden, numLayers: 2, dropout: dropout, outputSize: classes)
     let head = CategoricalHead(classes: classes)
     let first = Model(config: config, head: head, maxSteps: 3, batch: 2)
     let second = Model(config: config, head: head, params: first.params, maxSteps: 3, batch: 2)
@@ -40,8 +51,12 @@ import Testing
     first.initialize(rng: &rng)
     // Larger weights than the default init, so gates leave their linear region.
     for i in 0..<first.params.count { first.params.values[i] *= 3 }
-    let chunk1 = makeChunk(indices: [[0, 3], [2, 4], [1, 1]], targets: [[3, 2], [1, nil], [4, 0]], resets: [[false, false], [false, false], [false, false]], classes: classes)
-    let chunk2 = makeChunk(indices: [[3, 0], [4, 2], [0, 1]], targets: [[2, 2], [0, 3], [1, 4]], resets: [[false, false], [true, false], [false, false]], classes: classes)
+    let chunk1 = makeChunk(
+      indices: [[0, 3], [2, 4], [1, 1]], targets: [[3, 2], [1, nil], [4, 0]],
+      resets: [[false, false], [false, false], [false, false]], classes: classes)
+    let chunk2 = makeChunk(
+      indices: [[3, 0], [4, 2], [0, 1]], targets: [[2, 2], [0, 3], [1, 4]],
+      resets: [[false, false], [true, false], [false, false]], classes: classes)
     let initial = RecurrentState(numLayers: 2, batch: 2, hiddenSize: hidden)
     for i in 0..<initial.h.count {
       initial.h[i] = rng.nextFloat() - 0.5
@@ -57,8 +72,12 @@ import Testing
       var r = dropoutSeed
       first.forward(chunk1.input, steps: 3, batch: 2, state: state, resets: chunk1.resets, training: true, rng: &r)
       second.forward(chunk2.input, steps: 3, batch: 2, state: state, resets: chunk2.resets, training: true, rng: &r)
-      let l2 = chunk2.targets.withUnsafeBufferPointer { second.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<6]), gradient: gradient) }
-      let l1 = chunk1.targets.withUnsafeBufferPointer { first.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<6]), gradient: gradient) }
+      let l2 = chunk2.targets.withUnsafeBufferPointer {
+        second.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<6]), gradient: gradient)
+      }
+      let l1 = chunk1.targets.withUnsafeBufferPointer {
+        first.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<6]), gradient: gradient)
+      }
       return l1 + l2
     }
 
@@ -90,7 +109,9 @@ import Testing
     let state = RecurrentState(numLayers: 1, batch: 1, hiddenSize: 3)
     state.h.copy(from: [0.5, -0.5, 0.2])
     model.forward(chunk.input, steps: 2, batch: 1, state: state, resets: chunk.resets, rng: &rng)
-    _ = chunk.targets.withUnsafeBufferPointer { model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<2]), gradient: true) }
+    _ = chunk.targets.withUnsafeBufferPointer {
+      model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<2]), gradient: true)
+    }
     let dState = RecurrentState(numLayers: 1, batch: 1, hiddenSize: 3)
     model.backward(steps: 2, batch: 1, resets: chunk.resets, dState: dState)
     #expect(dState.h.array == [0, 0, 0])
@@ -118,7 +139,9 @@ import Testing
     model.backward(steps: 2, batch: 2, resets: chunk.resets, inputGradient: true)
     let dInput = Array(UnsafeBufferPointer(start: model.lstm.dInput, count: 12))
     let dParams = model.params.gradients.array
-    let worst = worstGradientError([(chunk.dense, dInput), (model.params.values, dParams)], floor: 1e-2) { loss(gradient: false) }
+    let worst = worstGradientError([(chunk.dense, dInput), (model.params.values, dParams)], floor: 1e-2) {
+      loss(gradient: false)
+    }
     #expect(worst < 1e-2, "worst relative error \(worst)")
   }
 
@@ -128,7 +151,8 @@ import Testing
     let linear = Linear(params: params, name: "decoder", inputSize: 3, outputSize: 4, capacity: 2)
     var rng = SeededGenerator(seed: 5)
     for i in 0..<params.count { params.values[i] = rng.nextFloat() - 0.5 }
-    let x = FloatBuffer(count: 6), r = FloatBuffer(count: 8)
+    let x = FloatBuffer(count: 6)
+    let r = FloatBuffer(count: 8)
     for i in 0..<6 { x[i] = rng.nextFloat() - 0.5 }
     for i in 0..<8 { r[i] = rng.nextFloat() - 0.5 }
     func loss() -> Double {
@@ -137,7 +161,8 @@ import Testing
     }
     _ = loss()
     linear.backward(r.pointer, rows: 2)
-    let worst = worstGradientError([(params.values, params.gradients.array), (x, linear.dInput.array)], floor: 1e-3, loss: loss)
+    let worst = worstGradientError(
+      [(params.values, params.gradients.array), (x, linear.dInput.array)], floor: 1e-3, loss: loss)
     #expect(worst < 1e-3, "worst relative error \(worst)")
   }
 
@@ -147,7 +172,8 @@ import Testing
   @Test func categoricalHead() {
     let head = CategoricalHead(classes: 6)
     var rng = SeededGenerator(seed: 11)
-    let logits = FloatBuffer(count: 18), d = FloatBuffer(count: 18)
+    let logits = FloatBuffer(count: 18)
+    let d = FloatBuffer(count: 18)
     for i in 0..<18 { logits[i] = (rng.nextFloat() - 0.5) * 6 }
     let targets: [Int?] = [2, nil, 5]
     func reference(_ x: [Double]) -> Double {
@@ -160,12 +186,15 @@ import Testing
       return total
     }
     let x = logits.array.map(Double.init)
-    let loss = targets.withUnsafeBufferPointer { head.loss(logits.pointer, targets: $0, scale: 0.5, dOutput: d.pointer, parameters: .none) }
+    let loss = targets.withUnsafeBufferPointer {
+      head.loss(logits.pointer, targets: $0, scale: 0.5, dOutput: d.pointer, parameters: .none)
+    }
     #expect(relativeError(loss, reference(x)) < 1e-6)
     for j in 6..<12 { #expect(d[j] == 0) }
     var worst = 0.0
     for i in 0..<18 {
-      var plus = x, minus = x
+      var plus = x
+      var minus = x
       plus[i] += 1e-6
       minus[i] -= 1e-6
       worst = max(worst, relativeError(Double(d[i]), 0.5 * (reference(plus) - reference(minus)) / 2e-6, floor: 1e-4))

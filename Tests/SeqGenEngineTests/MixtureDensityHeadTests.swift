@@ -11,7 +11,8 @@ import Testing
   /// The head's loss written out in float64, independently of the head's code, so finite
   /// differences are not swamped by Float32 rounding.
   static func reference(_ y: [Double], _ targets: [Point?], head: MixtureDensityHead) -> Double {
-    let m = head.components, w = head.outputSize
+    let m = head.components
+    let w = head.outputSize
     var total = 0.0
     for (r, t) in targets.enumerated() {
       guard let t else { continue }
@@ -27,7 +28,8 @@ import Testing
         let sx = exp(max(row[1 + 3 * m + k], log(Double(head.sigmaMin))))
         let sy = exp(max(row[1 + 4 * m + k], log(Double(head.sigmaMin))))
         let rho = min(max(tanh(row[1 + 5 * m + k]), -Double(head.rhoMax)), Double(head.rhoMax))
-        let a = (Double(t.dx) - row[1 + m + k]) / sx, b = (Double(t.dy) - row[1 + 2 * m + k]) / sy
+        let a = (Double(t.dx) - row[1 + m + k]) / sx
+        let b = (Double(t.dy) - row[1 + 2 * m + k]) / sy
         let q = 1 - rho * rho
         let z = a * a + b * b - 2 * rho * a * b
         terms.append(pis[k] - logNorm - log(2 * Double.pi * sx * sy) - 0.5 * log(q) - z / (2 * q))
@@ -43,24 +45,30 @@ import Testing
     let w = head.outputSize
     var rng = SeededGenerator(seed: 21)
     let targets: [Point?] = [
-      Point(dx: 0.3, dy: -0.7, eos: false), nil, Point(dx: -1.2, dy: 0.4, eos: true), Point(dx: 0.05, dy: 0.1, eos: false),
+      Point(dx: 0.3, dy: -0.7, eos: false), nil, Point(dx: -1.2, dy: 0.4, eos: true),
+      Point(dx: 0.05, dy: 0.1, eos: false),
     ]
-    let output = FloatBuffer(count: targets.count * w), d = FloatBuffer(count: targets.count * w)
+    let output = FloatBuffer(count: targets.count * w)
+    let d = FloatBuffer(count: targets.count * w)
     for i in 0..<output.count { output[i] = Float(rng.nextGaussian()) }
     // σ̂ around −0.5 and ρ̂ in (−1.5, 1.5): inside the floors, with real correlation.
     for r in 0..<targets.count {
       for k in 0..<8 { output[r * w + 1 + 12 + k] = output[r * w + 1 + 12 + k] * 0.4 - 0.5 }
     }
-    let loss = targets.withUnsafeBufferPointer { head.loss(output.pointer, targets: $0, scale: 0.5, dOutput: d.pointer, parameters: .none) }
+    let loss = targets.withUnsafeBufferPointer {
+      head.loss(output.pointer, targets: $0, scale: 0.5, dOutput: d.pointer, parameters: .none)
+    }
     let x = output.array.map(Double.init)
     #expect(relativeError(loss, Self.reference(x, targets, head: head)) < 1e-5)
     for j in w..<(2 * w) { #expect(d[j] == 0, "padding row has a gradient") }
     var worst = 0.0
     for i in 0..<x.count {
-      var plus = x, minus = x
+      var plus = x
+      var minus = x
       plus[i] += 1e-6
       minus[i] -= 1e-6
-      let numeric = 0.5 * (Self.reference(plus, targets, head: head) - Self.reference(minus, targets, head: head)) / 2e-6
+      let numeric =
+        0.5 * (Self.reference(plus, targets, head: head) - Self.reference(minus, targets, head: head)) / 2e-6
       worst = max(worst, relativeError(Double(d[i]), numeric, floor: 1e-3))
     }
     #expect(worst < 1e-3, "worst relative error \(worst)")
@@ -69,14 +77,17 @@ import Testing
   /// The head inside a model: the gradient reaches the LSTM weights and the dense input rows.
   @Test func gradientThroughTheModel() {
     let head = MixtureDensityHead(components: 2)
-    let config = ModelConfig(input: .dense(width: 3), hiddenSize: 4, numLayers: 1, dropout: 0, outputSize: head.outputSize)
+    let config = ModelConfig(
+      input: .dense(width: 3), hiddenSize: 4, numLayers: 1, dropout: 0, outputSize: head.outputSize)
     let model = Model(config: config, head: head, maxSteps: 3, batch: 2)
     var rng = SeededGenerator(seed: 8)
     model.initialize(rng: &rng)
     let chunk = Chunk<Point>(kind: .dense(width: 3), capacity: 6)
     chunk.setShape(steps: 3, batch: 2)
     for i in 0..<18 { chunk.dense[i] = rng.nextFloat() * 2 - 1 }
-    chunk.targets = (0..<6).map { i in i == 3 ? nil : Point(dx: rng.nextFloat() - 0.5, dy: rng.nextFloat() - 0.5, eos: i % 2 == 0) }
+    chunk.targets = (0..<6).map { i in
+      i == 3 ? nil : Point(dx: rng.nextFloat() - 0.5, dy: rng.nextFloat() - 0.5, eos: i % 2 == 0)
+    }
     func loss(gradient: Bool) -> Double {
       let state = RecurrentState(numLayers: 1, batch: 2, hiddenSize: 4)
       model.forward(chunk.input, steps: 3, batch: 2, state: state, resets: chunk.resets, rng: &rng)
@@ -87,7 +98,9 @@ import Testing
     model.backward(steps: 3, batch: 2, resets: chunk.resets, inputGradient: true)
     let dParams = model.params.gradients.array
     let dInput = Array(UnsafeBufferPointer(start: model.lstm.dInput, count: 18))
-    let worst = worstGradientError([(model.params.values, dParams), (chunk.dense, dInput)], floor: 1e-2) { loss(gradient: false) }
+    let worst = worstGradientError([(model.params.values, dParams), (chunk.dense, dInput)], floor: 1e-2) {
+      loss(gradient: false)
+    }
     #expect(worst < 1e-2, "worst relative error \(worst)")
   }
 
@@ -123,11 +136,15 @@ import Testing
     let c = try #require(g.cases[name])
     let head = MixtureDensityHead(components: g.components, sigmaMin: Float(g.sigmaMin), rhoMax: Float(g.rhoMax))
     #expect(c.output.shape == [c.dx.count, head.outputSize])
-    let targets: [Point?] = c.dx.indices.map { i in c.hasTarget[i] ? Point(dx: Float(c.dx[i]), dy: Float(c.dy[i]), eos: c.eos[i]) : nil }
+    let targets: [Point?] = c.dx.indices.map { i in
+      c.hasTarget[i] ? Point(dx: Float(c.dx[i]), dy: Float(c.dy[i]), eos: c.eos[i]) : nil
+    }
     let output = c.output.data.map(Float.init)
     var d = [Float](repeating: .nan, count: output.count)
     let loss = targets.withUnsafeBufferPointer { t in
-      d.withUnsafeMutableBufferPointer { head.loss(output, targets: t, scale: Float(g.scale), dOutput: $0.baseAddress, parameters: .none) }
+      d.withUnsafeMutableBufferPointer {
+        head.loss(output, targets: t, scale: Float(g.scale), dOutput: $0.baseAddress, parameters: .none)
+      }
     }
     #expect(loss.isFinite)
     #expect(abs(loss - c.loss) <= 2e-5 * abs(c.loss), "loss \(loss) vs torch \(c.loss)")
@@ -146,23 +163,32 @@ import Testing
     let head = MixtureDensityHead(components: 2)
     var row = [Float](repeating: 0, count: head.outputSize)
     row[0] = -1  // p(eos) = sigmoid(−1/τ)
-    row[1] = 8; row[2] = -8  // nearly all weight on component 0
-    row[3] = 1.5; row[5] = -0.5  // μ
-    row[7] = logf(2); row[9] = logf(0.5)  // σx = 2, σy = 0.5
+    row[1] = 8
+    row[2] = -8  // nearly all weight on component 0
+    row[3] = 1.5
+    row[5] = -0.5  // μ
+    row[7] = logf(2)
+    row[9] = logf(0.5)  // σx = 2, σy = 0.5
     row[11] = atanhf(0.6)  // ρ = 0.6
     var rng = SeededGenerator(seed: 99)
     let controls = SamplingControls(temperature: temperature, bias: bias)
     let n = 40_000
-    var xs = [Double](), ys = [Double](), ends = 0
+    var xs = [Double]()
+    var ys = [Double]()
+    var ends = 0
     for _ in 0..<n {
-      let p = row.withUnsafeBufferPointer { head.sample($0.baseAddress!, controls: controls, parameters: .none, rng: &rng) }
+      let p = row.withUnsafeBufferPointer {
+        head.sample($0.baseAddress!, controls: controls, parameters: .none, rng: &rng)
+      }
       xs.append(Double(p.dx))
       ys.append(Double(p.dy))
       if p.eos { ends += 1 }
     }
     func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
-    let mx = mean(xs), my = mean(ys)
-    let sx = mean(xs.map { ($0 - mx) * ($0 - mx) }).squareRoot(), sy = mean(ys.map { ($0 - my) * ($0 - my) }).squareRoot()
+    let mx = mean(xs)
+    let my = mean(ys)
+    let sx = mean(xs.map { ($0 - mx) * ($0 - mx) }).squareRoot()
+    let sy = mean(ys.map { ($0 - my) * ($0 - my) }).squareRoot()
     let rho = mean(zip(xs, ys).map { ($0 - mx) * ($1 - my) }) / (sx * sy)
     let shrink = exp(-Double(bias ?? 0)) * Double(temperature).squareRoot()
     #expect(abs(mx - 1.5) < 0.05 && abs(my + 0.5) < 0.02, "mean (\(mx), \(my))")
@@ -176,7 +202,8 @@ import Testing
   @Test func biasSharpensTheMixtureWeights() {
     let head = MixtureDensityHead(components: 2)
     var row = [Float](repeating: 0, count: head.outputSize)
-    row[1] = 1; row[2] = 0
+    row[1] = 1
+    row[2] = 0
     let plain = row.withUnsafeBufferPointer { head.mixture($0.baseAddress!) }
     let biased = row.withUnsafeBufferPointer { head.mixture($0.baseAddress!, controls: SamplingControls(bias: 2)) }
     #expect(abs(plain.weights[0] - 1 / (1 + exp(-1))) < 1e-12)
@@ -187,7 +214,10 @@ import Testing
   @Test func classControlsAreRejectedAndBiasAccepted() throws {
     let head = MixtureDensityHead(components: 2)
     try head.check(SamplingControls(temperature: 0.7, bias: 1.5))
-    for (controls, name) in [(SamplingControls(topK: 3), "topK"), (SamplingControls(topP: 0.9), "topP"), (SamplingControls(argmax: true), "argmax")] {
+    for (controls, name) in [
+      (SamplingControls(topK: 3), "topK"), (SamplingControls(topP: 0.9), "topP"),
+      (SamplingControls(argmax: true), "argmax"),
+    ] {
       let error = #expect(throws: EngineError.self) { try head.check(controls) }
       #expect(error?.description.hasPrefix("`\(name)` is not read") == true, "\(String(describing: error))")
     }

@@ -6,13 +6,18 @@ import Testing
   /// Evaluation and generation build models without gradient buffers: the same forward output
   /// and loss from the same weights, and none of the buffers only `backward` reads.
   @Test func inferenceModelComputesTheSameForwardWithoutGradientBuffers() {
-    let classes = 5, hidden = 16, steps = 4, batch = 3
-    let config = ModelConfig(input: .categorical(classes: classes), hiddenSize: hidden, numLayers: 2, dropout: 0.2, outputSize: classes)
+    let classes = 5
+    let hidden = 16
+    let steps = 4
+    let batch = 3
+    let config = ModelConfig(
+      input: .categorical(classes: classes), hiddenSize: hidden, numLayers: 2, dropout: 0.2, outputSize: classes)
     let trainable = Model(config: config, head: CategoricalHead(classes: classes), maxSteps: steps, batch: batch)
     var rng = SeededGenerator(seed: 3)
     trainable.initialize(rng: &rng)
     let inference = Model(
-      config: config, head: CategoricalHead(classes: classes), params: trainable.params, maxSteps: steps, batch: batch, trainable: false)
+      config: config, head: CategoricalHead(classes: classes), params: trainable.params, maxSteps: steps, batch: batch,
+      trainable: false)
     let indices = (0..<steps).map { t in (0..<batch).map { b in (t * 2 + b) % classes } }
     let targets: [[Int?]] = (0..<steps).map { t in (0..<batch).map { b in (t + b + 1) % classes } }
     let resets = (0..<steps).map { t in (0..<batch).map { _ in t == 0 } }

@@ -24,16 +24,21 @@ struct PackedKernelTests {
         (transposed ? bT : b).withUnsafeBufferPointer { src in
           packed.withUnsafeMutableBufferPointer { dst in
             // Two calls, as the layer packs half the panels on each thread.
-            let panels = n / PackedGEMM.panelWidth, half = panels / 2
+            let panels = n / PackedGEMM.panelWidth
+            let half = panels / 2
             for range in [0..<half, half..<panels] {
-              PackedGEMM.pack(src.baseAddress!, ldb: transposed ? k : n, transposed: transposed, k: k, n: n, panels: range, into: dst.baseAddress!)
+              PackedGEMM.pack(
+                src.baseAddress!, ldb: transposed ? k : n, transposed: transposed, k: k, n: n, panels: range,
+                into: dst.baseAddress!)
             }
           }
         }
         a.withUnsafeBufferPointer { a in
           packed.withUnsafeBufferPointer { p in
             c.withUnsafeMutableBufferPointer { c in
-              PackedGEMM.multiply(m: m, n: n, k: k, a: a.baseAddress!, lda: k, packed: p.baseAddress!, c: c.baseAddress!, ldc: n, accumulate: accumulate)
+              PackedGEMM.multiply(
+                m: m, n: n, k: k, a: a.baseAddress!, lda: k, packed: p.baseAddress!, c: c.baseAddress!, ldc: n,
+                accumulate: accumulate)
             }
           }
         }
@@ -45,7 +50,9 @@ struct PackedKernelTests {
             worst = max(worst, abs(Double(c[r * n + j]) - sum))
           }
         }
-        #expect(worst < 1e-5 * Double(k).squareRoot() + 1e-6, "transposed \(transposed), accumulate \(accumulate): worst \(worst)")
+        #expect(
+          worst < 1e-5 * Double(k).squareRoot() + 1e-6,
+          "transposed \(transposed), accumulate \(accumulate): worst \(worst)")
       }
     }
   }
@@ -56,8 +63,11 @@ struct PackedKernelTests {
   /// to Float32 sums taken in another order.
   @Test(arguments: [32, 40])
   func lstmChunkMatchesPortablePath(hidden: Int) {
-    let classes = 7, steps = 6, batch = 18  // 9 streams per thread: a block of eight and a single row
-    let config = ModelConfig(input: .categorical(classes: classes), hiddenSize: hidden, numLayers: 2, dropout: 0, outputSize: classes)
+    let classes = 7
+    let steps = 6
+    let batch = 18  // 9 streams per thread: a block of eight and a single row
+    let config = ModelConfig(
+      input: .categorical(classes: classes), hiddenSize: hidden, numLayers: 2, dropout: 0, outputSize: classes)
     let model = Model(config: config, head: CategoricalHead(classes: classes), maxSteps: steps, batch: batch)
     var rng = SeededGenerator(seed: 11)
     model.initialize(rng: &rng)
@@ -73,13 +83,16 @@ struct PackedKernelTests {
       for i in 0..<state.h.count { state.h[i] = Float(i % 7) * 0.1 - 0.3 }
       model.forward(chunk.input, steps: steps, batch: batch, state: state, resets: chunk.resets, rng: &rng)
       let output = Array(UnsafeBufferPointer(start: model.lstm.layers[1].h.pointer, count: steps * batch * hidden))
-      let loss = chunk.targets.withUnsafeBufferPointer { model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<(steps * batch)]), gradient: true) }
+      let loss = chunk.targets.withUnsafeBufferPointer {
+        model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<(steps * batch)]), gradient: true)
+      }
       model.params.zeroGradients()
       let dState = RecurrentState(numLayers: 2, batch: batch, hiddenSize: hidden)
       model.backward(steps: steps, batch: batch, resets: chunk.resets, dState: dState)
       return (output, loss, model.params.gradients.array, state.h.array + dState.h.array + dState.c.array)
     }
-    let wide = run(avx512: true), portable = run(avx512: false)
+    let wide = run(avx512: true)
+    let portable = run(avx512: false)
     /// The largest difference relative to the largest value (sums of 108 rows in another order
     /// differ most where they cancel, so element-wise ratios there say nothing).
     func worst(_ x: [Float], _ y: [Float]) -> Double {

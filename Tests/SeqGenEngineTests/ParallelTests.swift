@@ -31,7 +31,11 @@ import Testing
   @Test func splitsFromManyThreadsAtOnce() async {
     await withTaskGroup(of: Bool.self) { group in
       for t in 0..<8 {
-        group.addTask { (0..<2_000).allSatisfy { visits(5 + (t + $0) % 50, nested: $0 % 3 == 0) == Array(repeating: 1, count: 5 + (t + $0) % 50) } }
+        group.addTask {
+          (0..<2_000).allSatisfy {
+            visits(5 + (t + $0) % 50, nested: $0 % 3 == 0) == Array(repeating: 1, count: 5 + (t + $0) % 50)
+          }
+        }
       }
       for await ok in group { #expect(ok) }
     }

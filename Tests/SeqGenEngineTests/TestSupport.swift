@@ -5,7 +5,8 @@ import Testing
 @testable import SeqGenEngine
 
 /// The repository root, found from this file's path (tests read fixtures from there).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent()
 
 /// Relative difference with an absolute floor, so values near zero compare sensibly.
 func relativeError(_ a: Double, _ b: Double, floor: Double = 1e-6) -> Double {
@@ -17,7 +18,8 @@ func temporaryDirectory() -> URL { try! TemporaryDirectory().url }
 
 /// A categorical chunk filled from explicit (T, B) indices, targets and resets.
 func makeChunk(indices: [[Int]], targets: [[Int?]], resets: [[Bool]], classes: Int) -> Chunk<Int> {
-  let steps = indices.count, batch = indices[0].count
+  let steps = indices.count
+  let batch = indices[0].count
   let chunk = Chunk<Int>(kind: .categorical(classes: classes), capacity: steps * batch)
   chunk.setShape(steps: steps, batch: batch)
   for t in 0..<steps {
@@ -32,7 +34,9 @@ func makeChunk(indices: [[Int]], targets: [[Int?]], resets: [[Bool]], classes: I
 
 /// The worst relative error between analytic gradients and central differences of `loss`,
 /// perturbing each value of each buffer by ±h in turn (the buffer is restored afterwards).
-func worstGradientError(_ checks: [(values: FloatBuffer, gradient: [Float])], h: Float = 1e-2, floor: Double, loss: () -> Double) -> Double {
+func worstGradientError(
+  _ checks: [(values: FloatBuffer, gradient: [Float])], h: Float = 1e-2, floor: Double, loss: () -> Double
+) -> Double {
   var worst = 0.0
   for (buffer, gradient) in checks {
     for i in 0..<gradient.count {

@@ -35,11 +35,14 @@ import Testing
   }
 
   func trainer(_ dir: URL, steps: Int, resume: Bool = false) throws -> Trainer<CountingDomain> {
-    try Trainer(domain: CountingDomain(), sequences: Self.sequences, dataPaths: ["a", "b"], options: options(steps: steps), run: RunDirectory(dir), resume: resume)
+    try Trainer(
+      domain: CountingDomain(), sequences: Self.sequences, dataPaths: ["a", "b"], options: options(steps: steps),
+      run: RunDirectory(dir), resume: resume)
   }
 
   @Test func resumedRunIsBitIdenticalToAnUninterruptedOne() throws {
-    let straight = temporaryDirectory(), split = temporaryDirectory()
+    let straight = temporaryDirectory()
+    let split = temporaryDirectory()
     defer {
       try? FileManager.default.removeItem(at: straight)
       try? FileManager.default.removeItem(at: split)
@@ -49,7 +52,8 @@ import Testing
     try trainer(split, steps: 22, resume: true).run()
     let a = try Data(contentsOf: RunDirectory(straight).latestURL)
     let b = try Data(contentsOf: RunDirectory(split).latestURL)
-    let ta = try Safetensors.decode(a, path: "a").tensors, tb = try Safetensors.decode(b, path: "b").tensors
+    let ta = try Safetensors.decode(a, path: "a").tensors
+    let tb = try Safetensors.decode(b, path: "b").tensors
     #expect(ta.keys.sorted() == tb.keys.sorted())
     for (name, t) in ta { #expect(t.values.map(\.bitPattern) == tb[name]!.values.map(\.bitPattern), "\(name)") }
     // The metrics of the resumed run continue where the first part stopped, without repeats.
@@ -62,14 +66,21 @@ import Testing
   }
 
   @Test func sameSeedSameRunDifferentSeedDifferentRun() throws {
-    let a = temporaryDirectory(), b = temporaryDirectory(), c = temporaryDirectory()
+    let a = temporaryDirectory()
+    let b = temporaryDirectory()
+    let c = temporaryDirectory()
     defer { for d in [a, b, c] { try? FileManager.default.removeItem(at: d) } }
     try trainer(a, steps: 8).run()
     try trainer(b, steps: 8).run()
     var other = options(steps: 8)
     other.seed = 6
-    try Trainer(domain: CountingDomain(), sequences: Self.sequences, dataPaths: [], options: other, run: RunDirectory(c), resume: false).run()
-    let weights = { (d: URL) in try Safetensors.decode(Data(contentsOf: RunDirectory(d).latestURL), path: "").tensors["decoder.weight"]!.values }
+    try Trainer(
+      domain: CountingDomain(), sequences: Self.sequences, dataPaths: [], options: other, run: RunDirectory(c),
+      resume: false
+    ).run()
+    let weights = { (d: URL) in
+      try Safetensors.decode(Data(contentsOf: RunDirectory(d).latestURL), path: "").tensors["decoder.weight"]!.values
+    }
     #expect(try weights(a) == weights(b))
     #expect(try weights(a) != weights(c))
   }
@@ -81,7 +92,9 @@ import Testing
     o.dropout = 0
     o.learningRate = 1e-2
     o.checkpointEvery = 120
-    let t = try Trainer(domain: CountingDomain(), sequences: Self.sequences, dataPaths: [], options: o, run: RunDirectory(dir), resume: false)
+    let t = try Trainer(
+      domain: CountingDomain(), sequences: Self.sequences, dataPaths: [], options: o, run: RunDirectory(dir),
+      resume: false)
     let before = t.validationLoss.natsPerStep
     try t.run()
     let after = t.validationLoss.natsPerStep
@@ -129,7 +142,8 @@ import Testing
     #expect(a.allSatisfy { $0.count == 30 })
     // A batch of samples equals the same samples drawn one at a time only in distribution, but
     // greedy decoding is the same for every member of the batch.
-    let greedy = try g.generate(prime: [1, 2, 3], length: 20, count: 2, controls: SamplingControls(argmax: true), seed: 1)
+    let greedy = try g.generate(
+      prime: [1, 2, 3], length: 20, count: 2, controls: SamplingControls(argmax: true), seed: 1)
     #expect(greedy[0] == greedy[1])
   }
 }
@@ -144,14 +158,20 @@ import Testing
     o.batchSize = 2
     o.seqLength = 5
     o.steps = 2
-    var first: Trainer<CountingDomain>? = try Trainer(domain: CountingDomain(), sequences: TrainerTests.sequences, dataPaths: [], options: o, run: RunDirectory(dir), resume: false)
+    var first: Trainer<CountingDomain>? = try Trainer(
+      domain: CountingDomain(), sequences: TrainerTests.sequences, dataPaths: [], options: o, run: RunDirectory(dir),
+      resume: false)
     try first?.run()
     o.steps = 4
     #expect(throws: EngineError.self) {
-      try Trainer(domain: CountingDomain(), sequences: TrainerTests.sequences, dataPaths: [], options: o, run: RunDirectory(dir), resume: true)
+      try Trainer(
+        domain: CountingDomain(), sequences: TrainerTests.sequences, dataPaths: [], options: o, run: RunDirectory(dir),
+        resume: true)
     }
     first = nil
-    _ = try Trainer(domain: CountingDomain(), sequences: TrainerTests.sequences, dataPaths: [], options: o, run: RunDirectory(dir), resume: true)
+    _ = try Trainer(
+      domain: CountingDomain(), sequences: TrainerTests.sequences, dataPaths: [], options: o, run: RunDirectory(dir),
+      resume: true)
   }
 
   @Test func aFailedSetupLeavesNoEmptyRunFolder() {
@@ -160,7 +180,9 @@ import Testing
     var o = TrainingOptions()
     o.batchSize = 1000
     #expect(throws: EngineError.self) {
-      try Trainer(domain: CountingDomain(), sequences: TrainerTests.sequences, dataPaths: [], options: o, run: RunDirectory(dir), resume: false)
+      try Trainer(
+        domain: CountingDomain(), sequences: TrainerTests.sequences, dataPaths: [], options: o, run: RunDirectory(dir),
+        resume: false)
     }
     #expect(!FileManager.default.fileExists(atPath: dir.path))
   }

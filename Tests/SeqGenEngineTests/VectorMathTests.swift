@@ -1,12 +1,13 @@
 import Foundation
-import Testing
-
 import LSTMMath
+import Testing
 
 /// The vectorised exp, sigmoid and tanh against float64 references, over the whole useful range.
 @Suite struct VectorMathTests {
   /// Largest error in units of the Float spacing at the reference value.
-  func worstULP(_ f: (VectorMath.V) -> VectorMath.V, _ reference: (Double) -> Double, in range: ClosedRange<Float>) -> Double {
+  func worstULP(_ f: (VectorMath.V) -> VectorMath.V, _ reference: (Double) -> Double, in range: ClosedRange<Float>)
+    -> Double
+  {
     var worst = 0.0
     let n = 40_000
     for k in stride(from: 0, to: n, by: 16) {
@@ -37,7 +38,8 @@ import LSTMMath
   }
 
   @Test func extremesSaturateWithoutNaN() {
-    let x = VectorMath.V(-1e30, -100, -88.5, 0, 88.5, 100, 1e30, -0, .infinity, -.infinity, 87.3, -87.3, 1e-30, 20, -20, 0.625)
+    let x = VectorMath.V(
+      -1e30, -100, -88.5, 0, 88.5, 100, 1e30, -0, .infinity, -.infinity, 87.3, -87.3, 1e-30, 20, -20, 0.625)
     for v in [VectorMath.exp(x), VectorMath.sigmoid(x), VectorMath.tanh(x)] {
       for l in 0..<16 { #expect(v[l].isFinite) }
     }

@@ -35,7 +35,9 @@ public enum DomainConformance {
         let back = domain.step(from: try domain.target(step, codec: codec), codec: codec)
         let again = try domain.input(back, codec: codec)
         if case .dense(let a) = input, case .dense(let b) = again {
-          #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) }, "dense round trip", sourceLocation: sourceLocation)
+          #expect(
+            zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) }, "dense round trip",
+            sourceLocation: sourceLocation)
         } else {
           #expect(again == input, "target → step → input round trip", sourceLocation: sourceLocation)
         }
@@ -46,7 +48,9 @@ public enum DomainConformance {
     let json = try JSONEncoder().encode(codec)
     let decoded = try JSONDecoder().decode(D.Codec.self, from: json)
     if let first = sequences.first?.steps.first {
-      #expect(try domain.input(first, codec: decoded) == (try domain.input(first, codec: codec)), sourceLocation: sourceLocation)
+      #expect(
+        try domain.input(first, codec: decoded) == (try domain.input(first, codec: codec)),
+        sourceLocation: sourceLocation)
     }
 
     // A tiny model trains, and seeded generation is deterministic and writable.
@@ -55,7 +59,9 @@ public enum DomainConformance {
     let dir = temporary.at("run")
     var options = trainingOptions ?? .tiny(steps: 3)
     options.steps = 3
-    let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: corpus.map(\.path), options: options, run: RunDirectory(dir), resume: false)
+    let trainer = try Trainer(
+      domain: domain, sequences: sequences, dataPaths: corpus.map(\.path), options: options, run: RunDirectory(dir),
+      resume: false)
     try trainer.run()
     let generator = try Generator(domain: domain, checkpoint: RunDirectory(dir).checkpoint())
     let prime = try domain.prime(PrimeRequest(), codec: generator.codec)
@@ -76,7 +82,8 @@ public enum DomainConformance {
         Issue.record("reading \(bad.lastPathComponent) should have failed", sourceLocation: sourceLocation)
       } catch {
         let text = "\(error)"
-        #expect(text.contains(bad.lastPathComponent), "error does not name the file: \(text)", sourceLocation: sourceLocation)
+        #expect(
+          text.contains(bad.lastPathComponent), "error does not name the file: \(text)", sourceLocation: sourceLocation)
         #expect(!text.contains("\n"), "error is not one line: \(text)", sourceLocation: sourceLocation)
       }
     }

@@ -11,7 +11,8 @@ import Testing
   func losslessFormatsRoundTripToSixteenBits(format: SoundFileFormat) throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    let left = sine(frequency: 440, seconds: 0.25, rate: 16000), right = sine(frequency: 220, seconds: 0.25, rate: 16000, amplitude: 0.25)
+    let left = sine(frequency: 440, seconds: 0.25, rate: 16000)
+    let right = sine(frequency: 220, seconds: 0.25, rate: 16000, amplitude: 0.25)
     let interleaved = zip(left, right).flatMap { [$0, $1] }
     let url = dir.at("clip.\(format.rawValue)")
     try SoundFile.write(interleaved, channels: 2, sampleRate: 16000, to: url)
@@ -84,7 +85,9 @@ import Testing
     #expect(throws: SoundFileError.self) { try SoundFile.write([0], channels: 1, sampleRate: 0, to: url) }
     #expect(throws: SoundFileError.self) { try SoundFile.write([.nan], channels: 1, sampleRate: 8000, to: url) }
     #expect(!FileManager.default.fileExists(atPath: url.path))
-    #expect("\(SoundFileError.unknownOutputFormat(path: "/a/b.mp4"))" == "/a/b.mp4: unknown output format; use the extension .wav, .flac or .ogg")
+    #expect(
+      "\(SoundFileError.unknownOutputFormat(path: "/a/b.mp4"))"
+        == "/a/b.mp4: unknown output format; use the extension .wav, .flac or .ogg")
   }
 
   // MARK: Bad input
@@ -111,7 +114,10 @@ import Testing
     defer { dir.remove() }
     let url = try dir.file("notes.wav", Array("this is not audio, just text pretending\n".utf8))
     let error = expectOneLineNaming(url) { _ = try SoundFile.read(url) }
-    guard case .unreadable(_, let message) = error else { Issue.record("got \(String(describing: error))"); return }
+    guard case .unreadable(_, let message) = error else {
+      Issue.record("got \(String(describing: error))")
+      return
+    }
     #expect(message.lowercased().contains("format"), "libsndfile's message: \(message)")
     let memory = #expect(throws: SoundFileError.self) { try SoundFile.read(data: Data("garbage".utf8), name: "blob") }
     #expect(memory?.description.hasPrefix("blob: ") == true)
@@ -133,7 +139,10 @@ import Testing
       let url = try dir.file(name, Array(full.prefix(cut)))
       let error = expectOneLineNaming(url) { _ = try SoundFile.read(url) }
       if name == "half.wav" {
-        guard case .truncated(_, let declared, let present) = error else { Issue.record("got \(String(describing: error))"); continue }
+        guard case .truncated(_, let declared, let present) = error else {
+          Issue.record("got \(String(describing: error))")
+          continue
+        }
         #expect(declared == 4000 && present < 2000)
       }
     }
@@ -181,7 +190,10 @@ import Testing
     defer { dir.remove() }
     let url = try dir.file("long.wav", WAV.bytes(channels: 2, data: WAV.pcm16([Float](repeating: 0, count: 2000))))
     let error = expectOneLineNaming(url) { _ = try SoundFile.read(url, limits: .init(maxSamples: 1000)) }
-    guard case .outOfRange(_, let what) = error else { Issue.record("got \(String(describing: error))"); return }
+    guard case .outOfRange(_, let what) = error else {
+      Issue.record("got \(String(describing: error))")
+      return
+    }
     #expect(what.contains("1000 frames × 2 channels"))
     // A header that declares 4 GiB of data in a tiny file must not make us allocate it.
     let liar = try dir.file("liar.wav", WAV.bytes(data: WAV.pcm16([0.1, 0.2]), declaredDataBytes: 0xFFFF_FFF0))
@@ -206,9 +218,14 @@ import Testing
     try Data(bytes).write(to: url)
     let before = peakResidentBytes()
     let error = expectOneLineNaming(url) { _ = try SoundFile.read(url) }
-    guard case .truncated(_, let declared, let present) = error else { Issue.record("got \(String(describing: error))"); return }
+    guard case .truncated(_, let declared, let present) = error else {
+      Issue.record("got \(String(describing: error))")
+      return
+    }
     #expect(declared == 1 << 28 && present == 2000)
-    #expect(peakResidentBytes() - before < 256 << 20, "reading grew the peak RSS by \((peakResidentBytes() - before) >> 20) MiB")
+    #expect(
+      peakResidentBytes() - before < 256 << 20,
+      "reading grew the peak RSS by \((peakResidentBytes() - before) >> 20) MiB")
   }
 
   /// The process's peak resident memory so far (getrusage's ru_maxrss, in bytes).
@@ -221,12 +238,15 @@ import Testing
   @Test func nanSamplesInFloatWAVAreRejected() throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    let good = try dir.file("good.wav", WAV.bytes(bitsPerSample: 32, formatTag: 3, data: WAV.float32([0.25, -0.5, 0.75])))
+    let good = try dir.file(
+      "good.wav", WAV.bytes(bitsPerSample: 32, formatTag: 3, data: WAV.float32([0.25, -0.5, 0.75])))
     #expect(try SoundFile.read(good).samples == [0.25, -0.5, 0.75])
-    let url = try dir.file("nan.wav", WAV.bytes(bitsPerSample: 32, formatTag: 3, data: WAV.float32([0.25, .nan, 0.75])))
+    let url = try dir.file(
+      "nan.wav", WAV.bytes(bitsPerSample: 32, formatTag: 3, data: WAV.float32([0.25, .nan, 0.75])))
     let error = expectOneLineNaming(url) { _ = try SoundFile.read(url) }
     #expect(error == .nonFiniteSample(path: url.path, frame: 1, channel: 0))
-    let inf = try dir.file("inf.wav", WAV.bytes(channels: 2, bitsPerSample: 32, formatTag: 3, data: WAV.float32([0, 0, 0, .infinity])))
+    let inf = try dir.file(
+      "inf.wav", WAV.bytes(channels: 2, bitsPerSample: 32, formatTag: 3, data: WAV.float32([0, 0, 0, .infinity])))
     #expect(throws: SoundFileError.nonFiniteSample(path: inf.path, frame: 1, channel: 1)) { try SoundFile.read(inf) }
   }
 

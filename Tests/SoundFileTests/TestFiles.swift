@@ -5,5 +5,6 @@ import SeqGenTestSupport
 typealias TempDir = TemporaryDirectory
 
 /// The speech fixture's folder (real FLAC files read through libsndfile).
-let speechFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let speechFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent()
   .appendingPathComponent("fixtures/audio/speech")

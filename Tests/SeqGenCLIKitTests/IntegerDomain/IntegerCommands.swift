@@ -9,7 +9,8 @@ enum IntegerCommands: DomainCommands {
 }
 
 struct TrainIntegers: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "integers", abstract: "LSTM over whitespace-separated integers.")
+  static let configuration = CommandConfiguration(
+    commandName: "integers", abstract: "LSTM over whitespace-separated integers.")
   @OptionGroup var flags: TrainFlags
   func run() throws { try Training.run(IntegerDomain(), flags: flags) }
 }
@@ -19,5 +20,8 @@ struct GenerateIntegers: ParsableCommand {
   @OptionGroup var shared: GenerateFlags
   @OptionGroup var cutoffs: CutoffFlags
   @OptionGroup var plain: PlainGenerateFlags
-  func run() throws { try Generation.run(IntegerDomain(), run: shared.run, request: shared.request(cutoffs.controls), options: plain.options) }
+  func run() throws {
+    try Generation.run(
+      IntegerDomain(), run: shared.run, request: shared.request(cutoffs.controls), options: plain.options)
+  }
 }

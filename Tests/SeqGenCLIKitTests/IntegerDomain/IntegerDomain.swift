@@ -13,10 +13,13 @@ struct IntegerDomain: SequenceDomain {
 
   func read(_ urls: [URL]) throws -> [SourceSequence<Int>] {
     try urls.map { url in
-      guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw EngineError.badData(path: url.path, reason: "no such file or not UTF-8") }
+      guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+        throw EngineError.badData(path: url.path, reason: "no such file or not UTF-8")
+      }
       let values = try text.split(whereSeparator: \.isWhitespace).enumerated().map { n, token in
         guard let v = Int(token), (0...Self.maxValue).contains(v) else {
-          throw EngineError.badData(path: url.path, reason: "token \(n + 1) '\(token.prefix(20))' is not an integer in 0...\(Self.maxValue)")
+          throw EngineError.badData(
+            path: url.path, reason: "token \(n + 1) '\(token.prefix(20))' is not an integer in 0...\(Self.maxValue)")
         }
         return v
       }
@@ -31,7 +34,9 @@ struct IntegerDomain: SequenceDomain {
   func inputKind(_ classes: Int) -> InputKind { .categorical(classes: classes) }
 
   func input(_ step: Int, codec classes: Int) throws -> StepInput {
-    guard step >= 0, step < classes else { throw EngineError.invalidArgument("\(step) is outside the model's 0..<\(classes)") }
+    guard step >= 0, step < classes else {
+      throw EngineError.invalidArgument("\(step) is outside the model's 0..<\(classes)")
+    }
     return .index(step)
   }
 
@@ -45,7 +50,9 @@ struct IntegerDomain: SequenceDomain {
   func prime(_ request: PrimeRequest, codec classes: Int) throws -> [Int] {
     let values = (request.text ?? "").split(separator: " ").compactMap { Int($0) }
     guard !values.isEmpty else { return [0] }
-    if let bad = values.first(where: { $0 < 0 || $0 >= classes }) { throw EngineError.invalidArgument("prime \(bad) is outside 0..<\(classes)") }
+    if let bad = values.first(where: { $0 < 0 || $0 >= classes }) {
+      throw EngineError.invalidArgument("prime \(bad) is outside 0..<\(classes)")
+    }
     return values
   }
 

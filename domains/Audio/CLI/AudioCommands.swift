@@ -15,7 +15,8 @@ public enum AudioCommands: DomainCommands {
     // sampling noise under the voice, and speed/gain variants against a 61 s corpus: the
     // default 2×128 model at 3000 steps drones on one pitch; this one babbles in syllables.
     train: [
-      "--hidden-size", "128", "--num-layers", "2", "--seq-length", "50", "--batch-size", "16", "--window", "64", "--input-samples", "80",
+      "--hidden-size", "128", "--num-layers", "2", "--seq-length", "50", "--batch-size", "16", "--window", "64",
+      "--input-samples", "80",
       "--pre-emphasis", "0.85", "--speed", "10", "--gain", "3",
     ],
     steps: (3000, 30),
@@ -26,7 +27,8 @@ public enum AudioCommands: DomainCommands {
     generate: [
       (
         [
-          "--seconds", "3", "--seed", "5", "--checkpoint", "latest", "--top-k", "20", "--sharpen-above=-45", "--out", "audio.wav", "--waveform",
+          "--seconds", "3", "--seed", "5", "--checkpoint", "latest", "--top-k", "20", "--sharpen-above=-45", "--out",
+          "audio.wav", "--waveform",
           "audio-waveform.svg",
         ],
         ["audio.wav", "audio-waveform.svg"]

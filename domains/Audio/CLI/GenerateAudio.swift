@@ -22,11 +22,16 @@ struct GenerateAudio: ParsableCommand {
   @OptionGroup var cutoffs: CutoffFlags
 
   @Option(help: "Seconds to generate per clip (default \(AudioGenerationOptions.defaultSeconds)).") var seconds: Double?
-  @Option(help: ArgumentHelp("Use only the first this-many seconds of --prime FILE.", valueName: "seconds")) var primeSeconds: Double?
+  @Option(help: ArgumentHelp("Use only the first this-many seconds of --prime FILE.", valueName: "seconds"))
+  var primeSeconds: Double?
   @Flag(help: "Leave the prime out of the written clips.") var stripPrime = false
-  @Option(help: ArgumentHelp("Resample the written clip to this rate with libsamplerate (default: the model rate).", valueName: "Hz"))
+  @Option(
+    help: ArgumentHelp(
+      "Resample the written clip to this rate with libsamplerate (default: the model rate).", valueName: "Hz"))
   var outputRate: Int?
-  @Option(help: ArgumentHelp("Also draw the clips' waveforms and spectrograms to this SVG file.", valueName: "file.svg")) var waveform: String?
+  @Option(
+    help: ArgumentHelp("Also draw the clips' waveforms and spectrograms to this SVG file.", valueName: "file.svg"))
+  var waveform: String?
   @Option(
     help: ArgumentHelp(
       "Apply --temperature/--top-k/--top-p/--argmax only where the last --window samples are louder than this (measured on the model's signal, after pre-emphasis); quieter, draw from the plain softmax, so silence can still turn into sound.",
@@ -35,7 +40,8 @@ struct GenerateAudio: ParsableCommand {
 
   var options: AudioGenerationOptions {
     AudioGenerationOptions(
-      seconds: seconds, primeSeconds: primeSeconds, stripPrime: stripPrime, outputRate: outputRate, waveform: waveform, sharpenAbove: sharpenAbove)
+      seconds: seconds, primeSeconds: primeSeconds, stripPrime: stripPrime, outputRate: outputRate, waveform: waveform,
+      sharpenAbove: sharpenAbove)
   }
 
   func validate() throws { try validating { try options.validate() } }

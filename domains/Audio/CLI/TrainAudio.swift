@@ -8,7 +8,8 @@ import SeqGenEngine
 struct TrainAudio: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "audio",
-    abstract: "Frame-level LSTM + sample-level MLP (two-tier SampleRNN) on raw audio (WAV, FLAC, Ogg, AIFF, … via libsndfile).",
+    abstract:
+      "Frame-level LSTM + sample-level MLP (two-tier SampleRNN) on raw audio (WAV, FLAC, Ogg, AIFF, … via libsndfile).",
     discussion: """
       Each file is mixed down to mono, resampled to --rate with libsamplerate \
       and quantised to 256 levels (mu-law unless --quantization linear). One \
@@ -38,7 +39,9 @@ struct TrainAudio: ParsableCommand {
   @Option(help: "Samples per LSTM step (1 = one-tier baseline).") var frameSize = AudioCodec(sampleRate: 0).frameSize
   @Option(help: "Sample quantisation to 256 levels: mulaw or linear.") var quantization: Quantization = .mulaw
   @Option(help: "Width of the sample-level MLP.") var mlpHiddenSize = AudioCodec(sampleRate: 0).mlpHiddenSize
-  @Option(help: "Width of each earlier sample's embedding in the sample-level MLP.") var embeddingSize = AudioCodec(sampleRate: 0).embeddingSize
+  @Option(help: "Width of each earlier sample's embedding in the sample-level MLP.") var embeddingSize = AudioCodec(
+    sampleRate: 0
+  ).embeddingSize
   @Option(
     help: ArgumentHelp(
       "Earlier samples the sample-level MLP sees for each sample, sliding back into the previous frame (default: --frame-size, as SampleRNN; 0 = none).",
@@ -49,21 +52,30 @@ struct TrainAudio: ParsableCommand {
       "Samples the LSTM reads each step: the last frame and the ones before it, up to --frame-size + --window (default: --frame-size).",
       valueName: "samples"))
   var inputSamples: Int?
-  @Option(help: ArgumentHelp("Cut leading and trailing audio quieter than this level (write --trim-silence=-50).", valueName: "dBFS"))
+  @Option(
+    help: ArgumentHelp(
+      "Cut leading and trailing audio quieter than this level (write --trim-silence=-50).", valueName: "dBFS"))
   var trimSilence: Double?
-  @Option(help: ArgumentHelp("Peak-normalise every file to this level (write --normalize=-1).", valueName: "dBFS")) var normalize: Double?
+  @Option(help: ArgumentHelp("Peak-normalise every file to this level (write --normalize=-1).", valueName: "dBFS"))
+  var normalize: Double?
   @Option(
     help: ArgumentHelp(
       "Filter each file with 1 − α·z⁻¹ before quantising, and generated audio with the inverse, so sampling noise falls where speech is loud (LPCNet: 0.85; 0 = off).",
       valueName: "α"))
   var preEmphasis = 0.0
-  @Option(help: ArgumentHelp("Augment: each epoch, play every file at a random speed in 1 ± P percent (0...30; pitch moves with it).", valueName: "P"))
+  @Option(
+    help: ArgumentHelp(
+      "Augment: each epoch, play every file at a random speed in 1 ± P percent (0...30; pitch moves with it).",
+      valueName: "P"))
   var speed = 0.0
-  @Option(help: ArgumentHelp("Augment: each epoch, scale every file by a random gain in ±DB (0...12).", valueName: "DB")) var gain = 0.0
+  @Option(
+    help: ArgumentHelp("Augment: each epoch, scale every file by a random gain in ±DB (0...12).", valueName: "DB"))
+  var gain = 0.0
 
   var settings: AudioCodec {
     AudioCodec(
-      sampleRate: rate ?? 0, frameSize: frameSize, window: window, inputSamples: inputSamples, quantization: quantization, trimSilenceDB: trimSilence,
+      sampleRate: rate ?? 0, frameSize: frameSize, window: window, inputSamples: inputSamples,
+      quantization: quantization, trimSilenceDB: trimSilence,
       normalizePeakDB: normalize, preEmphasis: preEmphasis, mlpHiddenSize: mlpHiddenSize, embeddingSize: embeddingSize,
       augmentation: speed == 0 && gain == 0 ? nil : AudioAugmentation(speed: speed / 100, gainDB: gain))
   }

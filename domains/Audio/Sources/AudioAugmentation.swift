@@ -21,8 +21,12 @@ public struct AudioAugmentation: Codable, Sendable, Equatable {
   }
 
   public func validate() throws(AudioError) {
-    guard speed.isFinite, speed >= 0, speed <= 0.3 else { throw .invalidSetting("--speed must be in 0...30 percent, got \(speed * 100)") }
-    guard gainDB.isFinite, gainDB >= 0, gainDB <= 12 else { throw .invalidSetting("--gain must be in 0...12 dB, got \(gainDB)") }
+    guard speed.isFinite, speed >= 0, speed <= 0.3 else {
+      throw .invalidSetting("--speed must be in 0...30 percent, got \(speed * 100)")
+    }
+    guard gainDB.isFinite, gainDB >= 0, gainDB <= 12 else {
+      throw .invalidSetting("--gain must be in 0...12 dB, got \(gainDB)")
+    }
   }
 
   /// One random variant of `samples` at `rate`, drawn from `seed`: played at a speed in
@@ -36,7 +40,9 @@ public struct AudioAugmentation: Codable, Sendable, Equatable {
     var x = samples
     // (Both rates are valid and the samples finite, so libsamplerate has nothing to refuse;
     // were it to, the file trains unchanged this epoch.)
-    if from != rate, let resampled = try? Resampler(quality: .medium).resample(samples, channels: 1, from: from, to: rate) {
+    if from != rate,
+      let resampled = try? Resampler(quality: .medium).resample(samples, channels: 1, from: from, to: rate)
+    {
       x = resampled
     }
     return x.map { max(-1, min(1, $0 * gain)) }

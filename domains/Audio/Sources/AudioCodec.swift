@@ -34,8 +34,10 @@ public struct AudioCodec: Codable, Sendable, Equatable {
   public var augmentation: AudioAugmentation?
 
   public init(
-    sampleRate: Int, frameSize: Int = 16, window: Int? = nil, inputSamples: Int? = nil, quantization: Quantization = .mulaw, levels: Int = 256,
-    trimSilenceDB: Double? = nil, normalizePeakDB: Double? = nil, preEmphasis: Double = 0, mlpHiddenSize: Int = 64, embeddingSize: Int = 16,
+    sampleRate: Int, frameSize: Int = 16, window: Int? = nil, inputSamples: Int? = nil,
+    quantization: Quantization = .mulaw, levels: Int = 256,
+    trimSilenceDB: Double? = nil, normalizePeakDB: Double? = nil, preEmphasis: Double = 0, mlpHiddenSize: Int = 64,
+    embeddingSize: Int = 16,
     augmentation: AudioAugmentation? = nil
   ) {
     self.sampleRate = sampleRate
@@ -60,18 +62,26 @@ public struct AudioCodec: Codable, Sendable, Equatable {
     try check((0...256).contains(window), "--window must be in 0...256, got \(window)")
     try check(
       inputSamples >= frameSize && inputSamples <= frameSize + window,
-      "--input-samples must be in --frame-size...--frame-size + --window (\(frameSize)...\(frameSize + window)), got \(inputSamples)")
+      "--input-samples must be in --frame-size...--frame-size + --window (\(frameSize)...\(frameSize + window)), got \(inputSamples)"
+    )
     try check(levels == 256, "only 256 quantisation levels are supported, got \(levels)")
-    try check(preEmphasis.isFinite && preEmphasis >= 0 && preEmphasis <= 0.97, "--pre-emphasis must be in 0...0.97, got \(preEmphasis)")
+    try check(
+      preEmphasis.isFinite && preEmphasis >= 0 && preEmphasis <= 0.97,
+      "--pre-emphasis must be in 0...0.97, got \(preEmphasis)")
     try check((1...4096).contains(mlpHiddenSize), "--mlp-hidden-size must be in 1...4096, got \(mlpHiddenSize)")
     try check((1...1024).contains(embeddingSize), "--embedding-size must be in 1...1024, got \(embeddingSize)")
-    if let t = trimSilenceDB { try check(t.isFinite && t < 0 && t >= -120, "--trim-silence must be a level in dBFS in -120..<0, got \(t)") }
-    if let n = normalizePeakDB { try check(n.isFinite && n <= 0 && n >= -60, "--normalize must be a peak in dBFS in -60...0, got \(n)") }
+    if let t = trimSilenceDB {
+      try check(t.isFinite && t < 0 && t >= -120, "--trim-silence must be a level in dBFS in -120..<0, got \(t)")
+    }
+    if let n = normalizePeakDB {
+      try check(n.isFinite && n <= 0 && n >= -60, "--normalize must be a peak in dBFS in -60...0, got \(n)")
+    }
     try augmentation?.validate()
   }
 
   enum CodingKeys: String, CodingKey {
-    case sampleRate, frameSize, window, inputSamples, quantization, levels, trimSilenceDB, normalizePeakDB, preEmphasis, mlpHiddenSize, embeddingSize, augmentation
+    case sampleRate, frameSize, window, inputSamples, quantization, levels, trimSilenceDB, normalizePeakDB, preEmphasis,
+      mlpHiddenSize, embeddingSize, augmentation
   }
 
   public init(from decoder: Decoder) throws {
@@ -83,16 +93,21 @@ public struct AudioCodec: Codable, Sendable, Equatable {
       throw DecodingError.dataCorrupted(
         .init(
           codingPath: c.codingPath,
-          debugDescription: "no sample-level window: the model was saved by an older seqgen whose head saw only the current frame; train it again"))
+          debugDescription:
+            "no sample-level window: the model was saved by an older seqgen whose head saw only the current frame; train it again"
+        ))
     }
     self.init(
-      sampleRate: try c.decode(Int.self, forKey: .sampleRate), frameSize: try c.decode(Int.self, forKey: .frameSize), window: window,
+      sampleRate: try c.decode(Int.self, forKey: .sampleRate), frameSize: try c.decode(Int.self, forKey: .frameSize),
+      window: window,
       inputSamples: try c.decodeIfPresent(Int.self, forKey: .inputSamples),
-      quantization: try c.decode(Quantization.self, forKey: .quantization), levels: try c.decode(Int.self, forKey: .levels),
+      quantization: try c.decode(Quantization.self, forKey: .quantization),
+      levels: try c.decode(Int.self, forKey: .levels),
       trimSilenceDB: try c.decodeIfPresent(Double.self, forKey: .trimSilenceDB),
       normalizePeakDB: try c.decodeIfPresent(Double.self, forKey: .normalizePeakDB),
       preEmphasis: try c.decodeIfPresent(Double.self, forKey: .preEmphasis) ?? 0,
-      mlpHiddenSize: try c.decode(Int.self, forKey: .mlpHiddenSize), embeddingSize: try c.decode(Int.self, forKey: .embeddingSize),
+      mlpHiddenSize: try c.decode(Int.self, forKey: .mlpHiddenSize),
+      embeddingSize: try c.decode(Int.self, forKey: .embeddingSize),
       augmentation: try c.decodeIfPresent(AudioAugmentation.self, forKey: .augmentation))
     do { try validate() } catch {
       throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: error.description))

@@ -10,12 +10,16 @@ extension AudioDomain {
   ) throws -> GenerationOutput {
     try request.validate()
     try options.validate()
-    guard let out = request.out else { throw EngineError.invalidArgument("audio is written, not printed; give `out` clip.wav (or .flac, .ogg)") }
+    guard let out = request.out else {
+      throw EngineError.invalidArgument("audio is written, not printed; give `out` clip.wav (or .flac, .ogg)")
+    }
     guard SoundFileFormat(extension: URL(fileURLWithPath: out).pathExtension) != nil else {
       throw EngineError.invalidArgument("\(out): unknown output format; use the extension .wav, .flac or .ogg")
     }
     let primePath = request.primePath
-    if primePath == nil, options.primeSeconds != nil { throw EngineError.invalidArgument("`primeSeconds` needs `prime` FILE (an audio file)") }
+    if primePath == nil, options.primeSeconds != nil {
+      throw EngineError.invalidArgument("`primeSeconds` needs `prime` FILE (an audio file)")
+    }
     if primePath == nil, options.stripPrime {
       throw EngineError.invalidArgument("`stripPrime` needs `prime` FILE (without a prime nothing is prepended)")
     }
@@ -30,7 +34,8 @@ extension AudioDomain {
     controls.loudnessGate = options.loudnessGate(codec)
     var started = ContinuousClock.now
     let (samples, primeFrames, generator) = try domain.sample(
-      run: run, request: request, prime: PrimeRequest(file: primePath.map { URL(fileURLWithPath: $0) }, seconds: options.primeSeconds),
+      run: run, request: request,
+      prime: PrimeRequest(file: primePath.map { URL(fileURLWithPath: $0) }, seconds: options.primeSeconds),
       length: frames, controls: controls, onPrime: { _, _ in started = .now })
     let wall = ContinuousClock.now - started
     let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
@@ -40,7 +45,9 @@ extension AudioDomain {
     let primeLength = primeFrames.count * codec.frameSize
     let keptPrime = primePath != nil && !options.stripPrime ? primeLength : 0
     var clips = samples.map {
-      Array(domain.waveform(primeFrames + $0, codec: generator.codec).dropFirst(primeLength - keptPrime).prefix(keptPrime + perClip))
+      Array(
+        domain.waveform(primeFrames + $0, codec: generator.codec).dropFirst(primeLength - keptPrime).prefix(
+          keptPrime + perClip))
     }
     var rate = codec.sampleRate
     if let outputRate = options.outputRate, outputRate != rate {
@@ -52,20 +59,27 @@ extension AudioDomain {
     events(
       .report(
         String(
-          format: "generated %d × %.2f s at %d Hz in %.2f s: real-time factor %.2f (seconds of audio per second of wall time%@)",
-          count, seconds, codec.sampleRate, wallSeconds, Double(count) * seconds / max(wallSeconds, 1e-9), count > 1 ? ", \(count) clips together" : "")))
+          format:
+            "generated %d × %.2f s at %d Hz in %.2f s: real-time factor %.2f (seconds of audio per second of wall time%@)",
+          count, seconds, codec.sampleRate, wallSeconds, Double(count) * seconds / max(wallSeconds, 1e-9),
+          count > 1 ? ", \(count) clips together" : "")))
     for (file, clip) in zip(files, clips) {
       let body = Array(clip.suffix(clip.count - (keptPrime * rate / codec.sampleRate)))
       events(
         .report(
-          String(format: "wrote %@ (%.2f s at %d Hz): ", file.path, Double(clip.count) / Double(rate), rate) + AudioStatistics.summary(body, rate: rate)))
+          String(format: "wrote %@ (%.2f s at %d Hz): ", file.path, Double(clip.count) / Double(rate), rate)
+            + AudioStatistics.summary(body, rate: rate)))
     }
     if let svgPath = options.waveform {
       let c = request.controls
-      let sharpening = c.argmax ? ["argmax"] : ["temperature \(c.temperature)", c.topK.map { "top-k \($0)" }, c.topP.map { "top-p \($0)" }].compactMap { $0 }
+      let sharpening =
+        c.argmax
+        ? ["argmax"]
+        : ["temperature \(c.temperature)", c.topK.map { "top-k \($0)" }, c.topP.map { "top-p \($0)" }].compactMap { $0 }
       let sampling = sharpening.joined(separator: ", ") + (options.sharpenAbove.map { " above \($0) dBFS" } ?? "")
       let title = "seqgen audio: \(run.url.lastPathComponent), seed \(request.seed), \(sampling)"
-      let svg = WaveformPlot.svg(clips, rate: rate, title: title, primeSeconds: Double(keptPrime) / Double(codec.sampleRate))
+      let svg = WaveformPlot.svg(
+        clips, rate: rate, title: title, primeSeconds: Double(keptPrime) / Double(codec.sampleRate))
       try AtomicFile.write(Data(svg.utf8), to: URL(fileURLWithPath: svgPath))
       files.append(URL(fileURLWithPath: svgPath))
       events(.report("wrote \(svgPath)"))
@@ -77,14 +91,20 @@ extension AudioDomain {
 
   /// After training: the best validation loss per sample and per second of audio (the engine
   /// reports per frame), beside the unigram baseline on the same split.
-  public func trainingReport(_ moment: TrainingMoment, split: CorpusSplit<AudioFrame>, codec: AudioCodec, manifest: Manifest) throws -> [String] {
-    guard moment == .afterTraining, let nats = manifest.progress.bestValidationLoss ?? manifest.progress.validationLoss else { return [] }
+  public func trainingReport(
+    _ moment: TrainingMoment, split: CorpusSplit<AudioFrame>, codec: AudioCodec, manifest: Manifest
+  ) throws -> [String] {
+    guard moment == .afterTraining, let nats = manifest.progress.bestValidationLoss ?? manifest.progress.validationLoss
+    else { return [] }
     var lines = [
       String(
         format: "validation: %.4f bits/sample = %.2f kbit/s of audio at %d Hz (frame size %d, best checkpoint)",
-        bitsPerSample(nats, codec), bitsPerSample(nats, codec) * Double(codec.sampleRate) / 1000, codec.sampleRate, codec.frameSize)
+        bitsPerSample(nats, codec), bitsPerSample(nats, codec) * Double(codec.sampleRate) / 1000, codec.sampleRate,
+        codec.frameSize)
     ]
-    if let unigram = AudioStatistics.unigramBitsPerSample(train: split.train.map(\.steps), validation: split.validation.map(\.steps), levels: codec.levels) {
+    if let unigram = AudioStatistics.unigramBitsPerSample(
+      train: split.train.map(\.steps), validation: split.validation.map(\.steps), levels: codec.levels)
+    {
       lines.append(
         String(
           format: "baseline: %@ unigram %.4f bits/sample = %.2f kbit/s (8 bits/sample is the raw 8-bit code)",
@@ -94,11 +114,19 @@ extension AudioDomain {
   }
 
   /// The loss per sample and per second of audio, as the training summary gives it.
-  public func evaluationReport(_ loss: Loss, sequences: [SourceSequence<AudioFrame>], codec: AudioCodec, manifest: Manifest) -> [String] {
+  public func evaluationReport(
+    _ loss: Loss, sequences: [SourceSequence<AudioFrame>], codec: AudioCodec, manifest: Manifest
+  ) -> [String] {
     guard loss.steps > 0 else { return [] }
     let bits = bitsPerSample(loss.natsPerStep, codec)
-    return [String(format: "%.4f bits/sample = %.2f kbit/s of audio at %d Hz (frame size %d)", bits, bits * Double(codec.sampleRate) / 1000, codec.sampleRate, codec.frameSize)]
+    return [
+      String(
+        format: "%.4f bits/sample = %.2f kbit/s of audio at %d Hz (frame size %d)", bits,
+        bits * Double(codec.sampleRate) / 1000, codec.sampleRate, codec.frameSize)
+    ]
   }
 
-  private func bitsPerSample(_ natsPerFrame: Double, _ codec: AudioCodec) -> Double { natsPerFrame / M_LN2 / Double(codec.frameSize) }
+  private func bitsPerSample(_ natsPerFrame: Double, _ codec: AudioCodec) -> Double {
+    natsPerFrame / M_LN2 / Double(codec.frameSize)
+  }
 }

@@ -43,10 +43,14 @@ public struct AudioDomain: SequenceDomain {
     var sequences: [SourceSequence<AudioFrame>] = []
     for (url, audio) in decoded {
       let x = try AudioReader.samples(of: audio, codec: codec, path: url.path)
-      guard x.count >= codec.frameSize else { throw AudioError.tooShort(path: url.path, samples: x.count, frameSize: codec.frameSize) }
+      guard x.count >= codec.frameSize else {
+        throw AudioError.tooShort(path: url.path, samples: x.count, frameSize: codec.frameSize)
+      }
       sequences.append(SourceSequence(source: url.path, steps: AudioReader.frames(x, codec: codec)))
     }
-    guard sequences.contains(where: { $0.steps.count >= 2 }) else { throw AudioError.emptyCorpus(urls.map(\.path).joined(separator: ", ")) }
+    guard sequences.contains(where: { $0.steps.count >= 2 }) else {
+      throw AudioError.emptyCorpus(urls.map(\.path).joined(separator: ", "))
+    }
     return sequences
   }
 
@@ -54,8 +58,11 @@ public struct AudioDomain: SequenceDomain {
     var codec = settings
     if codec.sampleRate <= 0 { codec.sampleRate = resolvedRate.value ?? Self.fallbackRate }
     try codec.validate()
-    if let bad = corpus.first(where: { $0.steps.contains { $0.levels.count != codec.frameSize || $0.context.count != codec.window } }) {
-      throw AudioError.invalidSetting("\(bad.source): frames of another size than --frame-size \(codec.frameSize) --window \(codec.window)")
+    if let bad = corpus.first(where: {
+      $0.steps.contains { $0.levels.count != codec.frameSize || $0.context.count != codec.window }
+    }) {
+      throw AudioError.invalidSetting(
+        "\(bad.source): frames of another size than --frame-size \(codec.frameSize) --window \(codec.window)")
     }
     return codec
   }
@@ -63,7 +70,9 @@ public struct AudioDomain: SequenceDomain {
   public func augments(_ codec: AudioCodec) -> Bool { codec.augmentation != nil }
 
   /// The frames' samples at another speed and gain (`AudioAugmentation`), framed again.
-  public func augment(_ sequence: SourceSequence<AudioFrame>, codec: AudioCodec, seed: UInt64) -> SourceSequence<AudioFrame> {
+  public func augment(_ sequence: SourceSequence<AudioFrame>, codec: AudioCodec, seed: UInt64) -> SourceSequence<
+    AudioFrame
+  > {
     guard let augmentation = codec.augmentation else { return sequence }
     let samples = sequence.steps.flatMap { $0.levels.map(codec.value) }
     let variant = augmentation.variant(of: samples, rate: codec.sampleRate, seed: seed)
@@ -80,7 +89,8 @@ public struct AudioDomain: SequenceDomain {
     try check(step, codec)
     let before = codec.inputSamples - codec.frameSize
     guard step.context.count >= before else {
-      throw AudioError.invalidSetting("a frame with \(step.context.count) levels before it cannot give the LSTM \(codec.inputSamples) samples")
+      throw AudioError.invalidSetting(
+        "a frame with \(step.context.count) levels before it cannot give the LSTM \(codec.inputSamples) samples")
     }
     return .dense((step.context.suffix(before) + step.levels).map(codec.inputValue))
   }
@@ -90,25 +100,30 @@ public struct AudioDomain: SequenceDomain {
     try check(step, codec)
     guard step.context.count == codec.window, step.context.allSatisfy({ $0 >= 0 && $0 < codec.levels }) else {
       throw AudioError.invalidSetting(
-        "a frame with \(step.context.count) levels before it does not fit the codec (a window of \(codec.window) in 0..<\(codec.levels))")
+        "a frame with \(step.context.count) levels before it does not fit the codec (a window of \(codec.window) in 0..<\(codec.levels))"
+      )
     }
     return step.context + step.levels
   }
 
   private func check(_ step: AudioFrame, _ codec: AudioCodec) throws(AudioError) {
     guard step.levels.count == codec.frameSize, step.levels.allSatisfy({ $0 >= 0 && $0 < codec.levels }) else {
-      throw .invalidSetting("a frame of \(step.levels.count) levels does not fit the codec (\(codec.frameSize) levels in 0..<\(codec.levels))")
+      throw .invalidSetting(
+        "a frame of \(step.levels.count) levels does not fit the codec (\(codec.frameSize) levels in 0..<\(codec.levels))"
+      )
     }
   }
 
   public func makeHead(_ codec: AudioCodec) -> FrameHead {
     FrameHead(
-      frameSize: codec.frameSize, window: codec.window, levels: codec.levels, hiddenSize: codec.mlpHiddenSize, embeddingSize: codec.embeddingSize)
+      frameSize: codec.frameSize, window: codec.window, levels: codec.levels, hiddenSize: codec.mlpHiddenSize,
+      embeddingSize: codec.embeddingSize)
   }
 
   /// A drawn target (window, then frame) back as a frame that carries its window.
   public func step(from sample: [Int], codec: AudioCodec) -> AudioFrame {
-    AudioFrame(levels: Array(sample.suffix(codec.frameSize)), context: Array(sample.prefix(sample.count - codec.frameSize)))
+    AudioFrame(
+      levels: Array(sample.suffix(codec.frameSize)), context: Array(sample.prefix(sample.count - codec.frameSize)))
   }
 
   /// The first `seconds` (all if nil) of an audio file read like the corpus, or, without a
@@ -120,16 +135,22 @@ public struct AudioDomain: SequenceDomain {
     let audio = try AudioReader.decode(url)
     var x = try AudioReader.samples(of: audio, codec: codec, path: url.path)
     if let seconds = request.seconds {
-      guard seconds > 0, seconds.isFinite else { throw AudioError.invalidSetting("--prime-seconds must be positive, got \(seconds)") }
+      guard seconds > 0, seconds.isFinite else {
+        throw AudioError.invalidSetting("--prime-seconds must be positive, got \(seconds)")
+      }
       x = Array(x.prefix(Int((seconds * Double(codec.sampleRate)).rounded())))
     }
-    guard x.count >= codec.frameSize else { throw AudioError.tooShort(path: url.path, samples: x.count, frameSize: codec.frameSize) }
+    guard x.count >= codec.frameSize else {
+      throw AudioError.tooShort(path: url.path, samples: x.count, frameSize: codec.frameSize)
+    }
     return AudioReader.frames(x, codec: codec)
   }
 
   /// A frame of the level nearest zero, after a window of it.
   public func silence(_ codec: AudioCodec) -> AudioFrame {
-    AudioFrame(levels: Array(repeating: codec.level(0), count: codec.frameSize), context: Array(repeating: codec.level(0), count: codec.window))
+    AudioFrame(
+      levels: Array(repeating: codec.level(0), count: codec.frameSize),
+      context: Array(repeating: codec.level(0), count: codec.window))
   }
 
   /// The audio of frames: their samples, de-emphasised. Give a prime and what follows it in one
@@ -168,8 +189,12 @@ public struct AudioDomain: SequenceDomain {
   /// `url` for one clip; `name-1.ext`, `name-2.ext`, … for several.
   public static func clipURLs(_ url: URL, count: Int) -> [URL] {
     guard count > 1 else { return [url] }
-    let ext = url.pathExtension, base = url.deletingPathExtension()
-    return (1...count).map { base.deletingLastPathComponent().appendingPathComponent("\(base.lastPathComponent)-\($0)").appendingPathExtension(ext) }
+    let ext = url.pathExtension
+    let base = url.deletingPathExtension()
+    return (1...count).map {
+      base.deletingLastPathComponent().appendingPathComponent("\(base.lastPathComponent)-\($0)").appendingPathExtension(
+        ext)
+    }
   }
 }
 

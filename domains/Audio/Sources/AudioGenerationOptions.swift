@@ -23,7 +23,8 @@ public struct AudioGenerationOptions: Codable, Sendable, Equatable {
   public static let maxSeconds = 3600.0
 
   public init(
-    seconds: Double? = nil, primeSeconds: Double? = nil, stripPrime: Bool = false, outputRate: Int? = nil, waveform: String? = nil,
+    seconds: Double? = nil, primeSeconds: Double? = nil, stripPrime: Bool = false, outputRate: Int? = nil,
+    waveform: String? = nil,
     sharpenAbove: Double? = nil
   ) {
     self.seconds = seconds

@@ -6,7 +6,9 @@ import SoundFile
 /// mix-down, libsamplerate resampling, optional silence trim and peak normalisation.
 enum AudioReader {
   /// Extensions searched in directories (a file named directly is read whatever its name).
-  static let extensions: Set<String> = ["wav", "wave", "flac", "ogg", "oga", "aif", "aiff", "aifc", "au", "snd", "caf", "w64", "rf64", "mp3", "opus"]
+  static let extensions: Set<String> = [
+    "wav", "wave", "flac", "ogg", "oga", "aif", "aiff", "aifc", "au", "snd", "caf", "w64", "rf64", "mp3", "opus",
+  ]
 
   /// What a corpus file may hold: more channels than a surround mix is not audio we expect.
   static let limits = SoundFile.Limits(maxChannels: 8, maxSampleRate: 768_000, maxSamples: 1 << 28)
@@ -39,7 +41,9 @@ enum AudioReader {
   /// signal the model is trained on.
   static func samples(of audio: SoundFile.Audio, codec: AudioCodec, path: String) throws(AudioError) -> [Float] {
     var x = mono(audio)
-    do { x = try Resampler(quality: .medium).resample(x, channels: 1, from: audio.sampleRate, to: codec.sampleRate) } catch {
+    do {
+      x = try Resampler(quality: .medium).resample(x, channels: 1, from: audio.sampleRate, to: codec.sampleRate)
+    } catch {
       throw .unreadable(path: path, reason: error.description)
     }
     if let db = codec.trimSilenceDB { x = trimSilence(x, thresholdDB: db, rate: codec.sampleRate) }
@@ -52,7 +56,9 @@ enum AudioReader {
   static func trimSilence(_ x: [Float], thresholdDB: Double, rate: Int) -> [Float] {
     let threshold = Float(pow(10, thresholdDB / 20))
     let window = max(1, rate / 100)
-    guard let first = x.firstIndex(where: { abs($0) >= threshold }), let last = x.lastIndex(where: { abs($0) >= threshold }) else {
+    guard let first = x.firstIndex(where: { abs($0) >= threshold }),
+      let last = x.lastIndex(where: { abs($0) >= threshold })
+    else {
       return []
     }
     return Array(x[max(0, first - window)...min(x.count - 1, last + window)])
@@ -69,7 +75,8 @@ enum AudioReader {
   /// The levels of `samples`, cut into whole frames (a partial last frame is dropped), each with
   /// the levels of the `codec.window` samples before it (silence before the first sample).
   static func frames(_ samples: [Float], codec: AudioCodec) -> [AudioFrame] {
-    let n = codec.frameSize, w = codec.window
+    let n = codec.frameSize
+    let w = codec.window
     let levels = [Int](repeating: codec.level(0), count: w) + samples.map(codec.level)
     return (0..<(samples.count / n)).map { f in
       AudioFrame(levels: Array(levels[(w + f * n)..<(w + f * n + n)]), context: Array(levels[(f * n)..<(f * n + w)]))

@@ -22,13 +22,15 @@ public enum AudioStatistics {
     guard x.count >= window else { return nil }
     let hann = (0..<window).map { 0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(window)) }
     let quiet = pow(10, -60.0 / 20)
-    var sum = 0.0, frames = 0
+    var sum = 0.0
+    var frames = 0
     var start = 0
     while start + window <= x.count {
       let segment = x[start..<(start + window)]
       start += window / 2
       guard rms(Array(segment)) > quiet else { continue }
-      let magnitude = FFT.powerSpectrum(segment.enumerated().map { Double($0.element) * hann[$0.offset] }).dropFirst().map { max($0.squareRoot(), 1e-10) }
+      let magnitude = FFT.powerSpectrum(segment.enumerated().map { Double($0.element) * hann[$0.offset] }).dropFirst()
+        .map { max($0.squareRoot(), 1e-10) }
       let mean = magnitude.reduce(0, +) / Double(magnitude.count)
       let logMean = magnitude.reduce(0.0) { $0 + log($1) } / Double(magnitude.count)
       sum += exp(logMean) / mean
@@ -54,10 +56,13 @@ public enum AudioStatistics {
   /// fixture after mu-law: 8–14 dB per file; white or low-passed noise: about −8 dB; a pure tone:
   /// 30 dB). Nil when no frame is loud enough.
   public static func harmonicity(_ x: [Float], rate: Int) -> Double? {
-    let length = rate / 25, minLag = rate / 400, maxLag = rate / 60
+    let length = rate / 25
+    let minLag = rate / 400
+    let maxLag = rate / 60
     guard minLag >= 1, x.count >= length + maxLag else { return nil }
     let quiet = pow(10, -45.0 / 20)
-    var sum = 0.0, frames = 0
+    var sum = 0.0
+    var frames = 0
     var start = 0
     while start + length + maxLag <= x.count {
       defer { start += length / 2 }
@@ -77,7 +82,8 @@ public enum AudioStatistics {
   public static func levelSpread(_ x: [Float], rate: Int) -> Double? {
     let length = rate / 50
     guard length >= 1, x.count >= length else { return nil }
-    let levels = stride(from: 0, through: x.count - length, by: length).map { rmsDB(Array(x[$0..<($0 + length)])) }.filter { $0 > -50 }
+    let levels = stride(from: 0, through: x.count - length, by: length).map { rmsDB(Array(x[$0..<($0 + length)])) }
+      .filter { $0 > -50 }
     guard levels.count >= 2 else { return nil }
     let mean = levels.reduce(0, +) / Double(levels.count)
     return (levels.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(levels.count)).squareRoot()
@@ -86,11 +92,15 @@ public enum AudioStatistics {
   /// The highest normalised correlation of x[start..<start+length] with itself shifted by a lag
   /// in `lags`, after the correlation's first zero crossing (0 if it never crosses).
   static func periodicity(_ x: [Float], start: Int, length: Int, lags: ClosedRange<Int>) -> Double {
-    var crossed = false, best = 0.0
+    var crossed = false
+    var best = 0.0
     for lag in 1...lags.upperBound {
-      var xy = 0.0, xx = 0.0, yy = 0.0
+      var xy = 0.0
+      var xx = 0.0
+      var yy = 0.0
       for n in start..<(start + length) {
-        let a = Double(x[n]), b = Double(x[n + lag])
+        let a = Double(x[n])
+        let b = Double(x[n + lag])
         xy += a * b
         xx += a * a
         yy += b * b
@@ -124,7 +134,8 @@ enum FFT {
   static func powerSpectrum(_ x: [Double]) -> [Double] {
     let n = x.count
     precondition(n > 1 && n & (n - 1) == 0, "FFT length must be a power of two")
-    var re = x, im = [Double](repeating: 0, count: n)
+    var re = x
+    var im = [Double](repeating: 0, count: n)
     var j = 0
     for i in 1..<n {
       var bit = n >> 1
@@ -143,9 +154,12 @@ enum FFT {
       let angle = -2 * Double.pi / Double(length)
       for start in stride(from: 0, to: n, by: length) {
         for k in 0..<(length / 2) {
-          let wr = cos(angle * Double(k)), wi = sin(angle * Double(k))
-          let a = start + k, b = a + length / 2
-          let tr = re[b] * wr - im[b] * wi, ti = re[b] * wi + im[b] * wr
+          let wr = cos(angle * Double(k))
+          let wi = sin(angle * Double(k))
+          let a = start + k
+          let b = a + length / 2
+          let tr = re[b] * wr - im[b] * wi
+          let ti = re[b] * wi + im[b] * wr
           re[b] = re[a] - tr
           im[b] = im[a] - ti
           re[a] += tr
@@ -167,7 +181,8 @@ extension AudioStatistics {
     var counts = [Double](repeating: 1, count: levels)
     for sequence in train { for frame in sequence { for level in frame.levels { counts[level] += 1 } } }
     let total = counts.reduce(0, +)
-    var bits = 0.0, n = 0
+    var bits = 0.0
+    var n = 0
     for sequence in validation {
       for frame in sequence.dropFirst() {
         for level in frame.levels {

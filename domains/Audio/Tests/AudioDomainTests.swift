@@ -34,12 +34,15 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     var options = TrainingOptions.tiny(hiddenSize: 16, batchSize: 4, seqLength: 16, steps: 60)
     options.learningRate = 1e-2
     options.valFraction = 0.1
-    let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: [], options: options, run: RunDirectory(dir.at("run")), resume: false)
+    let trainer = try Trainer(
+      domain: domain, sequences: sequences, dataPaths: [], options: options, run: RunDirectory(dir.at("run")),
+      resume: false)
     let before = trainer.validationLoss.bitsPerStep / 4
     try trainer.run()
     let after = trainer.validationLoss.bitsPerStep / 4
     let (train, validation) = trainer.options.split(sequences)
-    let unigram = try #require(AudioStatistics.unigramBitsPerSample(train: train.map(\.steps), validation: validation.map(\.steps), levels: 256))
+    let unigram = try #require(
+      AudioStatistics.unigramBitsPerSample(train: train.map(\.steps), validation: validation.map(\.steps), levels: 256))
     #expect(before > 7.5, "an untrained head is near uniform over 256 levels: \(before) bits/sample")
     #expect(after < unigram, "after 60 steps \(after) bits/sample, unigram \(unigram)")
   }
@@ -56,7 +59,8 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     var options = TrainingOptions.tiny(steps: 2)
     options.valFraction = 0.2
     let run = RunDirectory(dir.at("run"))
-    let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: [], options: options, run: run, resume: false)
+    let trainer = try Trainer(
+      domain: domain, sequences: sequences, dataPaths: [], options: options, run: run, resume: false)
     #expect(trainer.options.valSplit == .files)
     #expect(!trainer.heldOutFiles.isEmpty && trainer.heldOutFiles.count < names.count)
     let held = sequences.filter { trainer.heldOutFiles.contains($0.source) }
@@ -65,11 +69,14 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     #expect(try run.manifest().training.valSplit == .files)
 
     options.valSplit = .tail
-    let tail = try Trainer(domain: domain, sequences: sequences, dataPaths: [], options: options, run: RunDirectory(dir.at("tail")), resume: false)
+    let tail = try Trainer(
+      domain: domain, sequences: sequences, dataPaths: [], options: options, run: RunDirectory(dir.at("tail")),
+      resume: false)
     #expect(tail.heldOutFiles.isEmpty && tail.options.valSplit == .tail)
 
     // A manifest saved before the choice existed has no valSplit: it reads as the tail split.
-    var old = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainingOptions())) as? [String: Any])
+    var old = try #require(
+      try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainingOptions())) as? [String: Any])
     old["valSplit"] = nil
     let decoded = try JSONDecoder().decode(TrainingOptions.self, from: JSONSerialization.data(withJSONObject: old))
     #expect(decoded.valSplit == nil)
@@ -81,13 +88,17 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     let dir = try TempDir()
     defer { dir.remove() }
     for bad in try BadAudio.all(in: dir) {
-      #expect(throws: (any Error).self, "\(bad.url.lastPathComponent)") { _ = try AudioDomain(settings: tinyCodec).read([bad.url]) }
+      #expect(throws: (any Error).self, "\(bad.url.lastPathComponent)") {
+        _ = try AudioDomain(settings: tinyCodec).read([bad.url])
+      }
       do {
         _ = try AudioDomain(settings: tinyCodec).read([bad.url])
       } catch {
         let text = "\(error)"
         #expect(text.hasPrefix(bad.url.path + ": "), "\(text)")
-        #expect(text.lowercased().contains(bad.expect.lowercased()), "\(bad.url.lastPathComponent): '\(text)' should mention '\(bad.expect)'")
+        #expect(
+          text.lowercased().contains(bad.expect.lowercased()),
+          "\(bad.url.lastPathComponent): '\(text)' should mention '\(bad.expect)'")
         #expect(!text.contains("\n"))
       }
     }
@@ -109,7 +120,8 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
   }
 
   @Test func muLawSpendsLevelsOnQuietSamples() {
-    let mu = Quantization.mulaw, lin = Quantization.linear
+    let mu = Quantization.mulaw
+    let lin = Quantization.linear
     // Quiet speech at −40 dBFS spans many mu-law levels but only one or two linear ones.
     let quiet: Float = 0.01
     #expect(mu.level(quiet, levels: 256) - mu.level(-quiet, levels: 256) > 20)
@@ -143,7 +155,9 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
   @Test func theDefaultRateIsTheCorpusRateWhenShared() throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    let a = dir.at("a.wav"), b = dir.at("b.wav"), c = dir.at("c.flac")
+    let a = dir.at("a.wav")
+    let b = dir.at("b.wav")
+    let c = dir.at("c.flac")
     try SoundFile.write(sine(frequency: 300, seconds: 0.1, rate: 11025), channels: 1, sampleRate: 11025, to: a)
     try SoundFile.write(sine(frequency: 300, seconds: 0.1, rate: 11025), channels: 1, sampleRate: 11025, to: b)
     try SoundFile.write(sine(frequency: 300, seconds: 0.1, rate: 22050), channels: 1, sampleRate: 22050, to: c)
@@ -160,9 +174,11 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     let dir = try TempDir()
     defer { dir.remove() }
     try FileManager.default.createDirectory(at: dir.at("b"), withIntermediateDirectories: true)
-    try SoundFile.write(sine(frequency: 300, seconds: 0.05, rate: 8000), channels: 1, sampleRate: 8000, to: dir.at("b/x.flac"))
+    try SoundFile.write(
+      sine(frequency: 300, seconds: 0.05, rate: 8000), channels: 1, sampleRate: 8000, to: dir.at("b/x.flac"))
     try dir.file("readme.txt", Array("not audio".utf8))
-    try SoundFile.write(sine(frequency: 300, seconds: 0.05, rate: 8000), channels: 1, sampleRate: 8000, to: dir.at("a.wav"))
+    try SoundFile.write(
+      sine(frequency: 300, seconds: 0.05, rate: 8000), channels: 1, sampleRate: 8000, to: dir.at("a.wav"))
     #expect(try AudioReader.files(at: dir.url).map(\.lastPathComponent) == ["a.wav", "x.flac"])
     let empty = try TempDir()
     defer { empty.remove() }
@@ -174,7 +190,8 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
   @Test func framesCarryTheSamplesBeforeThemFromTheStartOfTheFile() throws {
     let codec = AudioCodec(sampleRate: 8000, frameSize: 3, window: 4, quantization: .linear)
     let x: [Float] = (0..<10).map { Float($0) / 10 }
-    let levels = x.map(codec.level), silence = codec.level(0)
+    let levels = x.map(codec.level)
+    let silence = codec.level(0)
     #expect(silence == codec.levels / 2, "the head's padding at a start (Q/2) is the domain's silence")
     let frames = AudioReader.frames(x, codec: codec)
     #expect(frames.map(\.levels) == [Array(levels[0..<3]), Array(levels[3..<6]), Array(levels[6..<9])])
@@ -185,7 +202,9 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     #expect(AudioDomain().step(from: Array(levels[2..<9]), codec: codec) == frames[2])
     // Frame size 1 with no window: the plain one-tier target, one level.
     let oneTier = AudioCodec(sampleRate: 8000, frameSize: 1, window: 0, quantization: .linear)
-    #expect(try AudioReader.frames(x, codec: oneTier).map { try AudioDomain().target($0, codec: oneTier) } == levels.map { [$0] })
+    #expect(
+      try AudioReader.frames(x, codec: oneTier).map { try AudioDomain().target($0, codec: oneTier) }
+        == levels.map { [$0] })
   }
 
   /// Generation hands the head the frame the LSTM has just read, its window included: two
@@ -197,14 +216,17 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     let domain = AudioDomain(settings: codec)
     let head = domain.makeHead(codec)
     let config = ModelConfig(
-      input: domain.inputKind(codec), hiddenSize: 8, numLayers: 1, dropout: 0, outputSize: head.outputSize, headParameters: head.parameterSpecs)
+      input: domain.inputKind(codec), hiddenSize: 8, numLayers: 1, dropout: 0, outputSize: head.outputSize,
+      headParameters: head.parameterSpecs)
     let model = Model(config: config, head: head, maxSteps: 1, batch: 1)
     var rng = SeededGenerator(seed: 4)
     model.initialize(rng: &rng)
     let generator = Generator(domain: domain, codec: codec, config: config, params: model.params)
     let levels = [120, 140, 128, 131]
     func generate(after context: [Int]) throws -> [AudioFrame] {
-      try generator.generate(prime: [AudioFrame(levels: levels, context: context)], length: 12, count: 1, controls: SamplingControls(), seed: 9)[0]
+      try generator.generate(
+        prime: [AudioFrame(levels: levels, context: context)], length: 12, count: 1, controls: SamplingControls(),
+        seed: 9)[0]
     }
     let quiet = try generate(after: [128, 128, 128, 128, 128, 128])
     let loud = try generate(after: [0, 255, 10, 240, 30, 200])
@@ -240,41 +262,51 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     var rng = SeededGenerator(seed: 4)
     let noise = (0..<8192).map { _ in (rng.nextFloat() - 0.5) * 0.1 }
     let spectrum = AudioStatistics.averagePowerSpectrum(codec.deemphasize(noise), window: 256)
-    let low = spectrum[1..<32].reduce(0, +), high = spectrum[96..<128].reduce(0, +)
+    let low = spectrum[1..<32].reduce(0, +)
+    let high = spectrum[96..<128].reduce(0, +)
     #expect(10 * log10(low / high) > 10)
     #expect(codec.deemphasize([1, 1, 1]).allSatisfy { $0 <= 1 }, "clipped to full scale")
     // Read through a file, the model's samples are the emphasised ones, and waveform undoes it.
     let dir = try TempDir()
     defer { dir.remove() }
     try SoundFile.write(x, channels: 1, sampleRate: 8000, to: dir.at("tone.wav"))
-    let domain = AudioDomain(settings: AudioCodec(sampleRate: 8000, frameSize: 4, quantization: .linear, preEmphasis: 0.85))
+    let domain = AudioDomain(
+      settings: AudioCodec(sampleRate: 8000, frameSize: 4, quantization: .linear, preEmphasis: 0.85))
     let frames = try domain.read([dir.at("tone.wav")])[0].steps
     let back = domain.waveform(frames, codec: domain.settings)
     let error = zip(back, x).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +) / Double(back.count)
-    #expect(10 * log10(AudioStatistics.rms(x) * AudioStatistics.rms(x) / error) > 25, "the 8-bit round trip keeps the tone")
+    #expect(
+      10 * log10(AudioStatistics.rms(x) * AudioStatistics.rms(x) / error) > 25, "the 8-bit round trip keeps the tone")
   }
 
   // MARK: Codec
 
   @Test func codecRoundTripsThroughJSONAndRejectsNonsense() throws {
     let codec = AudioCodec(
-      sampleRate: 8000, frameSize: 16, quantization: .linear, trimSilenceDB: -50, normalizePeakDB: -1, preEmphasis: 0.85, mlpHiddenSize: 32, embeddingSize: 8)
+      sampleRate: 8000, frameSize: 16, quantization: .linear, trimSilenceDB: -50, normalizePeakDB: -1,
+      preEmphasis: 0.85, mlpHiddenSize: 32, embeddingSize: 8)
     #expect(try JSONDecoder().decode(AudioCodec.self, from: JSONEncoder().encode(codec)) == codec)
     let good = String(decoding: try JSONEncoder().encode(codec), as: UTF8.self)
     #expect(codec.window == 16, "the window defaults to the frame size, as SampleRNN")
     for (key, bad) in [
-      ("\"frameSize\":16", "\"frameSize\":0"), ("\"sampleRate\":8000", "\"sampleRate\":-5"), ("\"levels\":256", "\"levels\":100000"),
-      ("\"window\":16", "\"window\":-1"), ("\"preEmphasis\":0.85", "\"preEmphasis\":1"), ("\"inputSamples\":16", "\"inputSamples\":40"),
+      ("\"frameSize\":16", "\"frameSize\":0"), ("\"sampleRate\":8000", "\"sampleRate\":-5"),
+      ("\"levels\":256", "\"levels\":100000"),
+      ("\"window\":16", "\"window\":-1"), ("\"preEmphasis\":0.85", "\"preEmphasis\":1"),
+      ("\"inputSamples\":16", "\"inputSamples\":40"),
     ] {
       #expect(good.contains(key))
-      #expect(throws: DecodingError.self) { try JSONDecoder().decode(AudioCodec.self, from: Data(good.replacingOccurrences(of: key, with: bad).utf8)) }
+      #expect(throws: DecodingError.self) {
+        try JSONDecoder().decode(AudioCodec.self, from: Data(good.replacingOccurrences(of: key, with: bad).utf8))
+      }
     }
     // A model saved before pre-emphasis existed has none.
-    let plain = good.replacingOccurrences(of: "\"preEmphasis\":0.85,", with: "").replacingOccurrences(of: ",\"preEmphasis\":0.85", with: "")
+    let plain = good.replacingOccurrences(of: "\"preEmphasis\":0.85,", with: "").replacingOccurrences(
+      of: ",\"preEmphasis\":0.85", with: "")
     #expect(!plain.contains("preEmphasis"))
     #expect(try JSONDecoder().decode(AudioCodec.self, from: Data(plain.utf8)).preEmphasis == 0)
     // A model saved before the window crossed frames has another head: a clear refusal.
-    let old = good.replacingOccurrences(of: "\"window\":16,", with: "").replacingOccurrences(of: ",\"window\":16", with: "")
+    let old = good.replacingOccurrences(of: "\"window\":16,", with: "").replacingOccurrences(
+      of: ",\"window\":16", with: "")
     #expect(!old.contains("window"))
     do {
       _ = try JSONDecoder().decode(AudioCodec.self, from: Data(old.utf8))
@@ -288,7 +320,9 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     let codec = AudioCodec(sampleRate: 8000, frameSize: 2)
     #expect(throws: AudioError.self) { try AudioDomain().input(AudioFrame(levels: [1, 2, 3]), codec: codec) }
     #expect(throws: AudioError.self) { try AudioDomain().target(AudioFrame(levels: [1, 256]), codec: codec) }
-    #expect(throws: AudioError.self) { try AudioDomain().target(AudioFrame(levels: [1, 2], context: [3]), codec: codec) }
+    #expect(throws: AudioError.self) {
+      try AudioDomain().target(AudioFrame(levels: [1, 2], context: [3]), codec: codec)
+    }
     #expect(try AudioDomain().target(AudioFrame(levels: [1, 2], context: [3, 4]), codec: codec) == [3, 4, 1, 2])
     #expect(try AudioDomain().input(AudioFrame(levels: [0, 255]), codec: codec) == .dense([-1, 1]))
   }
@@ -298,11 +332,17 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
   @Test func theLSTMCanReadSamplesBeforeTheFrame() throws {
     let codec = AudioCodec(sampleRate: 8000, frameSize: 2, window: 3, inputSamples: 4)
     #expect(AudioDomain().inputKind(codec) == .dense(width: 4))
-    #expect(try AudioDomain().input(AudioFrame(levels: [255, 0], context: [51, 0, 255]), codec: codec) == .dense([-1, 1, 1, -1]))
-    #expect(throws: AudioError.self) { try AudioDomain().input(AudioFrame(levels: [255, 0], context: [0]), codec: codec) }
+    #expect(
+      try AudioDomain().input(AudioFrame(levels: [255, 0], context: [51, 0, 255]), codec: codec)
+        == .dense([-1, 1, 1, -1]))
+    #expect(throws: AudioError.self) {
+      try AudioDomain().input(AudioFrame(levels: [255, 0], context: [0]), codec: codec)
+    }
     #expect(AudioCodec(sampleRate: 8000, frameSize: 16).inputSamples == 16)
     for bad in [1, 6] {
-      #expect(throws: AudioError.self) { try AudioCodec(sampleRate: 8000, frameSize: 2, window: 3, inputSamples: bad).validate() }
+      #expect(throws: AudioError.self) {
+        try AudioCodec(sampleRate: 8000, frameSize: 2, window: 3, inputSamples: bad).validate()
+      }
     }
   }
 
@@ -358,8 +398,12 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     var rng = SeededGenerator(seed: 2)
     let noise = (0..<16000).map { _ in codec.value(codec.level(Float(rng.nextGaussian()) * 0.3)) }
     let noiseFlatness = try #require(AudioStatistics.spectralFlatness(noise))
-    print(String(format: "reference: speech flatness after mu-law %.3f...%.3f (mean %.3f, %d files), RMS %.1f dBFS; white noise %.3f",
-      flatness.min()!, flatness.max()!, flatness.reduce(0, +) / Double(flatness.count), flatness.count, AudioStatistics.rmsDB(speech.flatMap { $0 }), noiseFlatness))
+    print(
+      String(
+        format:
+          "reference: speech flatness after mu-law %.3f...%.3f (mean %.3f, %d files), RMS %.1f dBFS; white noise %.3f",
+        flatness.min()!, flatness.max()!, flatness.reduce(0, +) / Double(flatness.count), flatness.count,
+        AudioStatistics.rmsDB(speech.flatMap { $0 }), noiseFlatness))
     #expect(flatness.allSatisfy { $0 < 0.5 })
     #expect(noiseFlatness > 0.75 && noiseFlatness < 0.95)
   }
@@ -370,15 +414,23 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     let domain = AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 16))
     let sequences = try domain.read([speechFixtures])
     let codec = try domain.makeCodec(for: sequences)
-    let speech = sequences.compactMap { AudioStatistics.harmonicity(domain.waveform($0.steps, codec: codec), rate: 8000) }
+    let speech = sequences.compactMap {
+      AudioStatistics.harmonicity(domain.waveform($0.steps, codec: codec), rate: 8000)
+    }
     var rng = SeededGenerator(seed: 3)
     let noise = (0..<16000).map { _ in codec.value(codec.level(Float(rng.nextGaussian()) * 0.3)) }
     var smooth: Float = 0
-    let lowPassed = noise.map { smooth = 0.9 * smooth + 0.1 * $0; return smooth * 4 }
+    let lowPassed = noise.map {
+      smooth = 0.9 * smooth + 0.1 * $0
+      return smooth * 4
+    }
     let noiseHNR = try #require(AudioStatistics.harmonicity(noise, rate: 8000))
     let lowPassedHNR = try #require(AudioStatistics.harmonicity(lowPassed, rate: 8000))
-    print(String(format: "reference: harmonicity of speech after mu-law %.1f...%.1f dB (%d files); noise %.1f dB, low-passed noise %.1f dB",
-      speech.min()!, speech.max()!, speech.count, noiseHNR, lowPassedHNR))
+    print(
+      String(
+        format:
+          "reference: harmonicity of speech after mu-law %.1f...%.1f dB (%d files); noise %.1f dB, low-passed noise %.1f dB",
+        speech.min()!, speech.max()!, speech.count, noiseHNR, lowPassedHNR))
     #expect(speech.count == sequences.count && speech.allSatisfy { $0 > 5 })
     #expect(noiseHNR < -5 && lowPassedHNR < -5)
     #expect(try #require(AudioStatistics.harmonicity(sine(frequency: 150, seconds: 1, rate: 8000), rate: 8000)) > 25)
@@ -391,13 +443,17 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     let domain = AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 16))
     let sequences = try domain.read([speechFixtures])
     let codec = try domain.makeCodec(for: sequences)
-    let speech = sequences.compactMap { AudioStatistics.levelSpread(domain.waveform($0.steps, codec: codec), rate: 8000) }
+    let speech = sequences.compactMap {
+      AudioStatistics.levelSpread(domain.waveform($0.steps, codec: codec), rate: 8000)
+    }
     print(String(format: "reference: level spread of speech after mu-law %.1f...%.1f dB", speech.min()!, speech.max()!))
     #expect(speech.count == sequences.count && speech.allSatisfy { $0 > 6 })
     let tone = sine(frequency: 150, seconds: 2, rate: 8000)
     #expect(try #require(AudioStatistics.levelSpread(tone, rate: 8000)) < 0.01)
     let bursts = tone.enumerated().map { $0.offset % 3200 < 1600 ? $0.element : $0.element / 10 }
-    #expect(abs(try #require(AudioStatistics.levelSpread(bursts, rate: 8000)) - 10) < 0.01, "half the frames 20 dB below the others")
+    #expect(
+      abs(try #require(AudioStatistics.levelSpread(bursts, rate: 8000)) - 10) < 0.01,
+      "half the frames 20 dB below the others")
     let leadIn = [Float](repeating: 0, count: 8000) + tone
     #expect(try #require(AudioStatistics.levelSpread(leadIn, rate: 8000)) < 0.01, "silence does not count")
     #expect(AudioStatistics.levelSpread([0.5], rate: 8000) == nil)
@@ -405,7 +461,8 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
   }
 
   @Test func waveformSVGIsWellFormed() throws {
-    let svg = WaveformPlot.svg([sine(frequency: 300, seconds: 0.5, rate: 8000), []], rate: 8000, title: "a <b> & c", primeSeconds: 0.1)
+    let svg = WaveformPlot.svg(
+      [sine(frequency: 300, seconds: 0.5, rate: 8000), []], rate: 8000, title: "a <b> & c", primeSeconds: 0.1)
     #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
     #expect(svg.contains("a &lt;b&gt; &amp; c"))
     #expect(svg.contains("<polygon") && svg.contains("fill=\"#"))
@@ -427,9 +484,16 @@ struct BadAudio {
       BadAudio(url: try dir.file("truncated.flac", Array(flac.prefix(flac.count / 3))), expect: "truncated"),
       BadAudio(url: try dir.file("empty.wav", WAV.bytes(data: [])), expect: "zero frames"),
       BadAudio(url: try dir.file("rate0.wav", WAV.bytes(sampleRate: 0, data: pcm)), expect: "zero sample rate"),
-      BadAudio(url: try dir.file("rate-absurd.wav", WAV.bytes(sampleRate: 2_000_000_000, data: pcm)), expect: "ample rate"),
-      BadAudio(url: try dir.file("nine-channels.wav", WAV.bytes(channels: 9, data: WAV.pcm16([Float](repeating: 0.1, count: 900)))), expect: "9 channels"),
-      BadAudio(url: try dir.file("nan.wav", WAV.bytes(bitsPerSample: 32, formatTag: 3, data: WAV.float32([0.1, .nan, 0.2, 0.3, 0.1, 0.2]))), expect: "not a finite number"),
+      BadAudio(
+        url: try dir.file("rate-absurd.wav", WAV.bytes(sampleRate: 2_000_000_000, data: pcm)), expect: "ample rate"),
+      BadAudio(
+        url: try dir.file(
+          "nine-channels.wav", WAV.bytes(channels: 9, data: WAV.pcm16([Float](repeating: 0.1, count: 900)))),
+        expect: "9 channels"),
+      BadAudio(
+        url: try dir.file(
+          "nan.wav", WAV.bytes(bitsPerSample: 32, formatTag: 3, data: WAV.float32([0.1, .nan, 0.2, 0.3, 0.1, 0.2]))),
+        expect: "not a finite number"),
       BadAudio(url: try dir.file("short.wav", WAV.bytes(data: WAV.pcm16([0.1, 0.2, 0.3]))), expect: "too short"),
       BadAudio(url: try dir.file("zero-bytes.flac", []), expect: "format not recognised"),
     ]

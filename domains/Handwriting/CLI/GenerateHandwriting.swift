@@ -20,18 +20,22 @@ struct GenerateHandwriting: ParsableCommand {
   @OptionGroup var shared: GenerateFlags
 
   @Option(
-    help: ArgumentHelp("Graves' sampling bias b ≥ 0: σ = exp(σ̂ − b), π = softmax(π̂·(1 + b)); larger is neater, less varied.", valueName: "b"))
+    help: ArgumentHelp(
+      "Graves' sampling bias b ≥ 0: σ = exp(σ̂ − b), π = softmax(π̂·(1 + b)); larger is neater, less varied.",
+      valueName: "b"))
   var bias: Float?
   @Option(help: "Points to generate per sample.") var length = HandwritingGenerationOptions().length
   @Option(help: "Points to generate per sample (same as --length).") var steps: Int?
   @Option(help: "Stop each sample after this many strokes, i.e. pen lifts.") var strokes: Int?
   @Flag(help: "Draw the --prime strokes first, in a lighter colour.") var showPrime = false
-  @Option(help: ArgumentHelp("SVG line width in data units (default: 1/40 of the row height).", valueName: "units")) var strokeWidth: Double?
+  @Option(help: ArgumentHelp("SVG line width in data units (default: 1/40 of the row height).", valueName: "units"))
+  var strokeWidth: Double?
   @Flag(help: "Pen-plotter SVG: one bare path per stroke, no fill or styling.") var singleLine = false
 
   var options: HandwritingGenerationOptions {
     HandwritingGenerationOptions(
-      length: length, steps: steps, strokes: strokes, showPrime: showPrime, strokeWidth: strokeWidth, singleLine: singleLine)
+      length: length, steps: steps, strokes: strokes, showPrime: showPrime, strokeWidth: strokeWidth,
+      singleLine: singleLine)
   }
 
   var request: GenerationRequest { shared.request(SamplingControls(bias: bias)) }

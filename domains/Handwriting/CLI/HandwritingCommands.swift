@@ -15,6 +15,11 @@ public enum HandwritingCommands: DomainCommands {
     steps: (1200, 30),
     generate: [0, 1].map { bias in
       let file = "handwriting-bias\(bias).svg"
-      return (["--strokes", "40", "--bias", "\(bias)", "--count", "3", "--seed", "2", "--checkpoint", "latest", "--out", file], [file])
+      return (
+        [
+          "--strokes", "40", "--bias", "\(bias)", "--count", "3", "--seed", "2", "--checkpoint", "latest", "--out",
+          file,
+        ], [file]
+      )
     })
 }

@@ -27,14 +27,17 @@ struct TrainHandwriting: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Clip pen offsets to ± this many data units before normalising (tames outliers such as jumps across the page).", valueName: "units"))
+      "Clip pen offsets to ± this many data units before normalising (tames outliers such as jumps across the page).",
+      valueName: "units"))
   var maxOffset: Float?
 
   func validate() throws {
     guard (1...HandwritingCodec.maxComponents).contains(components) else {
       throw ValidationError("--components must be in 1...\(HandwritingCodec.maxComponents), got \(components)")
     }
-    if let maxOffset, !(maxOffset > 0 && maxOffset.isFinite) { throw ValidationError("--max-offset must be a positive number, got \(maxOffset)") }
+    if let maxOffset, !(maxOffset > 0 && maxOffset.isFinite) {
+      throw ValidationError("--max-offset must be a positive number, got \(maxOffset)")
+    }
   }
 
   func run() throws {

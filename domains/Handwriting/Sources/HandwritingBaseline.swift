@@ -11,8 +11,11 @@ public struct HandwritingBaseline: Sendable {
 
   /// Fits the distribution of the predicted steps (every step but the first of each sequence).
   public init(fitting corpus: [SourceSequence<PenStep>], codec: HandwritingCodec) {
-    var n = 0.0, ends = 0.0
-    var sum = SIMD2<Double>.zero, sumSq = SIMD2<Double>.zero, sumXY = 0.0
+    var n = 0.0
+    var ends = 0.0
+    var sum = SIMD2<Double>.zero
+    var sumSq = SIMD2<Double>.zero
+    var sumXY = 0.0
     for s in corpus {
       for step in s.steps.dropFirst() {
         let p = codec.normalised(step)
@@ -27,10 +30,13 @@ public struct HandwritingBaseline: Sendable {
     n = max(n, 1)
     let mean = sum / n
     let variance = sumSq / n - mean * mean
-    let sx = max(variance.x, 1e-12).squareRoot(), sy = max(variance.y, 1e-12).squareRoot()
+    let sx = max(variance.x, 1e-12).squareRoot()
+    let sy = max(variance.y, 1e-12).squareRoot()
     let rho = min(max((sumXY / n - mean.x * mean.y) / (sx * sy), -0.999), 0.999)
     let pEnd = min(max(ends / n, 1e-9), 1 - 1e-9)
-    row = [Float(log(pEnd / (1 - pEnd))), 0, Float(mean.x), Float(mean.y), Float(log(sx)), Float(log(sy)), Float(atanh(rho))]
+    row = [
+      Float(log(pEnd / (1 - pEnd))), 0, Float(mean.x), Float(mean.y), Float(log(sx)), Float(log(sy)), Float(atanh(rho)),
+    ]
   }
 
   /// Loss of the fitted distribution on `sequences` (nats summed over predicted steps, normalised units).
@@ -42,7 +48,9 @@ public struct HandwritingBaseline: Sendable {
     output.reserveCapacity(targets.count * row.count)
     for _ in targets { output += row }
     let nats = targets.withUnsafeBufferPointer { t in
-      output.withUnsafeBufferPointer { head.loss($0.baseAddress!, targets: t, scale: 1, dOutput: nil, parameters: .none) }
+      output.withUnsafeBufferPointer {
+        head.loss($0.baseAddress!, targets: t, scale: 1, dOutput: nil, parameters: .none)
+      }
     }
     return Loss(nats: nats, steps: targets.count)
   }

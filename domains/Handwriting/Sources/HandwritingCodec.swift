@@ -34,10 +34,12 @@ public struct HandwritingCodec: Codable, Sendable, Equatable {
     maxOffset = try c.decodeIfPresent(Float.self, forKey: .maxOffset)
     components = try c.decode(Int.self, forKey: .components)
     guard scaleX.isFinite, scaleX > 0, scaleY.isFinite, scaleY > 0 else {
-      throw DecodingError.dataCorruptedError(forKey: .scaleX, in: c, debugDescription: "offset scales must be positive and finite")
+      throw DecodingError.dataCorruptedError(
+        forKey: .scaleX, in: c, debugDescription: "offset scales must be positive and finite")
     }
     guard (1...Self.maxComponents).contains(components) else {
-      throw DecodingError.dataCorruptedError(forKey: .components, in: c, debugDescription: "components must be in 1...\(Self.maxComponents)")
+      throw DecodingError.dataCorruptedError(
+        forKey: .components, in: c, debugDescription: "components must be in 1...\(Self.maxComponents)")
     }
     if let maxOffset, !(maxOffset > 0 && maxOffset.isFinite) {
       throw DecodingError.dataCorruptedError(forKey: .maxOffset, in: c, debugDescription: "maxOffset must be positive")

@@ -35,7 +35,9 @@ public struct HandwritingDomain: SequenceDomain {
     var sequences: [SourceSequence<PenStep>] = []
     for url in urls {
       for file in try InkReader.files(at: url) {
-        for piece in try InkReader.read(file) { sequences.append(SourceSequence(source: piece.source, steps: piece.ink.steps)) }
+        for piece in try InkReader.read(file) {
+          sequences.append(SourceSequence(source: piece.source, steps: piece.ink.steps))
+        }
       }
     }
     guard !sequences.isEmpty else { throw HandwritingError.emptyCorpus(urls.map(\.path).joined(separator: ", ")) }
@@ -46,7 +48,8 @@ public struct HandwritingDomain: SequenceDomain {
   /// each sequence, a placeholder, excluded), after clipping.
   public func makeCodec(for corpus: [SourceSequence<PenStep>]) throws -> HandwritingCodec {
     var n = 0.0
-    var sum = SIMD2<Double>.zero, sumSq = SIMD2<Double>.zero
+    var sum = SIMD2<Double>.zero
+    var sumSq = SIMD2<Double>.zero
     let probe = HandwritingCodec(scaleX: 1, scaleY: 1, maxOffset: maxOffset, components: components)
     for s in corpus {
       for step in s.steps.dropFirst() {
@@ -74,11 +77,17 @@ public struct HandwritingDomain: SequenceDomain {
     return .dense([p.dx, p.dy, p.eos ? 1 : 0])
   }
 
-  public func target(_ step: PenStep, codec: HandwritingCodec) throws -> MixtureDensityHead.Point { codec.normalised(step) }
+  public func target(_ step: PenStep, codec: HandwritingCodec) throws -> MixtureDensityHead.Point {
+    codec.normalised(step)
+  }
 
-  public func makeHead(_ codec: HandwritingCodec) -> MixtureDensityHead { MixtureDensityHead(components: codec.components) }
+  public func makeHead(_ codec: HandwritingCodec) -> MixtureDensityHead {
+    MixtureDensityHead(components: codec.components)
+  }
 
-  public func step(from sample: MixtureDensityHead.Point, codec: HandwritingCodec) -> PenStep { codec.denormalised(sample) }
+  public func step(from sample: MixtureDensityHead.Point, codec: HandwritingCodec) -> PenStep {
+    codec.denormalised(sample)
+  }
 
   /// The strokes of a prime file (any supported format, all of its pieces in order), or the
   /// start step: the state a sequence starts from in training.
@@ -98,14 +107,17 @@ public struct HandwritingDomain: SequenceDomain {
 
   /// Writes samples that continue `prime`: each sample's first point is placed relative to the
   /// prime's last point, so a continuation joins its prime.
-  public func write(_ samples: [[PenStep]], prime: [PenStep], codec: HandwritingCodec, to url: URL, options: SVGWriter.Options) throws {
+  public func write(
+    _ samples: [[PenStep]], prime: [PenStep], codec: HandwritingCodec, to url: URL, options: SVGWriter.Options
+  ) throws {
     let primeInk = prime.count > 1 ? Ink(steps: prime) : Ink(strokes: [])
     let origin = primeInk.end ?? .zero
     let inks = samples.map { Ink(steps: $0, origin: origin) }
     let text: String
     switch url.pathExtension.lowercased() {
     case "inkml":
-      text = InkMLWriter.inkML(inks.map { options.showPrime ? Ink(strokes: primeInk.strokes + $0.strokes) : $0 }, metadata: options.metadata)
+      text = InkMLWriter.inkML(
+        inks.map { options.showPrime ? Ink(strokes: primeInk.strokes + $0.strokes) : $0 }, metadata: options.metadata)
     default:
       text = SVGWriter(options: options).svg(inks.map { SVGWriter.Row(prime: primeInk, sample: $0) })
     }

@@ -21,7 +21,8 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable {
   public static let maxStrokes = 1_000_000
 
   public init(
-    length: Int = 500, steps: Int? = nil, strokes: Int? = nil, showPrime: Bool = false, strokeWidth: Double? = nil, singleLine: Bool = false
+    length: Int = 500, steps: Int? = nil, strokes: Int? = nil, showPrime: Bool = false, strokeWidth: Double? = nil,
+    singleLine: Bool = false
   ) {
     self.length = length
     self.steps = steps
@@ -38,7 +39,9 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable {
     guard (1...PlainGenerationOptions.maxLength).contains(length) else {
       throw .invalidOption(name: "length", reason: "must be in 1...\(PlainGenerationOptions.maxLength), got \(length)")
     }
-    if let steps, !(1...Self.maxSteps).contains(steps) { throw .invalidOption(name: "steps", reason: "must be in 1...\(Self.maxSteps), got \(steps)") }
+    if let steps, !(1...Self.maxSteps).contains(steps) {
+      throw .invalidOption(name: "steps", reason: "must be in 1...\(Self.maxSteps), got \(steps)")
+    }
     if let strokes, !(1...Self.maxStrokes).contains(strokes) {
       throw .invalidOption(name: "strokes", reason: "must be in 1...\(Self.maxStrokes), got \(strokes)")
     }

@@ -51,7 +51,8 @@ public struct Ink: Sendable, Equatable {
   /// (min, max) corners of all points, or nil for no ink.
   public var bounds: (min: SIMD2<Double>, max: SIMD2<Double>)? {
     guard let first = strokes.first(where: { !$0.isEmpty })?.first else { return nil }
-    var lo = first, hi = first
+    var lo = first
+    var hi = first
     for stroke in strokes {
       for p in stroke {
         lo = pointwiseMin(lo, p)

@@ -6,8 +6,11 @@ import Foundation
 public enum InkMLWriter {
   public static func inkML(_ samples: [Ink], metadata: [(key: String, value: String)] = []) -> String {
     var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ink xmlns=\"http://www.w3.org/2003/InkML\">\n"
-    for (key, value) in metadata { s += "  <annotation type=\"\(SVGWriter.escape(key))\">\(SVGWriter.escape(value))</annotation>\n" }
-    s += "  <traceFormat>\n    <channel name=\"X\" type=\"decimal\"/>\n    <channel name=\"Y\" type=\"decimal\"/>\n  </traceFormat>\n"
+    for (key, value) in metadata {
+      s += "  <annotation type=\"\(SVGWriter.escape(key))\">\(SVGWriter.escape(value))</annotation>\n"
+    }
+    s +=
+      "  <traceFormat>\n    <channel name=\"X\" type=\"decimal\"/>\n    <channel name=\"Y\" type=\"decimal\"/>\n  </traceFormat>\n"
     for sample in samples {
       s += "  <traceGroup>\n"
       for stroke in sample.strokes where !stroke.isEmpty {

@@ -29,15 +29,20 @@ enum InkReader {
   /// Reads one file into one or more pieces of ink (each with at least one stroke).
   static func read(_ url: URL) throws(HandwritingError) -> [Piece] {
     let path = url.path
-    guard FileManager.default.fileExists(atPath: path) else { throw .unreadable(path: path, reason: "no such file or directory") }
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw .unreadable(path: path, reason: "no such file or directory")
+    }
     if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxFileBytes {
-      throw .unreadable(path: path, reason: "file is \(size) bytes, larger than the \(maxFileBytes >> 20) MiB limit for ink")
+      throw .unreadable(
+        path: path, reason: "file is \(size) bytes, larger than the \(maxFileBytes >> 20) MiB limit for ink")
     }
     let data: Data
     do { data = try Data(contentsOf: url) } catch {
       throw .unreadable(path: path, reason: "cannot read: \((error as NSError).localizedDescription)")
     }
-    guard data.count <= maxFileBytes else { throw .unreadable(path: path, reason: "file larger than the \(maxFileBytes >> 20) MiB limit for ink") }
+    guard data.count <= maxFileBytes else {
+      throw .unreadable(path: path, reason: "file larger than the \(maxFileBytes >> 20) MiB limit for ink")
+    }
     var start = data.startIndex
     if data.starts(with: [0xEF, 0xBB, 0xBF]) { start += 3 }
     while start < data.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(data[start]) { start += 1 }
@@ -62,7 +67,9 @@ enum InkReader {
         default: (nil, "invalid JSON")
         }
       let indices = context?.codingPath.compactMap(\.intValue) ?? []
-      let location = indices.isEmpty ? nil : zip(["stroke", "point", "value"], indices).map { "\($0) \($1 + 1)" }.joined(separator: ", ")
+      let location =
+        indices.isEmpty
+        ? nil : zip(["stroke", "point", "value"], indices).map { "\($0) \($1 + 1)" }.joined(separator: ", ")
       var detail = ""
       if let underlying = (context?.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String {
         detail = " (\(underlying))"
@@ -75,7 +82,11 @@ enum InkReader {
     for (s, stroke) in raw.enumerated() {
       var points: [SIMD2<Double>] = []
       for (i, p) in stroke.enumerated() {
-        guard p.count >= 2 else { throw .badStroke(path: path, location: "stroke \(s + 1), point \(i + 1)", reason: "has \(p.count) value\(p.count == 1 ? "" : "s"), expected [x, y]") }
+        guard p.count >= 2 else {
+          throw .badStroke(
+            path: path, location: "stroke \(s + 1), point \(i + 1)",
+            reason: "has \(p.count) value\(p.count == 1 ? "" : "s"), expected [x, y]")
+        }
         points.append(try point(p[0], p[1], path: path, location: "stroke \(s + 1), point \(i + 1)"))
       }
       try check(stroke: points, path: path, location: "stroke \(s + 1)")
@@ -86,9 +97,13 @@ enum InkReader {
   }
 
   /// A point whose coordinates are finite and within `Ink.maxCoordinate`.
-  static func point(_ x: Double, _ y: Double, path: String, location: String) throws(HandwritingError) -> SIMD2<Double> {
+  static func point(_ x: Double, _ y: Double, path: String, location: String) throws(HandwritingError) -> SIMD2<Double>
+  {
     for v in [x, y] where !(v.isFinite && abs(v) <= Ink.maxCoordinate) {
-      throw .badStroke(path: path, location: location, reason: v.isFinite ? "coordinate \(v) is beyond ±\(Ink.maxCoordinate)" : "coordinate \(v) is not a finite number")
+      throw .badStroke(
+        path: path, location: location,
+        reason: v.isFinite
+          ? "coordinate \(v) is beyond ±\(Ink.maxCoordinate)" : "coordinate \(v) is not a finite number")
     }
     return SIMD2(x, y)
   }
@@ -96,6 +111,8 @@ enum InkReader {
   /// A stroke needs two points: a single point has no shape to learn and no pen direction.
   static func check(stroke: [SIMD2<Double>], path: String, location: String) throws(HandwritingError) {
     if stroke.isEmpty { throw .badStroke(path: path, location: location, reason: "stroke has no points") }
-    if stroke.count == 1 { throw .badStroke(path: path, location: location, reason: "stroke of one point (at least two are needed)") }
+    if stroke.count == 1 {
+      throw .badStroke(path: path, location: location, reason: "stroke of one point (at least two are needed)")
+    }
   }
 }

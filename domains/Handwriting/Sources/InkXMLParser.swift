@@ -45,12 +45,15 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
     // Foundation's XMLParser traps on an element name that is not valid UTF-8 (libxml2 passes
     // such bytes through in some cases; a fuzzer found one), so only valid UTF-8 goes in.
     if let offset = invalidUTF8Offset(data) {
-      throw .malformed(path: path, location: "byte offset \(offset)", reason: "not valid UTF-8 (ink XML is read as UTF-8)")
+      throw .malformed(
+        path: path, location: "byte offset \(offset)", reason: "not valid UTF-8 (ink XML is read as UTF-8)")
     }
     // Ink formats have no DTD, and Foundation's DTD callbacks read optional C strings as if
     // they were always there: refusing DTDs also keeps entity expansion out.
     if let doctype = data.firstRange(of: Data("<!DOCTYPE".utf8)) {
-      throw .malformed(path: path, location: "byte offset \(doctype.lowerBound - data.startIndex)", reason: "a DOCTYPE (DTD) is not supported in ink XML")
+      throw .malformed(
+        path: path, location: "byte offset \(doctype.lowerBound - data.startIndex)",
+        reason: "a DOCTYPE (DTD) is not supported in ink XML")
     }
     let delegate = InkXMLParser(path: path)
     let parser = XMLParser(data: paddingBareProcessingInstructions(data))
@@ -87,7 +90,9 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
   /// same. Line numbers do not change.
   static func paddingBareProcessingInstructions(_ data: Data) -> Data {
     let bytes = [UInt8](data)
-    let question = UInt8(ascii: "?"), less = UInt8(ascii: "<"), greater = UInt8(ascii: ">")
+    let question = UInt8(ascii: "?")
+    let less = UInt8(ascii: "<")
+    let greater = UInt8(ascii: ">")
     var out: [UInt8] = []
     var copied = 0
     var i = 0
@@ -97,7 +102,9 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
         continue
       }
       var j = i + 2
-      while j < bytes.count, ![0x20, 0x09, 0x0A, 0x0D].contains(bytes[j]), !(bytes[j] == question && j + 1 < bytes.count && bytes[j + 1] == greater) {
+      while j < bytes.count, ![0x20, 0x09, 0x0A, 0x0D].contains(bytes[j]),
+        !(bytes[j] == question && j + 1 < bytes.count && bytes[j + 1] == greater)
+      {
         j += 1
       }
       if j > i + 2, j + 1 < bytes.count, bytes[j] == question, bytes[j + 1] == greater {
@@ -114,7 +121,9 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
 
   /// libxml2's message without its trailing newline, or the error's code.
   static func describe(_ error: NSError) -> String {
-    if let message = error.userInfo[NSLocalizedDescriptionKey] as? String, !message.isEmpty, !message.hasPrefix("The operation") {
+    if let message = error.userInfo[NSLocalizedDescriptionKey] as? String, !message.isEmpty,
+      !message.hasPrefix("The operation")
+    {
       return message.trimmingCharacters(in: .whitespacesAndNewlines)
     }
     return "parser error \(error.code)"
@@ -128,14 +137,21 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
   /// The element name without a namespace prefix.
   func local(_ name: String) -> String { name.split(separator: ":").last.map(String.init) ?? name }
 
-  func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+  func parser(
+    _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+    attributes: [String: String] = [:]
+  ) {
     let name = local(elementName)
     if format == .unknown {
       switch name {
       case "ink": format = .inkML
       case "WhiteboardCaptureSession", "StrokeSet": format = .iam
       default:
-        fail(.malformed(path: path, location: "line \(parser.lineNumber)", reason: "root element <\(elementName)> is neither InkML <ink> nor IAM <WhiteboardCaptureSession>/<StrokeSet>"))
+        fail(
+          .malformed(
+            path: path, location: "line \(parser.lineNumber)",
+            reason:
+              "root element <\(elementName)> is neither InkML <ink> nor IAM <WhiteboardCaptureSession>/<StrokeSet>"))
       }
       if format != .unknown, name == "ink" || name == "WhiteboardCaptureSession" || name == "StrokeSet" { return }
     }
@@ -175,11 +191,18 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
         fail(.badStroke(path: path, location: location, reason: "<Point> needs x and y attributes"))
         return
       }
-      guard let x = Double(xs.trimmingCharacters(in: .whitespaces)), let y = Double(ys.trimmingCharacters(in: .whitespaces)) else {
-        fail(.badStroke(path: path, location: location, reason: "x=\"\(xs.prefix(40))\" y=\"\(ys.prefix(40))\" is not a pair of numbers"))
+      guard let x = Double(xs.trimmingCharacters(in: .whitespaces)),
+        let y = Double(ys.trimmingCharacters(in: .whitespaces))
+      else {
+        fail(
+          .badStroke(
+            path: path, location: location,
+            reason: "x=\"\(xs.prefix(40))\" y=\"\(ys.prefix(40))\" is not a pair of numbers"))
         return
       }
-      do { strokes[strokes.count - 1].append(try InkReader.point(x, y, path: path, location: location)) } catch { fail(error) }
+      do { strokes[strokes.count - 1].append(try InkReader.point(x, y, path: path, location: location)) } catch {
+        fail(error)
+      }
     default: break
     }
   }
@@ -195,7 +218,10 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
       channels = pendingChannels
       let names = pendingChannels.map { $0.uppercased() }
       if !names.contains("X") || !names.contains("Y") {
-        fail(.malformed(path: path, location: "line \(parser.lineNumber)", reason: "<traceFormat> has no X and Y channels (channels: \(pendingChannels.joined(separator: " ")))"))
+        fail(
+          .malformed(
+            path: path, location: "line \(parser.lineNumber)",
+            reason: "<traceFormat> has no X and Y channels (channels: \(pendingChannels.joined(separator: " ")))"))
       }
     case (.inkML, "intermittentChannels"):
       inIntermittent = false
@@ -211,14 +237,19 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
       } catch { fail(error) }
     case (.iam, "Stroke"):
       inStroke = false
-      do { try InkReader.check(stroke: strokes[strokes.count - 1], path: path, location: "stroke \(strokes.count) (line \(strokeLine))") } catch { fail(error) }
+      do {
+        try InkReader.check(
+          stroke: strokes[strokes.count - 1], path: path, location: "stroke \(strokes.count) (line \(strokeLine))")
+      } catch { fail(error) }
     default: break
     }
   }
 
   func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
     if failure == nil {
-      failure = .malformed(path: path, location: "line \(parser.lineNumber)", reason: "malformed XML: \(Self.describe(parseError as NSError))")
+      failure = .malformed(
+        path: path, location: "line \(parser.lineNumber)",
+        reason: "malformed XML: \(Self.describe(parseError as NSError))")
     }
   }
 
@@ -230,7 +261,8 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
   func trace(_ text: String) throws(HandwritingError) -> [SIMD2<Double>] {
     let channels = self.channels ?? ["X", "Y"]
     let upper = channels.map { $0.uppercased() }
-    let xi = upper.firstIndex(of: "X")!, yi = upper.firstIndex(of: "Y")!
+    let xi = upper.firstIndex(of: "X")!
+    let yi = upper.firstIndex(of: "Y")!
     let location = "trace \(traceNumber) (line \(traceLine))"
     var encoding = [Encoding](repeating: .explicit, count: channels.count + intermittentCount)
     var value = [Double](repeating: 0, count: channels.count + intermittentCount)
@@ -245,18 +277,28 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
       guard tokens.count >= channels.count, tokens.count <= channels.count + intermittentCount else {
         throw .badStroke(
           path: path, location: "\(location), point \(n + 1)",
-          reason: "has \(tokens.count) value\(tokens.count == 1 ? "" : "s"), expected \(channels.count) (channels \(channels.joined(separator: " ")))")
+          reason:
+            "has \(tokens.count) value\(tokens.count == 1 ? "" : "s"), expected \(channels.count) (channels \(channels.joined(separator: " ")))"
+        )
       }
       for c in [xi, yi] {
         var token = Substring(tokens[c])
         switch token.first {
-        case "!": encoding[c] = .explicit; token = token.dropFirst()
-        case "'": encoding[c] = .first; token = token.dropFirst()
-        case "\"": encoding[c] = .second; token = token.dropFirst()
+        case "!":
+          encoding[c] = .explicit
+          token = token.dropFirst()
+        case "'":
+          encoding[c] = .first
+          token = token.dropFirst()
+        case "\"":
+          encoding[c] = .second
+          token = token.dropFirst()
         default: break
         }
         guard let v = Double(token), v.isFinite else {
-          throw .badStroke(path: path, location: "\(location), point \(n + 1)", reason: "'\(tokens[c].prefix(40))' is not a finite number")
+          throw .badStroke(
+            path: path, location: "\(location), point \(n + 1)",
+            reason: "'\(tokens[c].prefix(40))' is not a finite number")
         }
         switch encoding[c] {
         case .explicit:
@@ -288,7 +330,8 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
       if !loose.isEmpty { pieces.append(InkReader.Piece(source: path, ink: Ink(strokes: loose))) }
       let withInk = groups.enumerated().filter { !$0.element.isEmpty }
       for (k, group) in withInk {
-        pieces.append(InkReader.Piece(source: groups.count > 1 ? "\(path)#traceGroup\(k + 1)" : path, ink: Ink(strokes: group)))
+        pieces.append(
+          InkReader.Piece(source: groups.count > 1 ? "\(path)#traceGroup\(k + 1)" : path, ink: Ink(strokes: group)))
       }
       guard !pieces.isEmpty else { throw .noStrokes(path: path) }
       return pieces

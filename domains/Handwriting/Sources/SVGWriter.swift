@@ -16,7 +16,10 @@ public struct SVGWriter: Sendable {
     /// Key–value pairs written as attributes of `<seqgen:generation>` in `<metadata>`.
     public var metadata: [(key: String, value: String)] = []
 
-    public init(strokeWidth: Double? = nil, singleLine: Bool = false, showPrime: Bool = false, metadata: [(key: String, value: String)] = []) {
+    public init(
+      strokeWidth: Double? = nil, singleLine: Bool = false, showPrime: Bool = false,
+      metadata: [(key: String, value: String)] = []
+    ) {
       self.strokeWidth = strokeWidth
       self.singleLine = singleLine
       self.showPrime = showPrime
@@ -51,7 +54,8 @@ public struct SVGWriter: Sendable {
       let all = Ink(strokes: row.prime.strokes + row.sample.strokes)
       return all.bounds ?? (.zero, .zero)
     }
-    let tallest = max(boxes.map { $0.max.y - $0.min.y }.max() ?? 0, boxes.map { $0.max.x - $0.min.x }.max().map { $0 / 20 } ?? 0, 1e-9)
+    let tallest = max(
+      boxes.map { $0.max.y - $0.min.y }.max() ?? 0, boxes.map { $0.max.x - $0.min.x }.max().map { $0 / 20 } ?? 0, 1e-9)
     let width = options.strokeWidth ?? tallest / 40
     let margin = tallest * 0.15 + width
     let gap = tallest * 0.3
@@ -76,8 +80,12 @@ public struct SVGWriter: Sendable {
         for stroke in ink.strokes where !stroke.isEmpty {
           // A lone point becomes a zero-length segment: a dot with round caps.
           let points = stroke.count == 1 ? [stroke[0], stroke[0]] : stroke
-          let d = points.enumerated().map { i, p in "\(i == 0 ? "M" : "L")\(n(p.x + shift.x)) \(n(p.y + shift.y))" }.joined(separator: " ")
-          body += options.singleLine ? "    <path d=\"\(d)\" fill=\"none\" stroke=\"\(colour)\"/>\n" : "    <path d=\"\(d)\"\(colour == "black" ? "" : " stroke=\"\(colour)\"")/>\n"
+          let d = points.enumerated().map { i, p in "\(i == 0 ? "M" : "L")\(n(p.x + shift.x)) \(n(p.y + shift.y))" }
+            .joined(separator: " ")
+          body +=
+            options.singleLine
+            ? "    <path d=\"\(d)\" fill=\"none\" stroke=\"\(colour)\"/>\n"
+            : "    <path d=\"\(d)\"\(colour == "black" ? "" : " stroke=\"\(colour)\"")/>\n"
         }
         body += "  </g>\n"
       }
@@ -88,16 +96,20 @@ public struct SVGWriter: Sendable {
     let totalWidth = widest + 2 * margin
     let totalHeight = top - gap + margin
     var svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 \(n(totalWidth)) \(n(totalHeight))\" width=\"\(n(totalWidth))\" height=\"\(n(totalHeight))\">\n"
+    svg +=
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 \(n(totalWidth)) \(n(totalHeight))\" width=\"\(n(totalWidth))\" height=\"\(n(totalHeight))\">\n"
     if !options.metadata.isEmpty {
       let attributes = options.metadata.map { " \($0.key)=\"\(Self.escape($0.value))\"" }.joined()
-      svg += "  <metadata>\n    <seqgen:generation xmlns:seqgen=\"urn:seqgen:generation\"\(attributes)/>\n  </metadata>\n"
+      svg +=
+        "  <metadata>\n    <seqgen:generation xmlns:seqgen=\"urn:seqgen:generation\"\(attributes)/>\n  </metadata>\n"
     }
     if options.singleLine {
       svg += body
     } else {
-      svg += "  <g fill=\"none\" stroke=\"black\" stroke-width=\"\(n(width))\" stroke-linecap=\"round\" stroke-linejoin=\"round\">\n"
-      svg += body.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+      svg +=
+        "  <g fill=\"none\" stroke=\"black\" stroke-width=\"\(n(width))\" stroke-linecap=\"round\" stroke-linejoin=\"round\">\n"
+      svg += body.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(
+        separator: "\n")
       svg += "  </g>\n"
     }
     svg += "</svg>\n"

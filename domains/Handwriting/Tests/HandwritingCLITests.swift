@@ -25,12 +25,14 @@ private func run(_ executable: URL, _ args: [String]) throws -> (status: Int32, 
   let process = Process()
   process.executableURL = executable
   process.arguments = args
-  let out = Pipe(), err = Pipe()
+  let out = Pipe()
+  let err = Pipe()
   process.standardOutput = out
   process.standardError = err
   process.standardInput = FileHandle.nullDevice
   try process.run()
-  let outData = out.fileHandleForReading.readDataToEndOfFile(), errData = err.fileHandleForReading.readDataToEndOfFile()
+  let outData = out.fileHandleForReading.readDataToEndOfFile()
+  let errData = err.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
   return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
@@ -40,9 +42,12 @@ private let lines = (1...4).map { fixtureLines.appendingPathComponent(String(for
 
 /// `seqgen train handwriting` of a tiny model (1×8 LSTM, 3 components) on `lines`.
 private func trainTiny(_ exe: URL, out: String, _ extra: [String]) throws -> (status: Int32, out: String, err: String) {
-  try run(exe, ["train", "handwriting", "--data"] + lines + [
-    "--out", out, "--hidden-size", "8", "--num-layers", "1", "--batch-size", "2", "--seq-length", "16", "--components", "3",
-  ] + extra)
+  try run(
+    exe,
+    ["train", "handwriting", "--data"] + lines + [
+      "--out", out, "--hidden-size", "8", "--num-layers", "1", "--batch-size", "2", "--seq-length", "16",
+      "--components", "3",
+    ] + extra)
 }
 
 /// End to end through the real binary: train a tiny model on four fixture lines, generate SVG and
@@ -61,7 +66,12 @@ struct HandwritingCLITests {
 
     // SVG: two rows, stopped after three strokes each, settings in the metadata.
     let svg = dir.url.appendingPathComponent("s.svg").path
-    let generated = try run(exe, ["generate", runDir, "--out", svg, "--count", "2", "--strokes", "3", "--bias", "1", "--seed", "4", "--prime", lines[0], "--show-prime"])
+    let generated = try run(
+      exe,
+      [
+        "generate", runDir, "--out", svg, "--count", "2", "--strokes", "3", "--bias", "1", "--seed", "4", "--prime",
+        lines[0], "--show-prime",
+      ])
     #expect(generated.status == 0, "\(generated.err)")
     let text = try String(contentsOfFile: svg, encoding: .utf8)
     #expect(text.contains("seed=\"4\"") && text.contains("bias=\"1.0\"") && text.contains("strokes=\"3\""))
@@ -83,14 +93,30 @@ struct HandwritingCLITests {
     // Failures: one line "Error: …", non-zero exit.
     let bad = try dir.file("bad.inkml", inkML(["1 2, 3 4, 5"]))
     let failures: [([String], String)] = [
-      (["train", "handwriting", "--data", bad.path, "--out", dir.url.appendingPathComponent("r2").path], "\(bad.path): trace 1 (line 3), point 3"),
-      (["train", "handwriting", "--data", dir.url.appendingPathComponent("empty").path, "--out", dir.url.appendingPathComponent("r3").path], "no such file"),
+      (
+        ["train", "handwriting", "--data", bad.path, "--out", dir.url.appendingPathComponent("r2").path],
+        "\(bad.path): trace 1 (line 3), point 3"
+      ),
+      (
+        [
+          "train", "handwriting", "--data", dir.url.appendingPathComponent("empty").path, "--out",
+          dir.url.appendingPathComponent("r3").path,
+        ], "no such file"
+      ),
       (["generate", runDir, "--out", svg, "--top-k", "3"], "Unknown option '--top-k': not a flag of handwriting runs"),
-      (["generate", runDir, "--out", dir.url.appendingPathComponent("x.png").path], "handwriting is written as .svg or .inkml"),
+      (
+        ["generate", runDir, "--out", dir.url.appendingPathComponent("x.png").path],
+        "handwriting is written as .svg or .inkml"
+      ),
       (["generate", runDir], "give --out sample.svg"),
       (["generate", runDir, "--out", svg, "--prime", bad.path], "\(bad.path): trace 1"),
       (["generate", runDir, "--out", svg, "--show-prime"], "--show-prime needs --prime FILE"),
-      (["train", "handwriting", "--data", lines[0], "--out", dir.url.appendingPathComponent("r4").path, "--components", "0"], "--components must be in"),
+      (
+        [
+          "train", "handwriting", "--data", lines[0], "--out", dir.url.appendingPathComponent("r4").path,
+          "--components", "0",
+        ], "--components must be in"
+      ),
     ]
     for (args, message) in failures {
       let r = try run(exe, args)
@@ -115,8 +141,11 @@ struct HandwritingCLITests {
     let sequences = try HandwritingDomain().read(lines.map { URL(fileURLWithPath: $0) })
     let (fitted, held) = ValidationSplit.files.split(sequences, fraction: 0.25)
     #expect(held.count == 1 && Set(fitted.map(\.source)).isDisjoint(with: held.map(\.source)))
-    let nats = HandwritingBaseline(fitting: fitted, codec: codec).evaluate(held, codec: codec).natsPerStep + codec.natsPerPointToDataUnits
-    let expected = String(format: "baseline, one bivariate Gaussian + Bernoulli fitted to the training offsets: %.4f nats/point", nats)
+    let nats =
+      HandwritingBaseline(fitting: fitted, codec: codec).evaluate(held, codec: codec).natsPerStep
+      + codec.natsPerPointToDataUnits
+    let expected = String(
+      format: "baseline, one bivariate Gaussian + Bernoulli fitted to the training offsets: %.4f nats/point", nats)
     #expect(train.out.contains(expected), "\(expected) not in:\n\(train.out)")
   }
 
@@ -124,9 +153,18 @@ struct HandwritingCLITests {
     let exe = try #require(seqgen)
     let dir = try TempDir()
     defer { dir.remove() }
-    try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("empty"), withIntermediateDirectories: true)
-    let r = try run(exe, ["train", "handwriting", "--data", dir.url.appendingPathComponent("empty").path, "--out", dir.url.appendingPathComponent("run").path])
+    try FileManager.default.createDirectory(
+      at: dir.url.appendingPathComponent("empty"), withIntermediateDirectories: true)
+    let r = try run(
+      exe,
+      [
+        "train", "handwriting", "--data", dir.url.appendingPathComponent("empty").path, "--out",
+        dir.url.appendingPathComponent("run").path,
+      ])
     #expect(r.status != 0)
-    #expect(r.err == "Error: \(dir.url.appendingPathComponent("empty").path): directory contains no ink files (.inkml, .xml, .json)\n")
+    #expect(
+      r.err
+        == "Error: \(dir.url.appendingPathComponent("empty").path): directory contains no ink files (.inkml, .xml, .json)\n"
+    )
   }
 }

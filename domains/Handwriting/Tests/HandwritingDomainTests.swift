@@ -8,10 +8,11 @@ import Testing
 @Suite struct HandwritingDomainTests {
   @Test func stepsAreOffsetsWithEndOfStroke() {
     let ink = Ink(strokes: [[SIMD2(10, 20), SIMD2(12, 21), SIMD2(15, 19)], [SIMD2(30, 20), SIMD2(29, 25)]])
-    #expect(ink.steps == [
-      PenStep(dx: 0, dy: 0, eos: false), PenStep(dx: 2, dy: 1, eos: false), PenStep(dx: 3, dy: -2, eos: true),
-      PenStep(dx: 15, dy: 1, eos: false), PenStep(dx: -1, dy: 5, eos: true),
-    ])
+    #expect(
+      ink.steps == [
+        PenStep(dx: 0, dy: 0, eos: false), PenStep(dx: 2, dy: 1, eos: false), PenStep(dx: 3, dy: -2, eos: true),
+        PenStep(dx: 15, dy: 1, eos: false), PenStep(dx: -1, dy: 5, eos: true),
+      ])
     // Back to strokes, from the first point's position.
     #expect(Ink(steps: ink.steps, origin: SIMD2(10, 20)) == ink)
   }
@@ -23,13 +24,17 @@ import Testing
     #expect(codec.scaleY == 10)
     #expect(codec.components == 3)
     #expect(try HandwritingDomain().input(steps[1], codec: codec) == .dense([1, 1, 0]))
-    #expect(try HandwritingDomain().target(steps[2], codec: codec) == MixtureDensityHead.Point(dx: 3, dy: -1, eos: true))
+    #expect(
+      try HandwritingDomain().target(steps[2], codec: codec) == MixtureDensityHead.Point(dx: 3, dy: -1, eos: true))
     #expect(HandwritingDomain().makeHead(codec).outputSize == 19)
     #expect(abs(codec.natsPerPointToDataUnits - log(10)) < 1e-9)
   }
 
   @Test func maxOffsetClipsOutliersBeforeNormalising() throws {
-    let steps = [PenStep.start, PenStep(dx: 1, dy: 1, eos: false), PenStep(dx: -1, dy: -1, eos: false), PenStep(dx: 100, dy: -100, eos: true)]
+    let steps = [
+      PenStep.start, PenStep(dx: 1, dy: 1, eos: false), PenStep(dx: -1, dy: -1, eos: false),
+      PenStep(dx: 100, dy: -100, eos: true),
+    ]
     let codec = try HandwritingDomain(maxOffset: 1).makeCodec(for: [SourceSequence(source: "s", steps: steps)])
     #expect(abs(codec.scaleX - (8.0 / 9).squareRoot()) < 1e-6)
     #expect(try HandwritingDomain().target(steps[3], codec: codec).dx == 1 / codec.scaleX)
@@ -37,8 +42,12 @@ import Testing
 
   @Test func aCorpusWithoutOffsetsThrows() {
     let same = [PenStep.start, PenStep(dx: 1, dy: 1, eos: false), PenStep(dx: 1, dy: 1, eos: true)]
-    #expect(throws: HandwritingError.constantOffsets("same.json")) { try HandwritingDomain().makeCodec(for: [SourceSequence(source: "same.json", steps: same)]) }
-    #expect(throws: HandwritingError.emptyCorpus("one.json")) { try HandwritingDomain().makeCodec(for: [SourceSequence(source: "one.json", steps: [.start])]) }
+    #expect(throws: HandwritingError.constantOffsets("same.json")) {
+      try HandwritingDomain().makeCodec(for: [SourceSequence(source: "same.json", steps: same)])
+    }
+    #expect(throws: HandwritingError.emptyCorpus("one.json")) {
+      try HandwritingDomain().makeCodec(for: [SourceSequence(source: "one.json", steps: [.start])])
+    }
   }
 
   @Test func codecJSONRoundTripsAndRejectsNonsense() throws {
@@ -65,7 +74,9 @@ import Testing
   }
 
   @Test func baselineIsTheFittedGaussian() throws {
-    let sequences = try HandwritingDomain().read([fixtureLines.appendingPathComponent("line-0001.inkml"), fixtureLines.appendingPathComponent("line-0002.inkml")])
+    let sequences = try HandwritingDomain().read([
+      fixtureLines.appendingPathComponent("line-0001.inkml"), fixtureLines.appendingPathComponent("line-0002.inkml"),
+    ])
     let codec = try HandwritingDomain().makeCodec(for: sequences)
     let baseline = HandwritingBaseline(fitting: sequences, codec: codec)
     // Normalised by their own std, the offsets' fitted σ is 1.
@@ -78,7 +89,9 @@ import Testing
     let head = MixtureDensityHead(components: 1)
     let targets = sequences.flatMap { $0.steps.dropFirst().map { Optional(codec.normalised($0)) } }
     let rows = Array(repeating: shifted, count: targets.count).flatMap { $0 }
-    let worse = targets.withUnsafeBufferPointer { head.loss(rows, targets: $0, scale: 1, dOutput: nil, parameters: .none) }
+    let worse = targets.withUnsafeBufferPointer {
+      head.loss(rows, targets: $0, scale: 1, dOutput: nil, parameters: .none)
+    }
     #expect(loss.nats < worse)
     #expect(loss.natsPerStep > 0.5 && loss.natsPerStep < 5)
   }
@@ -92,6 +105,7 @@ import Testing
     let notXML = try dir.file("broken.inkml", "<ink><trace>1 2, 3 4</ink>")
     let missing = dir.url.appendingPathComponent("missing.inkml")
     let corpus = (1...4).map { fixtureLines.appendingPathComponent(String(format: "line-%04d.inkml", $0)) }
-    try DomainConformance.check(HandwritingDomain(components: 3), corpus: corpus, badFiles: [oddTrace, notXML, missing])
+    try DomainConformance.check(
+      HandwritingDomain(components: 3), corpus: corpus, badFiles: [oddTrace, notXML, missing])
   }
 }

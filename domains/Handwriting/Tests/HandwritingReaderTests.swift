@@ -12,7 +12,8 @@ import Testing
     let pieces = try InkReader.read(file)
     #expect(pieces.count == 1)
     #expect(pieces[0].source == file.path)
-    #expect(pieces[0].ink.strokes == [[SIMD2(10, 20), SIMD2(11, 22), SIMD2(13.5, 25)], [SIMD2(30, 20), SIMD2(31, 19)]])
+    #expect(
+      pieces[0].ink.strokes == [[SIMD2(10, 20), SIMD2(11, 22), SIMD2(13.5, 25)], [SIMD2(30, 20), SIMD2(31, 19)]])
   }
 
   @Test func traceFormatChoosesTheXAndYChannels() throws {
@@ -73,14 +74,20 @@ import Testing
       """
     let file = try dir.file("a01-000u-01.xml", text)
     let pieces = try InkReader.read(file)
-    #expect(pieces[0].ink.strokes == [[SIMD2(1073, 1058), SIMD2(1072, 1060), SIMD2(1070, 1066)], [SIMD2(1100, 1000), SIMD2(1101, 1003)]])
+    #expect(
+      pieces[0].ink.strokes == [
+        [SIMD2(1073, 1058), SIMD2(1072, 1060), SIMD2(1070, 1066)], [SIMD2(1100, 1000), SIMD2(1101, 1003)],
+      ])
   }
 
   @Test func jsonStrokeListsAreRead() throws {
     let dir = try TempDir()
     defer { dir.remove() }
     let file = try dir.file("s.json", "[[[0, 0], [1, 2.5], [3, 4, 17]], [[10, -1], [11, -2]]]")
-    #expect(try InkReader.read(file)[0].ink.strokes == [[SIMD2(0, 0), SIMD2(1, 2.5), SIMD2(3, 4)], [SIMD2(10, -1), SIMD2(11, -2)]])
+    #expect(
+      try InkReader.read(file)[0].ink.strokes == [
+        [SIMD2(0, 0), SIMD2(1, 2.5), SIMD2(3, 4)], [SIMD2(10, -1), SIMD2(11, -2)],
+      ])
   }
 
   @Test func formatIsChosenByContentNotExtension() throws {
@@ -95,7 +102,8 @@ import Testing
   @Test func directoriesAreSearchedForInkFilesOnlySorted() throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    try dir.file("b/two.xml", "<StrokeSet><Stroke><Point x=\"0\" y=\"0\"/><Point x=\"1\" y=\"0\"/></Stroke></StrokeSet>")
+    try dir.file(
+      "b/two.xml", "<StrokeSet><Stroke><Point x=\"0\" y=\"0\"/><Point x=\"1\" y=\"0\"/></Stroke></StrokeSet>")
     try dir.file("a.inkml", inkML(["0 0, 1 1"]))
     try dir.file("c.json", "[[[0, 0], [2, 2]]]")
     try dir.file("index.tsv", "not ink")
@@ -137,7 +145,8 @@ import Testing
   @Test func aProcessingInstructionWithoutDataIsRead() throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    let file = try dir.file("pi.inkml", "<?xml version=\"1.0\"?><?stylesheet?><ink><?x?><trace>1 2, 3 4</trace><?y\n?></ink>")
+    let file = try dir.file(
+      "pi.inkml", "<?xml version=\"1.0\"?><?stylesheet?><ink><?x?><trace>1 2, 3 4</trace><?y\n?></ink>")
     #expect(try InkReader.read(file)[0].ink.strokes == [[SIMD2(1, 2), SIMD2(3, 4)]])
     let padded = InkXMLParser.paddingBareProcessingInstructions(Data("<??><?a?><?b c?><?d?".utf8))
     #expect(String(decoding: padded, as: UTF8.self) == "<??><?a ?><?b c?><?d?")
@@ -148,7 +157,10 @@ import Testing
     defer { dir.remove() }
     let text = "<?xml version=\"1.0\"?>\n<!DOCTYPE ink [<!ENTITY a \"1 2, 3 4\">]><ink><trace>&a;</trace></ink>"
     let file = try dir.file("dtd.inkml", text)
-    #expect(throws: HandwritingError.malformed(path: file.path, location: "byte offset 22", reason: "a DOCTYPE (DTD) is not supported in ink XML")) {
+    #expect(
+      throws: HandwritingError.malformed(
+        path: file.path, location: "byte offset 22", reason: "a DOCTYPE (DTD) is not supported in ink XML")
+    ) {
       _ = try InkReader.read(file)
     }
   }
@@ -163,7 +175,10 @@ import Testing
     bytes += [0xD9] + Array("x/></ink>".utf8)
     let file = dir.url.appendingPathComponent("bad.inkml")
     try Data(bytes).write(to: file)
-    #expect(throws: HandwritingError.malformed(path: file.path, location: "byte offset \(offset)", reason: "not valid UTF-8 (ink XML is read as UTF-8)")) {
+    #expect(
+      throws: HandwritingError.malformed(
+        path: file.path, location: "byte offset \(offset)", reason: "not valid UTF-8 (ink XML is read as UTF-8)")
+    ) {
       _ = try InkReader.read(file)
     }
   }

@@ -6,7 +6,9 @@ import Testing
 
 @Suite struct HandwritingWriterTests {
   let codec = HandwritingCodec(scaleX: 1, scaleY: 1, maxOffset: nil, components: 2)
-  let sample = Ink(strokes: [[SIMD2(0, 0), SIMD2(10, 5), SIMD2(20, 0)], [SIMD2(30, -10)], [SIMD2(40, 0), SIMD2(45, 20)]])
+  let sample = Ink(strokes: [
+    [SIMD2(0, 0), SIMD2(10, 5), SIMD2(20, 0)], [SIMD2(30, -10)], [SIMD2(40, 0), SIMD2(45, 20)],
+  ])
 
   @Test func svgHasOnePathPerStrokeWithRoundCapsAndFittedViewBox() throws {
     let options = SVGWriter.Options(metadata: [("model", "runs/a \"b\" & <c>"), ("seed", "7")])
@@ -24,7 +26,9 @@ import Testing
   }
 
   @Test func singleLineSVGIsBarePathsForPlotters() {
-    let svg = SVGWriter(options: SVGWriter.Options(singleLine: true)).svg([SVGWriter.Row(prime: Ink(strokes: []), sample: sample)])
+    let svg = SVGWriter(options: SVGWriter.Options(singleLine: true)).svg([
+      SVGWriter.Row(prime: Ink(strokes: []), sample: sample)
+    ])
     #expect(svg.components(separatedBy: "<path ").count - 1 == 3)
     for line in svg.split(separator: "\n") where line.contains("<path") {
       #expect(line.hasSuffix("fill=\"none\" stroke=\"black\"/>"), "\(line)")
@@ -48,8 +52,11 @@ import Testing
   func rendersWithRsvgConvert() throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    let svg = dir.url.appendingPathComponent("s.svg"), png = dir.url.appendingPathComponent("s.png")
-    try HandwritingDomain().write([sample.steps, sample.steps], prime: [], codec: codec, to: svg, options: SVGWriter.Options(metadata: [("seed", "1")]))
+    let svg = dir.url.appendingPathComponent("s.svg")
+    let png = dir.url.appendingPathComponent("s.png")
+    try HandwritingDomain().write(
+      [sample.steps, sample.steps], prime: [], codec: codec, to: svg,
+      options: SVGWriter.Options(metadata: [("seed", "1")]))
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/rsvg-convert")
     process.arguments = ["-w", "200", "-b", "white", "-o", png.path, svg.path]
@@ -66,10 +73,13 @@ import Testing
     defer { dir.remove() }
     let url = dir.url.appendingPathComponent("out.inkml")
     let steps = Ink(strokes: [[SIMD2(0, 0), SIMD2(1.5, -2.25)], [SIMD2(3, 3)], [SIMD2(4, 4), SIMD2(5, 1e-5)]]).steps
-    try HandwritingDomain().write([steps, steps], prime: [], codec: codec, to: url, options: SVGWriter.Options(metadata: [("seed", "3")]))
+    try HandwritingDomain().write(
+      [steps, steps], prime: [], codec: codec, to: url, options: SVGWriter.Options(metadata: [("seed", "3")]))
     let back = try HandwritingDomain().read([url])
     #expect(back.count == 2)
-    let expected = Ink(strokes: [[SIMD2(0, 0), SIMD2(1.5, -2.25)], [SIMD2(3, 3), SIMD2(3, 3)], [SIMD2(4, 4), SIMD2(5, 1e-5)]])
+    let expected = Ink(strokes: [
+      [SIMD2(0, 0), SIMD2(1.5, -2.25)], [SIMD2(3, 3), SIMD2(3, 3)], [SIMD2(4, 4), SIMD2(5, 1e-5)],
+    ])
     #expect(back[0].steps == expected.steps)
     #expect(back[0].source.hasSuffix("#traceGroup1"))
   }
@@ -79,7 +89,9 @@ import Testing
     defer { dir.remove() }
     let url = dir.url.appendingPathComponent("c.inkml")
     let prime = Ink(strokes: [[SIMD2(100, 100), SIMD2(110, 100)]]).steps
-    try HandwritingDomain().write([[PenStep(dx: 5, dy: 0, eos: false), PenStep(dx: 1, dy: 1, eos: true)]], prime: prime, codec: codec, to: url, options: SVGWriter.Options())
+    try HandwritingDomain().write(
+      [[PenStep(dx: 5, dy: 0, eos: false), PenStep(dx: 1, dy: 1, eos: true)]], prime: prime, codec: codec, to: url,
+      options: SVGWriter.Options())
     // Steps carry no absolute position: the prime is drawn from the origin, its end at (10, 0).
     #expect(try InkReader.read(url)[0].ink.strokes == [[SIMD2(15, 0), SIMD2(16, 1)]])
   }

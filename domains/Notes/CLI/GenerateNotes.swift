@@ -20,20 +20,30 @@ struct GenerateNotes: ParsableCommand {
   @OptionGroup var shared: GenerateFlags
   @OptionGroup var cutoffs: CutoffFlags
 
-  @Option(help: "Seconds of music per sample (default \(Int(NoteGenerationOptions.defaultSeconds)), unless --events or --length is given).")
+  @Option(
+    help:
+      "Seconds of music per sample (default \(Int(NoteGenerationOptions.defaultSeconds)), unless --events or --length is given)."
+  )
   var seconds: Double?
   @Option(help: "Generate this many events per sample instead of --seconds.") var events: Int?
   @Option(help: "Events per sample (same as --events).") var length: Int?
-  @Option(help: ArgumentHelp("Use only the first this-many seconds of --prime FILE.", valueName: "seconds")) var primeSeconds: Double?
+  @Option(help: ArgumentHelp("Use only the first this-many seconds of --prime FILE.", valueName: "seconds"))
+  var primeSeconds: Double?
   @Flag(help: "Leave the prime out of the written output.") var stripPrime = false
-  @Option(help: ArgumentHelp("Also draw the samples as a piano roll (SVG).", valueName: "file.svg")) var pianoRoll: String?
-  @Option(help: ArgumentHelp("Also synthesize the samples with FluidSynth (.wav, .flac or .ogg).", valueName: "file.wav")) var render: String?
-  @Option(help: ArgumentHelp("SoundFont for --render (default: fluid-soundfont-gm's FluidR3_GM.sf2).", valueName: "path")) var soundfont: String?
+  @Option(help: ArgumentHelp("Also draw the samples as a piano roll (SVG).", valueName: "file.svg")) var pianoRoll:
+    String?
+  @Option(
+    help: ArgumentHelp("Also synthesize the samples with FluidSynth (.wav, .flac or .ogg).", valueName: "file.wav"))
+  var render: String?
+  @Option(
+    help: ArgumentHelp("SoundFont for --render (default: fluid-soundfont-gm's FluidR3_GM.sf2).", valueName: "path"))
+  var soundfont: String?
   @Option(help: "Standard MIDI File format of --out, 0 or 1.") var midiFormat = 1
 
   var options: NoteGenerationOptions {
     NoteGenerationOptions(
-      seconds: seconds, events: events, length: length, primeSeconds: primeSeconds, stripPrime: stripPrime, midiFormat: midiFormat,
+      seconds: seconds, events: events, length: length, primeSeconds: primeSeconds, stripPrime: stripPrime,
+      midiFormat: midiFormat,
       pianoRoll: pianoRoll, render: render, soundfont: soundfont)
   }
 

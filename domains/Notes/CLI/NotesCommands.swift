@@ -9,11 +9,17 @@ public enum NotesCommands: DomainCommands {
   public static let generate: any ParsableCommand.Type = GenerateNotes.self
   public static let demo: DemoRecipe? = DemoRecipe(
     title: "Notes — openMSX MIDI", data: ["notes/openmsx"],
-    train: ["--hidden-size", "128", "--num-layers", "2", "--seq-length", "64", "--batch-size", "32", "--learning-rate", "0.003"],
+    train: [
+      "--hidden-size", "128", "--num-layers", "2", "--seq-length", "64", "--batch-size", "32", "--learning-rate",
+      "0.003",
+    ],
     steps: (1000, 30),
     generate: [
       (
-        ["--events", "1200", "--temperature", "0.9", "--seed", "4", "--out", "notes.mid", "--piano-roll", "notes-roll.svg", "--render", "notes.wav"],
+        [
+          "--events", "1200", "--temperature", "0.9", "--seed", "4", "--out", "notes.mid", "--piano-roll",
+          "notes-roll.svg", "--render", "notes.wav",
+        ],
         ["notes.mid", "notes-roll.svg", "notes.wav"]
       )
     ])

@@ -29,8 +29,10 @@ struct TrainNotes: ParsableCommand {
   @Option(help: "VELOCITY classes (0 = ignore dynamics).") var velocityBins = 32
   @Flag(help: "Keep the General MIDI drum channel (channel 10), dropped by default.") var keepDrums = false
   @Flag(help: "Ignore the sustain pedal (CC64); by default it holds released keys.") var ignoreSustain = false
-  @Option(help: "Augment: each epoch, transpose every file by a random whole number of semitones in ±N (0...24).") var transpose = 0
-  @Option(help: "Augment: each epoch, stretch every file in time by a random factor in 1 ± P percent (0...50).") var stretch = 0.0
+  @Option(help: "Augment: each epoch, transpose every file by a random whole number of semitones in ±N (0...24).")
+  var transpose = 0
+  @Option(help: "Augment: each epoch, stretch every file in time by a random factor in 1 ± P percent (0...50).")
+  var stretch = 0.0
 
   var encoding: PerformanceEncoding {
     PerformanceEncoding(stepsPerSecond: stepsPerSecond, maxShiftSteps: maxShiftSteps, velocityBins: velocityBins)
@@ -48,6 +50,8 @@ struct TrainNotes: ParsableCommand {
   }
 
   func run() throws {
-    try Training.run(NoteDomain(encoding: encoding, keepDrums: keepDrums, sustain: !ignoreSustain, augmentation: augmentation), flags: flags)
+    try Training.run(
+      NoteDomain(encoding: encoding, keepDrums: keepDrums, sustain: !ignoreSustain, augmentation: augmentation),
+      flags: flags)
   }
 }

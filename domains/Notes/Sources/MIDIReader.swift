@@ -19,7 +19,8 @@ public enum MIDIReader {
       let attributes = try FileManager.default.attributesOfItem(atPath: path)
       size = (attributes[.size] as? NSNumber)?.intValue ?? 0
     } catch {
-      throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file or directory")
+      throw .unreadable(
+        path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file or directory")
     }
     guard size <= maxFileBytes else {
       throw .unreadable(path: path, reason: "\(size) bytes is far too large for a MIDI file (limit \(maxFileBytes))")
@@ -35,15 +36,22 @@ public enum MIDIReader {
   public static func parse(_ bytes: [UInt8], path: String) throws(NoteError) -> MIDIFile {
     var r = ByteCursor(bytes: bytes, end: bytes.count, path: path, within: "file")
     guard bytes.count >= 4, Array(bytes[0..<4]) == Array("MThd".utf8) else {
-      let what = bytes.count >= 4 && Array(bytes[0..<4]) == Array("RIFF".utf8) ? "a RIFF file (RMID is not supported)" : "no MThd header"
+      let what =
+        bytes.count >= 4 && Array(bytes[0..<4]) == Array("RIFF".utf8)
+        ? "a RIFF file (RMID is not supported)" : "no MThd header"
       throw .malformed(path: path, offset: 0, reason: "not a Standard MIDI File (\(what))")
     }
     r.offset = 4
     let headerLengthAt = r.offset
     let headerLength = try r.u32()
-    guard headerLength >= 6 else { throw .malformed(path: path, offset: headerLengthAt, reason: "header chunk length \(headerLength) is shorter than 6") }
+    guard headerLength >= 6 else {
+      throw .malformed(
+        path: path, offset: headerLengthAt, reason: "header chunk length \(headerLength) is shorter than 6")
+    }
     guard headerLength <= r.remaining else {
-      throw .malformed(path: path, offset: headerLengthAt, reason: "header chunk length \(headerLength) runs past the end of the file (\(r.remaining) bytes left)")
+      throw .malformed(
+        path: path, offset: headerLengthAt,
+        reason: "header chunk length \(headerLength) runs past the end of the file (\(r.remaining) bytes left)")
     }
     let headerEnd = r.offset + headerLength
     let formatAt = r.offset
@@ -54,7 +62,9 @@ public enum MIDIReader {
     r.offset = headerEnd  // A longer header is allowed by the spec; the extra bytes are skipped.
     switch format {
     case 0, 1: break
-    case 2: throw .unsupported(path: path, reason: "MIDI format 2 (independent sequences) is not supported; convert it to format 0 or 1")
+    case 2:
+      throw .unsupported(
+        path: path, reason: "MIDI format 2 (independent sequences) is not supported; convert it to format 0 or 1")
     default: throw .malformed(path: path, offset: formatAt, reason: "unknown MIDI format \(format)")
     }
 
@@ -63,12 +73,18 @@ public enum MIDIReader {
       let fps = -Int(Int8(bitPattern: UInt8(rawDivision >> 8)))
       let ticksPerFrame = rawDivision & 0xFF
       guard [24, 25, 29, 30].contains(fps) else {
-        throw .malformed(path: path, offset: divisionAt, reason: "SMPTE division with \(fps) frames per second (expected 24, 25, 29 or 30)")
+        throw .malformed(
+          path: path, offset: divisionAt,
+          reason: "SMPTE division with \(fps) frames per second (expected 24, 25, 29 or 30)")
       }
-      guard ticksPerFrame > 0 else { throw .malformed(path: path, offset: divisionAt, reason: "SMPTE division with 0 ticks per frame") }
+      guard ticksPerFrame > 0 else {
+        throw .malformed(path: path, offset: divisionAt, reason: "SMPTE division with 0 ticks per frame")
+      }
       division = .smpte(framesPerSecond: fps, ticksPerFrame: ticksPerFrame)
     } else {
-      guard rawDivision > 0 else { throw .malformed(path: path, offset: divisionAt, reason: "time division of 0 ticks per quarter note") }
+      guard rawDivision > 0 else {
+        throw .malformed(path: path, offset: divisionAt, reason: "time division of 0 ticks per quarter note")
+      }
       division = .ticksPerQuarter(rawDivision)
     }
 
@@ -84,7 +100,8 @@ public enum MIDIReader {
       let length = try r.u32()
       guard length <= r.remaining else {
         throw .malformed(
-          path: path, offset: chunkAt, reason: "chunk length \(length) runs past the end of the file (\(r.remaining) bytes left)")
+          path: path, offset: chunkAt,
+          reason: "chunk length \(length) runs past the end of the file (\(r.remaining) bytes left)")
       }
       if type == Array("MTrk".utf8) {
         var track = ByteCursor(bytes: bytes, end: r.offset + length, path: path, within: "track chunk")
@@ -97,13 +114,17 @@ public enum MIDIReader {
       r.offset += length
     }
     guard !tracks.isEmpty else {
-      throw .malformed(path: path, offset: bytes.count, reason: "no track chunk (MTrk) in the file (the header declares \(declaredTracks))")
+      throw .malformed(
+        path: path, offset: bytes.count,
+        reason: "no track chunk (MTrk) in the file (the header declares \(declaredTracks))")
     }
     return MIDIFile(format: format, division: division, tracks: tracks, trackEnds: trackEnds)
   }
 
   /// Parses the events of one MTrk chunk up to its end-of-track meta event.
-  static func parseTrack(_ r: inout ByteCursor, number: Int, chunkAt: Int) throws(NoteError) -> ([MIDIFile.TimedEvent], Int) {
+  static func parseTrack(_ r: inout ByteCursor, number: Int, chunkAt: Int) throws(NoteError) -> (
+    [MIDIFile.TimedEvent], Int
+  ) {
     var events: [MIDIFile.TimedEvent] = []
     var tick = 0
     var runningStatus: UInt8?
@@ -116,7 +137,9 @@ public enum MIDIReader {
       var firstData: UInt8?
       if status < 0x80 {
         guard let running = runningStatus else {
-          throw .malformed(path: r.path, offset: statusAt, reason: "data byte 0x\(hex(status)) where a status byte was expected (no running status)")
+          throw .malformed(
+            path: r.path, offset: statusAt,
+            reason: "data byte 0x\(hex(status)) where a status byte was expected (no running status)")
         }
         firstData = status
         status = running
@@ -127,19 +150,25 @@ public enum MIDIReader {
         let type = try r.u8()
         let length = try r.vlq()
         guard length <= r.remaining else {
-          throw .malformed(path: r.path, offset: typeAt, reason: "meta event length \(length) runs past the end of track \(number)")
+          throw .malformed(
+            path: r.path, offset: typeAt, reason: "meta event length \(length) runs past the end of track \(number)")
         }
         let dataAt = r.offset
         switch type {
         case 0x2F:
           return (events, tick)
         case 0x51:
-          guard length == 3 else { throw .malformed(path: r.path, offset: typeAt, reason: "set-tempo meta event of length \(length) (expected 3)") }
+          guard length == 3 else {
+            throw .malformed(
+              path: r.path, offset: typeAt, reason: "set-tempo meta event of length \(length) (expected 3)")
+          }
           let tempo = Int(r.bytes[dataAt]) << 16 | Int(r.bytes[dataAt + 1]) << 8 | Int(r.bytes[dataAt + 2])
           guard tempo >= MIDIReader.minMicrosecondsPerQuarter else {
             throw .malformed(
               path: r.path, offset: dataAt,
-              reason: "absurd tempo of \(tempo) microseconds per quarter note (faster than \(60_000_000 / MIDIReader.minMicrosecondsPerQuarter) BPM)")
+              reason:
+                "absurd tempo of \(tempo) microseconds per quarter note (faster than \(60_000_000 / MIDIReader.minMicrosecondsPerQuarter) BPM)"
+            )
           }
           events.append(.init(tick: tick, event: .tempo(tempo)))
         default:
@@ -150,7 +179,8 @@ public enum MIDIReader {
         // SysEx (and escaped) events are skipped whole.
         let length = try r.vlq()
         guard length <= r.remaining else {
-          throw .malformed(path: r.path, offset: statusAt, reason: "SysEx length \(length) runs past the end of track \(number)")
+          throw .malformed(
+            path: r.path, offset: statusAt, reason: "SysEx length \(length) runs past the end of track \(number)")
         }
         r.offset += length
       case 0x80...0xEF:
@@ -164,20 +194,26 @@ public enum MIDIReader {
         default:
           let b = try r.dataByte()
           switch status & 0xF0 {
-          case 0x90 where b > 0: events.append(.init(tick: tick, event: .noteOn(channel: channel, pitch: Int(a), velocity: Int(b))))
+          case 0x90 where b > 0:
+            events.append(.init(tick: tick, event: .noteOn(channel: channel, pitch: Int(a), velocity: Int(b))))
           case 0x80, 0x90: events.append(.init(tick: tick, event: .noteOff(channel: channel, pitch: Int(a))))
-          case 0xB0: events.append(.init(tick: tick, event: .controlChange(channel: channel, controller: Int(a), value: Int(b))))
+          case 0xB0:
+            events.append(.init(tick: tick, event: .controlChange(channel: channel, controller: Int(a), value: Int(b))))
           default: break  // Key pressure, pitch bend.
           }
         }
       default:
-        throw .malformed(path: r.path, offset: statusAt, reason: "status byte 0x\(hex(status)) is not allowed in a MIDI file track")
+        throw .malformed(
+          path: r.path, offset: statusAt, reason: "status byte 0x\(hex(status)) is not allowed in a MIDI file track")
       }
     }
     throw .malformed(path: r.path, offset: chunkAt, reason: "track \(number) has no end-of-track event")
   }
 
-  static func hex(_ b: UInt8) -> String { String(b, radix: 16, uppercase: true).count == 1 ? "0" + String(b, radix: 16, uppercase: true) : String(b, radix: 16, uppercase: true) }
+  static func hex(_ b: UInt8) -> String {
+    String(b, radix: 16, uppercase: true).count == 1
+      ? "0" + String(b, radix: 16, uppercase: true) : String(b, radix: 16, uppercase: true)
+  }
 }
 
 /// A read position over a byte range that refuses to read past its end.
@@ -208,7 +244,10 @@ struct ByteCursor {
   mutating func dataByte() throws(NoteError) -> UInt8 {
     let at = offset
     let b = try u8()
-    guard b < 0x80 else { throw .malformed(path: path, offset: at, reason: "byte 0x\(MIDIReader.hex(b)) where a data byte (< 0x80) was expected") }
+    guard b < 0x80 else {
+      throw .malformed(
+        path: path, offset: at, reason: "byte 0x\(MIDIReader.hex(b)) where a data byte (< 0x80) was expected")
+    }
     return b
   }
 

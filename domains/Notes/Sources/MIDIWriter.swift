@@ -70,12 +70,15 @@ public struct MIDIWriter: Sendable, Equatable {
 
   /// Sorted events with delta times, ending with end-of-track at the last event's tick.
   private func trackBody(_ events: [(Int, Int, [UInt8])]) throws(NoteError) -> [UInt8] {
-    let sorted = events.enumerated().sorted { ($0.element.0, $0.element.1, $0.offset) < ($1.element.0, $1.element.1, $1.offset) }
+    let sorted = events.enumerated().sorted {
+      ($0.element.0, $0.element.1, $0.offset) < ($1.element.0, $1.element.1, $1.offset)
+    }
     var body: [UInt8] = []
     var now = 0
     for (_, (tick, _, message)) in sorted {
       guard tick - now <= 0x0FFF_FFFF else {
-        throw .notRepresentable("a gap of \(tick - now) ticks is too long for a MIDI file (the limit is \(0x0FFF_FFFF))")
+        throw .notRepresentable(
+          "a gap of \(tick - now) ticks is too long for a MIDI file (the limit is \(0x0FFF_FFFF))")
       }
       body += vlq(tick - now) + message
       now = tick
@@ -100,7 +103,9 @@ func vlq(_ value: Int) -> [UInt8] {
 }
 
 private func be16(_ v: Int) -> [UInt8] { [UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
-private func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+private func be32(_ v: Int) -> [UInt8] {
+  [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+}
 
 extension Array where Element == UInt8 {
   /// The bytes preceded by their 32-bit big-endian length, as a chunk body.

@@ -18,8 +18,12 @@ public struct NoteAugmentation: Codable, Sendable, Equatable {
   }
 
   public func validate() throws(NoteError) {
-    guard (0...24).contains(transpose) else { throw .notRepresentable("--transpose must be in 0...24 semitones, got \(transpose)") }
-    guard stretch >= 0, stretch <= 0.5 else { throw .notRepresentable("--stretch must be in 0...50 percent, got \(stretch * 100)") }
+    guard (0...24).contains(transpose) else {
+      throw .notRepresentable("--transpose must be in 0...24 semitones, got \(transpose)")
+    }
+    guard stretch >= 0, stretch <= 0.5 else {
+      throw .notRepresentable("--stretch must be in 0...50 percent, got \(stretch * 100)")
+    }
   }
 
   /// One random variant of some notes, drawn from `seed`: all shifted by the same number of
@@ -30,7 +34,8 @@ public struct NoteAugmentation: Codable, Sendable, Equatable {
     let factor = 1 + stretch * (2 * rng.nextDouble() - 1)
     return notes.compactMap { n in
       guard (0...127).contains(n.pitch + shift) else { return nil }
-      return Note(pitch: n.pitch + shift, velocity: n.velocity, start: n.start * factor, end: n.end * factor, channel: n.channel)
+      return Note(
+        pitch: n.pitch + shift, velocity: n.velocity, start: n.start * factor, end: n.end * factor, channel: n.channel)
     }
   }
 }

@@ -22,7 +22,9 @@ public struct NoteBaselines: Sendable {
   public var eventsPerSecond: Double { Double(events) / max(seconds, 1e-9) }
 
   /// Fits on `train` and scores `validation` (both as the engine's split gives them).
-  public init(train: [SourceSequence<NoteEvent>], validation: [SourceSequence<NoteEvent>], encoding: PerformanceEncoding) throws {
+  public init(
+    train: [SourceSequence<NoteEvent>], validation: [SourceSequence<NoteEvent>], encoding: PerformanceEncoding
+  ) throws {
     let classes = encoding.classes
     var unigram = Array(repeating: 0.0, count: classes)
     var bigram = Array(repeating: 0.0, count: classes * classes)

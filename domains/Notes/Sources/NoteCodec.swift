@@ -12,7 +12,10 @@ public struct NoteCodec: Codable, Sendable, Equatable {
   /// The transposition and time stretch drawn afresh each epoch (nil: none). Training only.
   public var augmentation: NoteAugmentation?
 
-  public init(encoding: PerformanceEncoding, keepDrums: Bool, sustain: Bool, startEvent: NoteEvent, augmentation: NoteAugmentation? = nil) {
+  public init(
+    encoding: PerformanceEncoding, keepDrums: Bool, sustain: Bool, startEvent: NoteEvent,
+    augmentation: NoteAugmentation? = nil
+  ) {
     self.encoding = encoding
     self.keepDrums = keepDrums
     self.sustain = sustain
@@ -32,7 +35,8 @@ public struct NoteCodec: Codable, Sendable, Equatable {
     sustain = try c.decode(Bool.self, forKey: .sustain)
     let start = try c.decode(Int.self, forKey: .startClass)
     guard (0..<encoding.classes).contains(start) else {
-      throw DecodingError.dataCorruptedError(forKey: .startClass, in: c, debugDescription: "start class \(start) outside 0..<\(encoding.classes)")
+      throw DecodingError.dataCorruptedError(
+        forKey: .startClass, in: c, debugDescription: "start class \(start) outside 0..<\(encoding.classes)")
     }
     startEvent = encoding.event(at: start)
     augmentation = try c.decodeIfPresent(NoteAugmentation.self, forKey: .augmentation)

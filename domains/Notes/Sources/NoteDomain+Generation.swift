@@ -6,13 +6,18 @@ extension NoteDomain {
   /// Samples for `seconds` of music (or a number of events) after an optional MIDI prime and
   /// writes them as one .mid, with a piano roll and a FluidSynth rendering when asked.
   public func generate(
-    run: RunDirectory, request: GenerationRequest, options: NoteGenerationOptions, events report: (GenerationEvent) -> Void
+    run: RunDirectory, request: GenerationRequest, options: NoteGenerationOptions,
+    events report: (GenerationEvent) -> Void
   ) throws -> GenerationOutput {
     try request.validate()
     try options.validate()
-    guard let out = request.out else { throw EngineError.invalidArgument("notes samples are MIDI, not text; give `out` song.mid") }
+    guard let out = request.out else {
+      throw EngineError.invalidArgument("notes samples are MIDI, not text; give `out` song.mid")
+    }
     let primePath = request.primePath
-    if primePath == nil, options.primeSeconds != nil { throw EngineError.invalidArgument("`primeSeconds` needs `prime` FILE.mid") }
+    if primePath == nil, options.primeSeconds != nil {
+      throw EngineError.invalidArgument("`primeSeconds` needs `prime` FILE.mid")
+    }
     if primePath == nil, options.stripPrime { throw EngineError.invalidArgument("`stripPrime` needs `prime` FILE.mid") }
     // Find the SoundFont before generating, so a missing one fails fast.
     let soundFont = try options.render.map { _ in try NoteRenderer.findSoundFont(options.soundfont) }
@@ -21,18 +26,23 @@ extension NoteDomain {
     let stepsPerSecond = Double(codec.encoding.stepsPerSecond)
     let seconds = options.duration
     let controls = request.controls
-    var settings = "seqgen notes: \(run.url.lastPathComponent) step \(manifest.progress.step) (\(request.checkpoint.rawValue)), seed \(request.seed), temperature \(controls.temperature)"
+    var settings =
+      "seqgen notes: \(run.url.lastPathComponent) step \(manifest.progress.step) (\(request.checkpoint.rawValue)), seed \(request.seed), temperature \(controls.temperature)"
     if let topK = controls.topK { settings += ", top-k \(topK)" }
     if let topP = controls.topP { settings += ", top-p \(topP)" }
     if controls.argmax { settings += ", argmax" }
-    if let primePath { settings += ", prime \(URL(fileURLWithPath: primePath).lastPathComponent)\(options.primeSeconds.map { " (\($0) s)" } ?? "")" }
+    if let primePath {
+      settings +=
+        ", prime \(URL(fileURLWithPath: primePath).lastPathComponent)\(options.primeSeconds.map { " (\($0) s)" } ?? "")"
+    }
     let domain = NoteDomain(codec: codec, writer: MIDIWriter(format: options.midiFormat, settings: settings))
 
     // Grid steps generated so far per sample, kept as steps arrive (isComplete then costs O(1)).
     var clock = Array(repeating: 0, count: request.count)
     var last = 0
     let (samples, prime, _) = try domain.sample(
-      run: run, request: request, prime: PrimeRequest(file: primePath.map { URL(fileURLWithPath: $0) }, seconds: options.primeSeconds),
+      run: run, request: request,
+      prime: PrimeRequest(file: primePath.map { URL(fileURLWithPath: $0) }, seconds: options.primeSeconds),
       length: options.eventLimit,
       isComplete: { _ in seconds.map { Double(clock[last]) >= $0 * stepsPerSecond } ?? false },
       onStep: { b, step, _ in
@@ -40,17 +50,24 @@ extension NoteDomain {
         last = b
       })
     if let seconds, let short = clock.firstIndex(where: { Double($0) < seconds * stepsPerSecond }) {
-      report(.notice("warning: sample \(short + 1) stopped at \(options.eventLimit) events before reaching \(seconds) s"))
+      report(
+        .notice("warning: sample \(short + 1) stopped at \(options.eventLimit) events before reaching \(seconds) s"))
     }
     let stripPrime = primePath == nil || options.stripPrime
-    let notesPerSample = samples.map { domain.notes(ofGenerated: $0, prime: prime, codec: codec, stripPrime: stripPrime) }
+    let notesPerSample = samples.map {
+      domain.notes(ofGenerated: $0, prime: prime, codec: codec, stripPrime: stripPrime)
+    }
     let url = URL(fileURLWithPath: out)
     try domain.writeMIDI(notesPerSample, codec: codec, to: url)
     var files = [url]
     let total = notesPerSample.map(\.count).reduce(0, +)
     let longest = notesPerSample.map { $0.map(\.end).max() ?? 0 }.max() ?? 0
     let count = request.count
-    report(.notice(String(format: "wrote %d sample%@ to %@ (%d notes, %.1f s%@)", count, count == 1 ? "" : "s", out, total, longest, count > 1 ? " longest" : "")))
+    report(
+      .notice(
+        String(
+          format: "wrote %d sample%@ to %@ (%d notes, %.1f s%@)", count, count == 1 ? "" : "s", out, total, longest,
+          count > 1 ? " longest" : "")))
     if let pianoRoll = options.pianoRoll {
       let primeEnd = stripPrime ? nil : codec.encoding.seconds(of: prime)
       try PianoRoll.write(notesPerSample, title: settings, primeEnd: primeEnd, to: URL(fileURLWithPath: pianoRoll))
@@ -62,7 +79,11 @@ extension NoteDomain {
       let audio = try renderer.render(domain.arrange(notesPerSample).notes)
       try SoundFile.write(audio, channels: 2, sampleRate: renderer.sampleRate, to: URL(fileURLWithPath: render))
       files.append(URL(fileURLWithPath: render))
-      report(.notice(String(format: "rendered %.1f s of audio to %@ with %@", Double(audio.count / 2) / Double(renderer.sampleRate), render, renderer.soundFont)))
+      report(
+        .notice(
+          String(
+            format: "rendered %.1f s of audio to %@ with %@", Double(audio.count / 2) / Double(renderer.sampleRate),
+            render, renderer.soundFont)))
     }
     return GenerationOutput(files: files)
   }
@@ -71,7 +92,9 @@ extension NoteDomain {
 
   /// Before training, the unigram and bigram baselines on the run's split; after, the best
   /// validation loss per event and per second of music beside them.
-  public func trainingReport(_ moment: TrainingMoment, split: CorpusSplit<NoteEvent>, codec: NoteCodec, manifest: Manifest) throws -> [String] {
+  public func trainingReport(
+    _ moment: TrainingMoment, split: CorpusSplit<NoteEvent>, codec: NoteCodec, manifest: Manifest
+  ) throws -> [String] {
     let b = try NoteBaselines(train: split.train, validation: split.validation, encoding: codec.encoding)
     switch moment {
     case .beforeTraining:
@@ -79,23 +102,31 @@ extension NoteDomain {
         String(
           format:
             "validation: %@ events over %.1f s of music (%.1f events/s); baselines: unigram %.4f bits/event = %.1f bits/s, bigram %.4f bits/event = %.1f bits/s",
-          b.events.formatted(), b.seconds, b.eventsPerSecond, b.unigramBitsPerEvent, b.unigramBitsPerSecond, b.bigramBitsPerEvent, b.bigramBitsPerSecond)
+          b.events.formatted(), b.seconds, b.eventsPerSecond, b.unigramBitsPerEvent, b.unigramBitsPerSecond,
+          b.bigramBitsPerEvent, b.bigramBitsPerSecond)
       ]
     case .afterTraining:
       guard let best = manifest.progress.bestValidationLoss, b.seconds > 0 else { return [] }
       let bitsPerEvent = best / M_LN2
       return [
         String(
-          format: "best validation: %.4f bits/event = %.1f bits/s of music (unigram %.4f, bigram %.4f bits/event)", bitsPerEvent,
+          format: "best validation: %.4f bits/event = %.1f bits/s of music (unigram %.4f, bigram %.4f bits/event)",
+          bitsPerEvent,
           bitsPerEvent * b.eventsPerSecond, b.unigramBitsPerEvent, b.bigramBitsPerEvent)
       ]
     }
   }
 
   /// The loss per second of music: bits per event times the evaluated events per second.
-  public func evaluationReport(_ loss: Loss, sequences: [SourceSequence<NoteEvent>], codec: NoteCodec, manifest: Manifest) -> [String] {
+  public func evaluationReport(
+    _ loss: Loss, sequences: [SourceSequence<NoteEvent>], codec: NoteCodec, manifest: Manifest
+  ) -> [String] {
     let seconds = sequences.map { codec.encoding.seconds(of: $0.steps.dropFirst()) }.reduce(0, +)
     guard loss.steps > 0, seconds > 0 else { return [] }
-    return [String(format: "%.1f bits/s of music (%.1f events/s over %.1f s)", loss.bitsPerStep * Double(loss.steps) / seconds, Double(loss.steps) / seconds, seconds)]
+    return [
+      String(
+        format: "%.1f bits/s of music (%.1f events/s over %.1f s)", loss.bitsPerStep * Double(loss.steps) / seconds,
+        Double(loss.steps) / seconds, seconds)
+    ]
   }
 }

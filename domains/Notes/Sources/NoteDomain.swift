@@ -43,7 +43,9 @@ public struct NoteDomain: SequenceDomain {
   public func configured(for codec: NoteCodec) -> NoteDomain { NoteDomain(codec: codec, writer: writer) }
 
   public init(codec: NoteCodec, writer: MIDIWriter = MIDIWriter()) {
-    self.init(encoding: codec.encoding, keepDrums: codec.keepDrums, sustain: codec.sustain, augmentation: codec.augmentation, writer: writer)
+    self.init(
+      encoding: codec.encoding, keepDrums: codec.keepDrums, sustain: codec.sustain, augmentation: codec.augmentation,
+      writer: writer)
   }
 
   // MARK: Reading
@@ -60,11 +62,15 @@ public struct NoteDomain: SequenceDomain {
     let file = try MIDIReader.read(url)
     let notes = file.notes(keepDrums: keepDrums, sustain: sustain)
     if let last = notes.map(\.end).max(), last > PerformanceEncoding.maxSeconds {
-      throw .unsupported(path: url.path, reason: "the piece lasts \(Int(last)) s, more than the \(Int(PerformanceEncoding.maxSeconds)) s limit")
+      throw .unsupported(
+        path: url.path,
+        reason: "the piece lasts \(Int(last)) s, more than the \(Int(PerformanceEncoding.maxSeconds)) s limit")
     }
     guard !notes.isEmpty else {
       let drums = !keepDrums && !file.notes(keepDrums: true, sustain: false).isEmpty
-      throw .noNotes(path: url.path, reason: drums ? "only drum-channel notes, which are dropped without --keep-drums" : "no note-on events")
+      throw .noNotes(
+        path: url.path,
+        reason: drums ? "only drum-channel notes, which are dropped without --keep-drums" : "no note-on events")
     }
     return notes
   }
@@ -98,7 +104,8 @@ public struct NoteDomain: SequenceDomain {
     for (event, count) in firsts { ranked.append((count, try encoding.index(of: event))) }
     let best = ranked.min { ($1.count, $0.index) < ($0.count, $1.index) }
     let start = best.map { encoding.event(at: $0.index) } ?? .velocity(bin: encoding.bin(ofVelocity: 64))
-    return NoteCodec(encoding: encoding, keepDrums: keepDrums, sustain: sustain, startEvent: start, augmentation: augmentation)
+    return NoteCodec(
+      encoding: encoding, keepDrums: keepDrums, sustain: sustain, startEvent: start, augmentation: augmentation)
   }
 
   // MARK: Augmentation
@@ -108,15 +115,20 @@ public struct NoteDomain: SequenceDomain {
   /// The events of a random variant (see `NoteAugmentation`) of a training part. The events go
   /// back to notes and the variant is encoded anew, so it is on the grid with releases before
   /// onsets as read files are; notes still sounding where the part was cut end there.
-  public func augment(_ sequence: SourceSequence<NoteEvent>, codec: NoteCodec, seed: UInt64) -> SourceSequence<NoteEvent> {
+  public func augment(_ sequence: SourceSequence<NoteEvent>, codec: NoteCodec, seed: UInt64) -> SourceSequence<
+    NoteEvent
+  > {
     guard let augmentation = codec.augmentation else { return sequence }
     let notes = codec.encoding.decode(sequence.steps, maxNoteSeconds: nil)
-    return SourceSequence(source: sequence.source, steps: codec.encoding.encode(augmentation.variant(of: notes, seed: seed)))
+    return SourceSequence(
+      source: sequence.source, steps: codec.encoding.encode(augmentation.variant(of: notes, seed: seed)))
   }
 
   public func inputKind(_ codec: NoteCodec) -> InputKind { .categorical(classes: codec.encoding.classes) }
 
-  public func input(_ step: NoteEvent, codec: NoteCodec) throws -> StepInput { .index(try codec.encoding.index(of: step)) }
+  public func input(_ step: NoteEvent, codec: NoteCodec) throws -> StepInput {
+    .index(try codec.encoding.index(of: step))
+  }
 
   public func target(_ step: NoteEvent, codec: NoteCodec) throws -> Int { try codec.encoding.index(of: step) }
 
@@ -133,7 +145,9 @@ public struct NoteDomain: SequenceDomain {
     guard let url = request.file ?? request.text.map({ URL(fileURLWithPath: $0) }) else { return [codec.startEvent] }
     let events = codec.encoding.encode(try NoteDomain(codec: codec).notes(of: url))
     guard let seconds = request.seconds else { return events }
-    guard seconds > 0, seconds.isFinite else { throw NoteError.notRepresentable("--prime-seconds must be a positive number, got \(seconds)") }
+    guard seconds > 0, seconds.isFinite else {
+      throw NoteError.notRepresentable("--prime-seconds must be a positive number, got \(seconds)")
+    }
     let limit = Int((seconds * Double(codec.encoding.stepsPerSecond)).rounded())
     var cut: [NoteEvent] = []
     var now = 0
@@ -159,7 +173,12 @@ public struct NoteDomain: SequenceDomain {
     var offset = 0.0
     for (k, sample) in samples.enumerated() {
       if samples.count > 1 { markers.append((offset, "sample \(k + 1) of \(samples.count)")) }
-      notes += sample.map { var n = $0; n.start += offset; n.end += offset; return n }
+      notes += sample.map {
+        var n = $0
+        n.start += offset
+        n.end += offset
+        return n
+      }
       offset = (notes.map(\.end).max() ?? offset) + 2
     }
     return (notes, markers)
@@ -174,7 +193,9 @@ public struct NoteDomain: SequenceDomain {
     let primeSeconds = codec.encoding.seconds(of: prime)
     return notes.compactMap { n in
       guard n.start >= primeSeconds - 1e-9 else { return nil }
-      return Note(pitch: n.pitch, velocity: n.velocity, start: max(0, n.start - primeSeconds), end: n.end - primeSeconds, channel: n.channel)
+      return Note(
+        pitch: n.pitch, velocity: n.velocity, start: max(0, n.start - primeSeconds), end: n.end - primeSeconds,
+        channel: n.channel)
     }
   }
 

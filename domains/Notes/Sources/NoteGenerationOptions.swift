@@ -27,7 +27,8 @@ public struct NoteGenerationOptions: Codable, Sendable, Equatable {
   public static let maxSeconds = 3600.0
 
   public init(
-    seconds: Double? = nil, events: Int? = nil, length: Int? = nil, primeSeconds: Double? = nil, stripPrime: Bool = false, midiFormat: Int = 1,
+    seconds: Double? = nil, events: Int? = nil, length: Int? = nil, primeSeconds: Double? = nil,
+    stripPrime: Bool = false, midiFormat: Int = 1,
     pianoRoll: String? = nil, render: String? = nil, soundfont: String? = nil
   ) {
     self.seconds = seconds
@@ -56,10 +57,16 @@ public struct NoteGenerationOptions: Codable, Sendable, Equatable {
     if let primeSeconds, !(primeSeconds > 0 && primeSeconds.isFinite) {
       throw .invalidOption(name: "primeSeconds", reason: "must be a positive number, got \(primeSeconds)")
     }
-    if let events, !(1...maxLength).contains(events) { throw .invalidOption(name: "events", reason: "must be in 1...\(maxLength), got \(events)") }
-    if let length, !(1...maxLength).contains(length) { throw .invalidOption(name: "length", reason: "must be in 1...\(maxLength), got \(length)") }
+    if let events, !(1...maxLength).contains(events) {
+      throw .invalidOption(name: "events", reason: "must be in 1...\(maxLength), got \(events)")
+    }
+    if let length, !(1...maxLength).contains(length) {
+      throw .invalidOption(name: "length", reason: "must be in 1...\(maxLength), got \(length)")
+    }
     if events != nil, seconds != nil { throw .invalidArgument("give `seconds` or `events`, not both") }
-    guard midiFormat == 0 || midiFormat == 1 else { throw .invalidOption(name: "midiFormat", reason: "must be 0 or 1, got \(midiFormat)") }
+    guard midiFormat == 0 || midiFormat == 1 else {
+      throw .invalidOption(name: "midiFormat", reason: "must be 0 or 1, got \(midiFormat)")
+    }
     if soundfont != nil, render == nil { throw .invalidArgument("`soundfont` applies to `render` only") }
     if let pianoRoll, URL(fileURLWithPath: pianoRoll).pathExtension.lowercased() != "svg" {
       throw .invalidOption(name: "pianoRoll", reason: "writes SVG; give a file ending in .svg, got \(pianoRoll)")

@@ -9,7 +9,8 @@ import Foundation
 public struct NoteRenderer {
   /// Where Debian's fluid-soundfont-gm and similar packages install a General MIDI font.
   public static let standardSoundFonts = [
-    "/usr/share/sounds/sf2/FluidR3_GM.sf2", "/usr/share/sounds/sf2/default-GM.sf2", "/usr/share/soundfonts/FluidR3_GM.sf2",
+    "/usr/share/sounds/sf2/FluidR3_GM.sf2", "/usr/share/sounds/sf2/default-GM.sf2",
+    "/usr/share/soundfonts/FluidR3_GM.sf2",
     "/usr/share/soundfonts/default.sf2", "/usr/share/sounds/sf2/TimGM6mb.sf2",
   ]
 
@@ -28,14 +29,19 @@ public struct NoteRenderer {
   }
 
   /// The SoundFont to use: `explicit` if given (it must exist), else the first standard one found.
-  public static func findSoundFont(_ explicit: String?, candidates: [String] = standardSoundFonts) throws(NoteError) -> String {
+  public static func findSoundFont(_ explicit: String?, candidates: [String] = standardSoundFonts) throws(NoteError)
+    -> String
+  {
     if let explicit {
-      guard FileManager.default.isReadableFile(atPath: explicit) else { throw .soundFontMissing("\(explicit): SoundFont not found or not readable (--soundfont)") }
+      guard FileManager.default.isReadableFile(atPath: explicit) else {
+        throw .soundFontMissing("\(explicit): SoundFont not found or not readable (--soundfont)")
+      }
       return explicit
     }
     guard let found = candidates.first(where: { FileManager.default.isReadableFile(atPath: $0) }) else {
       throw .soundFontMissing(
-        "no SoundFont found for --render (looked in \(candidates.joined(separator: ", "))); install the Debian package fluid-soundfont-gm (apt-get install fluid-soundfont-gm) or pass --soundfont PATH")
+        "no SoundFont found for --render (looked in \(candidates.joined(separator: ", "))); install the Debian package fluid-soundfont-gm (apt-get install fluid-soundfont-gm) or pass --soundfont PATH"
+      )
     }
     return found
   }
@@ -44,7 +50,9 @@ public struct NoteRenderer {
   public func render(_ notes: [Note]) throws(NoteError) -> [Float] {
     let end = (notes.map(\.end).max() ?? 0) + tail
     let totalFrames = Int((end * Double(sampleRate)).rounded(.up))
-    guard totalFrames <= 3 * 3600 * sampleRate else { throw .synthesis("refusing to render more than 3 hours of audio") }
+    guard totalFrames <= 3 * 3600 * sampleRate else {
+      throw .synthesis("refusing to render more than 3 hours of audio")
+    }
 
     fluid_set_log_function(Int32(FLUID_WARN.rawValue), nil, nil)
     fluid_set_log_function(Int32(FLUID_INFO.rawValue), nil, nil)
@@ -55,7 +63,9 @@ public struct NoteRenderer {
     fluid_settings_setint(settings, "synth.polyphony", 256)
     guard let synth = new_fluid_synth(settings) else { throw .synthesis("new_fluid_synth failed") }
     defer { delete_fluid_synth(synth) }
-    guard fluid_synth_sfload(synth, soundFont, 1) != FLUID_FAILED else { throw .synthesis("\(soundFont): FluidSynth cannot load this SoundFont") }
+    guard fluid_synth_sfload(synth, soundFont, 1) != FLUID_FAILED else {
+      throw .synthesis("\(soundFont): FluidSynth cannot load this SoundFont")
+    }
     fluid_synth_program_change(synth, 0, Int32(min(max(program, 0), 127)))
 
     // (frame, off before on, pitch, velocity)

@@ -25,9 +25,15 @@ public struct PerformanceEncoding: Codable, Sendable, Equatable {
 
   /// Checks the settings; the message names the flag.
   public func validate() throws(NoteError) {
-    guard (1...1000).contains(stepsPerSecond) else { throw .notRepresentable("--steps-per-second must be in 1...1000, got \(stepsPerSecond)") }
-    guard (1...10_000).contains(maxShiftSteps) else { throw .notRepresentable("--max-shift-steps must be in 1...10000, got \(maxShiftSteps)") }
-    guard (0...127).contains(velocityBins) else { throw .notRepresentable("--velocity-bins must be in 0...127, got \(velocityBins)") }
+    guard (1...1000).contains(stepsPerSecond) else {
+      throw .notRepresentable("--steps-per-second must be in 1...1000, got \(stepsPerSecond)")
+    }
+    guard (1...10_000).contains(maxShiftSteps) else {
+      throw .notRepresentable("--max-shift-steps must be in 1...10000, got \(maxShiftSteps)")
+    }
+    guard (0...127).contains(velocityBins) else {
+      throw .notRepresentable("--velocity-bins must be in 0...127, got \(velocityBins)")
+    }
   }
 
   public var classes: Int { 256 + maxShiftSteps + velocityBins }
@@ -40,8 +46,12 @@ public struct PerformanceEncoding: Codable, Sendable, Equatable {
     case .noteOn(let p) where (0...127).contains(p): return p
     case .noteOff(let p) where (0...127).contains(p): return 128 + p
     case .timeShift(let s) where (1...maxShiftSteps).contains(s): return 256 + s - 1
-    case .velocity(let b) where (1...max(1, velocityBins)).contains(b) && velocityBins > 0: return 256 + maxShiftSteps + b - 1
-    default: throw .notRepresentable("event \(event) is outside this model's vocabulary (\(maxShiftSteps) time shifts, \(velocityBins) velocity bins)")
+    case .velocity(let b) where (1...max(1, velocityBins)).contains(b) && velocityBins > 0:
+      return 256 + maxShiftSteps + b - 1
+    default:
+      throw .notRepresentable(
+        "event \(event) is outside this model's vocabulary (\(maxShiftSteps) time shifts, \(velocityBins) velocity bins)"
+      )
     }
   }
 
@@ -149,7 +159,9 @@ public struct PerformanceEncoding: Codable, Sendable, Equatable {
   /// (the earlier note ends there); notes of zero length are dropped; notes still sounding at
   /// the end close there; with `maxNoteSeconds`, a note sounding that long is closed.
   /// Velocity starts at 64 until the first VELOCITY event.
-  public func decode(_ events: [NoteEvent], maxNoteSeconds: Double? = PerformanceEncoding.maxGeneratedNoteSeconds) -> [Note] {
+  public func decode(_ events: [NoteEvent], maxNoteSeconds: Double? = PerformanceEncoding.maxGeneratedNoteSeconds)
+    -> [Note]
+  {
     let limit = maxNoteSeconds.map { max(1, Int(($0 * Double(stepsPerSecond)).rounded())) }
     var now = 0
     var velocity = 64
@@ -159,7 +171,8 @@ public struct PerformanceEncoding: Codable, Sendable, Equatable {
     func close(_ pitch: Int, at step: Int) {
       guard let open = sounding.removeValue(forKey: pitch) else { return }
       if step > open.start {
-        notes.append(Note(pitch: pitch, velocity: open.velocity, start: Double(open.start) * perStep, end: Double(step) * perStep))
+        notes.append(
+          Note(pitch: pitch, velocity: open.velocity, start: Double(open.start) * perStep, end: Double(step) * perStep))
       }
     }
     for event in events {

@@ -45,11 +45,14 @@ public enum PianoRoll {
       // Black keys shaded, C rows labelled.
       for pitch in panel.low...panel.high {
         if [1, 3, 6, 8, 10].contains(pitch % 12) {
-          s += "<rect x=\"\(f(left))\" y=\"\(f(rowY(pitch)))\" width=\"\(f(width - left - 16))\" height=\"\(f(rowHeight))\" fill=\"#f0f0f0\"/>\n"
+          s +=
+            "<rect x=\"\(f(left))\" y=\"\(f(rowY(pitch)))\" width=\"\(f(width - left - 16))\" height=\"\(f(rowHeight))\" fill=\"#f0f0f0\"/>\n"
         }
         if pitch % 12 == 0 {
-          s += "<line x1=\"\(f(left))\" x2=\"\(f(width - 16))\" y1=\"\(f(rowY(pitch) + rowHeight))\" y2=\"\(f(rowY(pitch) + rowHeight))\" stroke=\"#bbb\" stroke-width=\"0.5\"/>\n"
-          s += "<text x=\"\(f(left - 4))\" y=\"\(f(rowY(pitch) + rowHeight))\" text-anchor=\"end\">C\(pitch / 12 - 1)</text>\n"
+          s +=
+            "<line x1=\"\(f(left))\" x2=\"\(f(width - 16))\" y1=\"\(f(rowY(pitch) + rowHeight))\" y2=\"\(f(rowY(pitch) + rowHeight))\" stroke=\"#bbb\" stroke-width=\"0.5\"/>\n"
+          s +=
+            "<text x=\"\(f(left - 4))\" y=\"\(f(rowY(pitch) + rowHeight))\" text-anchor=\"end\">C\(pitch / 12 - 1)</text>\n"
         }
       }
       // Seconds: a faint line each second, labelled every 5 (or 30 for long pieces).
@@ -58,19 +61,23 @@ public enum PianoRoll {
         let x = left + Double(second) * pxPerSecond
         let labelled = second % labelEvery == 0
         if labelled || pxPerSecond >= 8 {
-          s += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(panel.top))\" y2=\"\(f(bottom))\" stroke=\"\(labelled ? "#bbb" : "#e4e4e4")\" stroke-width=\"0.5\"/>\n"
+          s +=
+            "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(panel.top))\" y2=\"\(f(bottom))\" stroke=\"\(labelled ? "#bbb" : "#e4e4e4")\" stroke-width=\"0.5\"/>\n"
         }
         if labelled { s += "<text x=\"\(f(x))\" y=\"\(f(bottom + 11))\" text-anchor=\"middle\">\(second) s</text>\n" }
       }
       if let primeEnd {
         let x = left + primeEnd * pxPerSecond
-        s += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(panel.top - 4))\" y2=\"\(f(bottom))\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\"/>\n"
+        s +=
+          "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(panel.top - 4))\" y2=\"\(f(bottom))\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\"/>\n"
         s += "<text x=\"\(f(x + 3))\" y=\"\(f(panel.top - 6))\" fill=\"#c0392b\">generated →</text>\n"
       }
-      s += "<rect x=\"\(f(left))\" y=\"\(f(panel.top))\" width=\"\(f(width - left - 16))\" height=\"\(f(bottom - panel.top))\" fill=\"none\" stroke=\"#888\"/>\n"
+      s +=
+        "<rect x=\"\(f(left))\" y=\"\(f(panel.top))\" width=\"\(f(width - left - 16))\" height=\"\(f(bottom - panel.top))\" fill=\"none\" stroke=\"#888\"/>\n"
       for n in sample {
         let opacity = 0.25 + 0.75 * Double(min(max(n.velocity, 1), 127)) / 127
-        s += "<rect x=\"\(f(left + n.start * pxPerSecond))\" y=\"\(f(rowY(n.pitch) + 0.5))\" width=\"\(f(max(1, n.duration * pxPerSecond)))\" height=\"\(f(rowHeight - 1))\" fill=\"#1c4fa0\" fill-opacity=\"\(f(opacity))\"/>\n"
+        s +=
+          "<rect x=\"\(f(left + n.start * pxPerSecond))\" y=\"\(f(rowY(n.pitch) + 0.5))\" width=\"\(f(max(1, n.duration * pxPerSecond)))\" height=\"\(f(rowHeight - 1))\" fill=\"#1c4fa0\" fill-opacity=\"\(f(opacity))\"/>\n"
       }
     }
     return s + "</svg>\n"
@@ -84,6 +91,7 @@ public enum PianoRoll {
   private static func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
   private static func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+      of: ">", with: "&gt;")
   }
 }

@@ -20,7 +20,8 @@ public struct TempoMap: Sendable {
     case .ticksPerQuarter(let ppq):
       let perTick = { (tempo: Int) in Double(tempo) / 1e6 / Double(ppq) }
       segments = [(0, 0, perTick(Self.defaultMicrosecondsPerQuarter))]
-      let sorted = changes.enumerated().sorted { ($0.element.tick, $0.offset) < ($1.element.tick, $1.offset) }.map(\.element)
+      let sorted = changes.enumerated().sorted { ($0.element.tick, $0.offset) < ($1.element.tick, $1.offset) }.map(
+        \.element)
       for change in sorted {
         let last = segments[segments.count - 1]
         let seconds = last.seconds + Double(change.tick - last.tick) * last.secondsPerTick

@@ -43,7 +43,9 @@ import Testing
         notes.map { [$0.start, $0.end, Double($0.pitch), Double($0.velocity), Double($0.channel)] }
       }
       for (mine, theirs) in zip(rows(raw.prefix(g.first.count)) + rows(raw.suffix(g.last.count)), g.first + g.last) {
-        #expect(mine.count == 5 && zip(mine, theirs).allSatisfy { abs($0 - $1) <= 2e-6 }, "\(name): \(mine) vs mido \(theirs)")
+        #expect(
+          mine.count == 5 && zip(mine, theirs).allSatisfy { abs($0 - $1) <= 2e-6 }, "\(name): \(mine) vs mido \(theirs)"
+        )
       }
       let played = file.notes(keepDrums: false, sustain: true)
       #expect(played.count == g.playedNotes, "\(name)")

@@ -80,14 +80,17 @@ import Testing
     #expect(!String(decoding: json, as: UTF8.self).contains("augmentation"))
     #expect(try JSONDecoder().decode(NoteCodec.self, from: json).augmentation == nil)
     // Settings out of range in a manifest are refused like flags.
-    let bad = String(decoding: try JSONEncoder().encode(codec), as: UTF8.self).replacingOccurrences(of: "\"transpose\":3", with: "\"transpose\":99")
+    let bad = String(decoding: try JSONEncoder().encode(codec), as: UTF8.self).replacingOccurrences(
+      of: "\"transpose\":3", with: "\"transpose\":99")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(NoteCodec.self, from: Data(bad.utf8)) }
   }
 
   @Test(arguments: [(25, 0.0, "--transpose"), (-1, 0.0, "--transpose"), (3, 0.6, "--stretch"), (3, -0.01, "--stretch")])
   func outOfRangeSettingsNameTheFlag(transpose: Int, stretch: Double, flag: String) {
     #expect(throws: NoteError.self) { try NoteAugmentation(transpose: transpose, stretch: stretch).validate() }
-    do { try NoteAugmentation(transpose: transpose, stretch: stretch).validate() } catch { #expect(error.description.contains(flag)) }
+    do { try NoteAugmentation(transpose: transpose, stretch: stretch).validate() } catch {
+      #expect(error.description.contains(flag))
+    }
     #expect(throws: Never.self) { try NoteAugmentation(transpose: 24, stretch: 0.5).validate() }
   }
 
@@ -100,7 +103,8 @@ import Testing
     let files = ["ultimate_run.mid", "coconut_run2.mid"].map { Fixtures.openmsx.appendingPathComponent($0) }
     func trainer(_ domain: NoteDomain, _ name: String) throws -> Trainer<NoteDomain> {
       try Trainer(
-        domain: domain, sequences: domain.read(files), dataPaths: [], options: o, run: RunDirectory(dir.url.appendingPathComponent(name)),
+        domain: domain, sequences: domain.read(files), dataPaths: [], options: o,
+        run: RunDirectory(dir.url.appendingPathComponent(name)),
         resume: false)
     }
     let plain = try trainer(NoteDomain(), "plain")

@@ -10,14 +10,17 @@ import Testing
     let dir = try TempDir()
     defer { dir.remove() }
     let bad = try dir.file("bad.mid", Array("MThd".utf8) + [0, 0, 0, 6, 0, 1])
-    let truncated = try dir.file("truncated.mid", SMF.header(tracks: 1) + Array("MTrk".utf8) + SMF.be32(50) + [0x00, 0x90])
+    let truncated = try dir.file(
+      "truncated.mid", SMF.header(tracks: 1) + Array("MTrk".utf8) + SMF.be32(50) + [0x00, 0x90])
     let missing = dir.url.appendingPathComponent("missing.mid")
     let corpus = ["ultimate_run.mid", "coconut_run2.mid"].map { Fixtures.openmsx.appendingPathComponent($0) }
     try DomainConformance.check(NoteDomain(), corpus: corpus, badFiles: [bad, truncated, missing, dir.url])
   }
 
   @Test func aFileIsOneSequenceAndTheCodecRemembersHowItWasRead() throws {
-    let domain = NoteDomain(encoding: PerformanceEncoding(stepsPerSecond: 50, maxShiftSteps: 50, velocityBins: 16), keepDrums: true, sustain: false)
+    let domain = NoteDomain(
+      encoding: PerformanceEncoding(stepsPerSecond: 50, maxShiftSteps: 50, velocityBins: 16), keepDrums: true,
+      sustain: false)
     let sequences = try domain.read([Fixtures.openmsx])
     #expect(sequences.count == 25)
     #expect(sequences.map(\.source) == (try Fixtures.midiFiles).map(\.path))
@@ -26,11 +29,14 @@ import Testing
     #expect(codec.keepDrums && !codec.sustain)
     // Every file starts with a velocity event (leading silence is dropped), so that is the start.
     #expect(sequences.allSatisfy { if case .velocity = $0.steps[0] { true } else { false } })
-    #expect(sequences.map { $0.steps[0] }.filter { $0 == codec.startEvent }.count >= sequences.map { $0.steps[0] }.filter { $0 == sequences[0].steps[0] }.count)
+    #expect(
+      sequences.map { $0.steps[0] }.filter { $0 == codec.startEvent }.count
+        >= sequences.map { $0.steps[0] }.filter { $0 == sequences[0].steps[0] }.count)
     #expect(domain.inputKind(codec) == .categorical(classes: 256 + 50 + 16))
     #expect(try domain.prime(PrimeRequest(), codec: codec) == [codec.startEvent])
     // A domain rebuilt from the codec reads the same events.
-    #expect(try NoteDomain(codec: codec).read([URL(fileURLWithPath: sequences[3].source)]).first?.steps == sequences[3].steps)
+    #expect(
+      try NoteDomain(codec: codec).read([URL(fileURLWithPath: sequences[3].source)]).first?.steps == sequences[3].steps)
   }
 
   @Test func primeFromTheStartOfARealPiece() throws {
@@ -52,7 +58,8 @@ import Testing
     let dir = try TempDir()
     defer { dir.remove() }
     let domain = NoteDomain()
-    let codec = NoteCodec(encoding: PerformanceEncoding(), keepDrums: false, sustain: true, startEvent: .velocity(bin: 16))
+    let codec = NoteCodec(
+      encoding: PerformanceEncoding(), keepDrums: false, sustain: true, startEvent: .velocity(bin: 16))
     let sample: [NoteEvent] = [.noteOn(pitch: 60), .timeShift(steps: 100), .noteOff(pitch: 60)]
     let out = dir.url.appendingPathComponent("two.mid")
     try domain.write([sample, sample], codec: codec, to: out)
@@ -66,7 +73,8 @@ import Testing
 
   @Test func baselinesScoreTheValidationSplit() throws {
     let domain = NoteDomain()
-    let sequences = try domain.read(["coconut_run2.mid", "ultimate_run.mid"].map { Fixtures.openmsx.appendingPathComponent($0) })
+    let sequences = try domain.read(
+      ["coconut_run2.mid", "ultimate_run.mid"].map { Fixtures.openmsx.appendingPathComponent($0) })
     let (train, validation) = ValidationSplit.tail.split(sequences, fraction: 0.1)
     let b = try NoteBaselines(train: train, validation: validation, encoding: domain.encoding)
     #expect(b.events == validation.map { $0.steps.count - 1 }.reduce(0, +))
@@ -97,7 +105,8 @@ import Testing
   /// settings come back from the run's codec.
   @Test func aDomainConfiguredFromACodecReadsLikeTheTrainingRun() {
     let trained = NoteDomain(encoding: PerformanceEncoding(), keepDrums: true, sustain: false)
-    let codec = NoteCodec(encoding: PerformanceEncoding(), keepDrums: true, sustain: false, startEvent: .timeShift(steps: 1))
+    let codec = NoteCodec(
+      encoding: PerformanceEncoding(), keepDrums: true, sustain: false, startEvent: .timeShift(steps: 1))
     let restored = NoteDomain().configured(for: codec)
     #expect(restored.keepDrums == trained.keepDrums)
     #expect(restored.sustain == trained.sustain)

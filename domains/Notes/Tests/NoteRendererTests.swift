@@ -5,10 +5,13 @@ import Testing
 
 @Suite struct NoteRendererTests {
   @Test func aMissingSoundFontNamesTheDebianPackage() {
-    let error = #expect(throws: NoteError.self) { try NoteRenderer.findSoundFont(nil, candidates: ["/nonexistent/a.sf2"]) }
+    let error = #expect(throws: NoteError.self) {
+      try NoteRenderer.findSoundFont(nil, candidates: ["/nonexistent/a.sf2"])
+    }
     #expect(error?.description.contains("fluid-soundfont-gm") == true)
     #expect(error?.description.contains("--soundfont") == true)
-    #expect(throws: NoteError.soundFontMissing("/nonexistent/b.sf2: SoundFont not found or not readable (--soundfont)")) {
+    #expect(throws: NoteError.soundFontMissing("/nonexistent/b.sf2: SoundFont not found or not readable (--soundfont)"))
+    {
       try NoteRenderer.findSoundFont("/nonexistent/b.sf2")
     }
   }

@@ -10,7 +10,9 @@ typealias TempDir = TemporaryDirectory
 /// Hand-made Standard MIDI Files, byte by byte.
 enum SMF {
   static func be16(_ v: Int) -> [UInt8] { [UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
-  static func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+  static func be32(_ v: Int) -> [UInt8] {
+    [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+  }
 
   /// The 14-byte header chunk.
   static func header(format: Int = 1, tracks: Int, division: [UInt8] = be16(96)) -> [UInt8] {
@@ -29,13 +31,17 @@ enum SMF {
 
   /// Set tempo (microseconds per quarter note), with delta `delta` (one-byte VLQ).
   static func tempo(_ microseconds: Int, delta: UInt8 = 0) -> [UInt8] {
-    [delta, 0xFF, 0x51, 0x03, UInt8(microseconds >> 16 & 0xFF), UInt8(microseconds >> 8 & 0xFF), UInt8(microseconds & 0xFF)]
+    [
+      delta, 0xFF, 0x51, 0x03, UInt8(microseconds >> 16 & 0xFF), UInt8(microseconds >> 8 & 0xFF),
+      UInt8(microseconds & 0xFF),
+    ]
   }
 }
 
 /// The repository's fixture folders.
 enum Fixtures {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
     .deletingLastPathComponent()
   static let openmsx = root.appendingPathComponent("fixtures/notes/openmsx")
   static let golden = root.appendingPathComponent("fixtures/reference/notes_golden.json")
@@ -54,7 +60,8 @@ func n(_ pitch: Int, _ velocity: Int, _ start: Double, _ end: Double, ch: Int = 
 func same(_ a: [Note], _ b: [Note], tolerance: Double = 1e-9) -> Bool {
   a.count == b.count
     && zip(a, b).allSatisfy {
-      $0.pitch == $1.pitch && $0.velocity == $1.velocity && $0.channel == $1.channel && abs($0.start - $1.start) <= tolerance
+      $0.pitch == $1.pitch && $0.velocity == $1.velocity && $0.channel == $1.channel
+        && abs($0.start - $1.start) <= tolerance
         && abs($0.end - $1.end) <= tolerance
     }
 }

@@ -15,7 +15,10 @@ import Testing
     #expect(try e.index(of: .velocity(bin: 1)) == 356)
     #expect(try e.index(of: .velocity(bin: 32)) == 387)
     for k in 0..<e.classes { #expect(try e.index(of: e.event(at: k)) == k) }
-    for bad: NoteEvent in [.noteOn(pitch: 128), .noteOff(pitch: -1), .timeShift(steps: 0), .timeShift(steps: 101), .velocity(bin: 0), .velocity(bin: 33)] {
+    for bad: NoteEvent in [
+      .noteOn(pitch: 128), .noteOff(pitch: -1), .timeShift(steps: 0), .timeShift(steps: 101), .velocity(bin: 0),
+      .velocity(bin: 33),
+    ] {
       #expect(throws: NoteError.self) { try e.index(of: bad) }
     }
     let noVelocity = PerformanceEncoding(stepsPerSecond: 50, maxShiftSteps: 25, velocityBins: 0)
@@ -55,7 +58,10 @@ import Testing
   @Test func releasesComeBeforeOnsetsAndSamePitchOverlapsAreResolved() {
     // 60 ends exactly where 60 starts again; 62 overlaps itself (the first is cut at the second's
     // onset); two 64s start together (one note: longer end, louder velocity).
-    let notes = [n(60, 64, 0, 0.1), n(60, 64, 0.1, 0.2), n(62, 64, 0, 0.3), n(62, 64, 0.1, 0.2), n(64, 20, 0, 0.1), n(64, 64, 0, 0.05)]
+    let notes = [
+      n(60, 64, 0, 0.1), n(60, 64, 0.1, 0.2), n(62, 64, 0, 0.3), n(62, 64, 0.1, 0.2), n(64, 20, 0, 0.1),
+      n(64, 64, 0, 0.05),
+    ]
     let q = e.quantize(notes)
     #expect(q.map(\.pitch) == [60, 62, 64, 60, 62])
     #expect(q.map(\.start) == [0, 0, 0, 10, 10])
@@ -85,7 +91,10 @@ import Testing
   @Test func notesHeldLongerThanFiveSecondsAreClosed() {
     var events: [NoteEvent] = [.velocity(bin: 16), .noteOn(pitch: 60), .noteOn(pitch: 62)]
     events += Array(repeating: .timeShift(steps: 100), count: 3) + [.noteOff(pitch: 62)]
-    events += Array(repeating: .timeShift(steps: 100), count: 5) + [.noteOff(pitch: 60), .noteOn(pitch: 64), .timeShift(steps: 50)]
+    events +=
+      Array(repeating: .timeShift(steps: 100), count: 5) + [
+        .noteOff(pitch: 60), .noteOn(pitch: 64), .timeShift(steps: 50),
+      ]
     let decoded = e.decode(events)
     #expect(same(decoded, [n(60, 63, 0, 5), n(62, 63, 0, 3), n(64, 63, 8, 8.5)], tolerance: 1e-12))
     // Without the limit (reading real files back) the note keeps its length.
@@ -101,7 +110,9 @@ import Testing
   }
 
   @Test func codecSurvivesJSONAndRejectsCorruptValues() throws {
-    let codec = NoteCodec(encoding: PerformanceEncoding(stepsPerSecond: 50, maxShiftSteps: 40, velocityBins: 8), keepDrums: true, sustain: false, startEvent: .velocity(bin: 5))
+    let codec = NoteCodec(
+      encoding: PerformanceEncoding(stepsPerSecond: 50, maxShiftSteps: 40, velocityBins: 8), keepDrums: true,
+      sustain: false, startEvent: .velocity(bin: 5))
     let json = try JSONEncoder().encode(codec)
     #expect(try JSONDecoder().decode(NoteCodec.self, from: json) == codec)
     for bad in [

@@ -37,7 +37,10 @@ struct BenchText: ParsableCommand {
   var peerPython: String?
   @Option(help: "The PyTorch peer script.") var peerScript = "scripts/peers/torch_char_lstm.py"
   @Flag(help: "Do not run the PyTorch peer.") var noPeer = false
-  @Option(help: "Run each configuration (SeqGen, then the peer) this many times and keep each side's best: on a shared machine, neighbours slow some runs down.")
+  @Option(
+    help:
+      "Run each configuration (SeqGen, then the peer) this many times and keep each side's best: on a shared machine, neighbours slow some runs down."
+  )
   var rounds = 1
   @Flag(help: "Also print the scaling table: 1 layer, batch 32, hidden 64, 128, 256, 512, 1024 (SeqGen only).")
   var scaling = false
@@ -108,7 +111,9 @@ struct BenchText: ParsableCommand {
     // A missing or unreadable --data fails before any measuring.
     let domain = TextDomain()
     let sequences = try domain.read([URL(fileURLWithPath: data)])
-    Console.line("BLAS: OpenBLAS core \(BLAS.coreName), \(BLAS.threads) thread(s) per call, SeqGen splits work over \(Parallel.parts) threads; \(BLAS.config)")
+    Console.line(
+      "BLAS: OpenBLAS core \(BLAS.coreName), \(BLAS.threads) thread(s) per call, SeqGen splits work over \(Parallel.parts) threads; \(BLAS.config)"
+    )
     // A shared machine's neighbours slow some moments down: the peak is the best of a
     // measurement before every configuration, so a slow first one cannot inflate the percentages.
     var peak = Self.sgemmPeak()
@@ -125,16 +130,22 @@ struct BenchText: ParsableCommand {
       for round in 1...rounds {
         peak = max(peak, Self.sgemmPeak())
         var row = try measure(config, domain: domain, sequences: sequences, warmup: w, steps: n)
-        Console.line(String(
-          format: "SeqGen  %@: %.0f chars/s (%.1f GFLOP/s = %.0f%% of sgemm peak), val %.4f bits/char after %d steps, gen %.3f ms/char (%.1f GB/s of weights), peak RSS %.0f MB, of which training %.0f MB (parameters + Adam + one chunk: %.0f MB)%@",
-          config.name, row.charsPerSecond, row.gflops, 100 * row.gflops / peak, row.validationBits, w + n, row.genMs, row.genGBps, row.peakMB,
-          row.trainingMB, row.expectedMB, rounds > 1 ? " [round \(round)]" : ""))
+        Console.line(
+          String(
+            format:
+              "SeqGen  %@: %.0f chars/s (%.1f GFLOP/s = %.0f%% of sgemm peak), val %.4f bits/char after %d steps, gen %.3f ms/char (%.1f GB/s of weights), peak RSS %.0f MB, of which training %.0f MB (parameters + Adam + one chunk: %.0f MB)%@",
+            config.name, row.charsPerSecond, row.gflops, 100 * row.gflops / peak, row.validationBits, w + n, row.genMs,
+            row.genGBps, row.peakMB,
+            row.trainingMB, row.expectedMB, rounds > 1 ? " [round \(round)]" : ""))
         if let python {
           row.peer = runPeer(python, config, warmup: w, steps: n)
           if let p = row.peer {
-            Console.line(String(format: "PyTorch %@: %.0f chars/s, val %.4f bits/char, gen %.3f ms/char (oneDNN) / %.3f (ATen)", config.name,
-              p["chars_per_s"] as? Double ?? .nan, p["val_bits"] as? Double ?? .nan,
-              p["gen_ms_per_char"] as? Double ?? .nan, p["gen_ms_per_char_native"] as? Double ?? .nan))
+            Console.line(
+              String(
+                format: "PyTorch %@: %.0f chars/s, val %.4f bits/char, gen %.3f ms/char (oneDNN) / %.3f (ATen)",
+                config.name,
+                p["chars_per_s"] as? Double ?? .nan, p["val_bits"] as? Double ?? .nan,
+                p["gen_ms_per_char"] as? Double ?? .nan, p["gen_ms_per_char_native"] as? Double ?? .nan))
           }
         }
         best = best.map { $0.best(with: row) } ?? row
@@ -145,29 +156,39 @@ struct BenchText: ParsableCommand {
     peak = max(peak, Self.sgemmPeak())
     Console.line("")
     Console.line(String(format: "sgemm peak, best of all measurements: %.1f GFLOP/s", peak))
-    Console.line("| config | SeqGen chars/s | PyTorch chars/s | ratio | SeqGen GFLOP/s (% of peak) | SeqGen val bits/char | PyTorch val bits/char | SeqGen gen ms/char | PyTorch gen ms/char (best) | PyTorch/SeqGen gen | peak RSS MB | of which training (expected) |")
+    Console.line(
+      "| config | SeqGen chars/s | PyTorch chars/s | ratio | SeqGen GFLOP/s (% of peak) | SeqGen val bits/char | PyTorch val bits/char | SeqGen gen ms/char | PyTorch gen ms/char (best) | PyTorch/SeqGen gen | peak RSS MB | of which training (expected) |"
+    )
     Console.line("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows {
       let pc = r.peer?["chars_per_s"] as? Double
       let pv = r.peer?["val_bits"] as? Double
-      let pg = [r.peer?["gen_ms_per_char"] as? Double, r.peer?["gen_ms_per_char_native"] as? Double].compactMap { $0 }.min()
+      let pg = [r.peer?["gen_ms_per_char"] as? Double, r.peer?["gen_ms_per_char_native"] as? Double].compactMap { $0 }
+        .min()
       func f(_ v: Double?, _ fmt: String) -> String { v.map { String(format: fmt, $0) } ?? "–" }
       Console.line(
-        "| \(r.config.name) | \(f(r.charsPerSecond, "%.0f")) | \(f(pc, "%.0f")) | \(f(pc.map { r.charsPerSecond / $0 }, "%.2f×")) | \(f(r.gflops, "%.1f")) (\(f(100 * r.gflops / peak, "%.0f"))%) | \(f(r.validationBits, "%.4f")) | \(f(pv, "%.4f")) | \(f(r.genMs, "%.3f")) | \(f(pg, "%.3f")) | \(f(pg.map { $0 / r.genMs }, "%.2f×")) | \(f(r.peakMB, "%.0f")) | \(f(r.trainingMB, "%.0f")) (\(f(r.expectedMB, "%.0f"))) |")
+        "| \(r.config.name) | \(f(r.charsPerSecond, "%.0f")) | \(f(pc, "%.0f")) | \(f(pc.map { r.charsPerSecond / $0 }, "%.2f×")) | \(f(r.gflops, "%.1f")) (\(f(100 * r.gflops / peak, "%.0f"))%) | \(f(r.validationBits, "%.4f")) | \(f(pv, "%.4f")) | \(f(r.genMs, "%.3f")) | \(f(pg, "%.3f")) | \(f(pg.map { $0 / r.genMs }, "%.2f×")) | \(f(r.peakMB, "%.0f")) | \(f(r.trainingMB, "%.0f")) (\(f(r.expectedMB, "%.0f"))) |"
+      )
     }
     if scaling {
       Console.line("")
-      Console.line("Scaling (1 layer, batch 32, seq-length \(seqLength)): where the engine is overhead-bound and where BLAS-bound")
+      Console.line(
+        "Scaling (1 layer, batch 32, seq-length \(seqLength)): where the engine is overhead-bound and where BLAS-bound")
       Console.line("| hidden | train chars/s | train GFLOP/s | gen ms/char | gen GB/s |")
       Console.line("|---|---|---|---|---|")
       for hidden in [64, 128, 256, 512, 1024] {
-        let r = try measure(Config(layers: 1, hidden: hidden, batch: 32), domain: domain, sequences: sequences, warmup: 3, steps: hidden >= 512 ? 20 : 60)
-        Console.line(String(format: "| %d | %.0f | %.1f | %.3f | %.1f |", hidden, r.charsPerSecond, r.gflops, r.genMs, r.genGBps))
+        let r = try measure(
+          Config(layers: 1, hidden: hidden, batch: 32), domain: domain, sequences: sequences, warmup: 3,
+          steps: hidden >= 512 ? 20 : 60)
+        Console.line(
+          String(format: "| %d | %.0f | %.1f | %.3f | %.1f |", hidden, r.charsPerSecond, r.gflops, r.genMs, r.genGBps))
       }
     }
   }
 
-  private func measure(_ c: Config, domain: TextDomain, sequences: [SourceSequence<Unicode.Scalar>], warmup: Int, steps: Int) throws -> Row {
+  private func measure(
+    _ c: Config, domain: TextDomain, sequences: [SourceSequence<Unicode.Scalar>], warmup: Int, steps: Int
+  ) throws -> Row {
     Memory.resetPeak()
     let baseMB = Memory.residentMB()
     var o = TrainingOptions()
@@ -178,29 +199,35 @@ struct BenchText: ParsableCommand {
     o.steps = warmup + steps
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seqgen-bench-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let trainer = try Trainer(domain: domain, sequences: sequences, dataPaths: [data], options: o, run: RunDirectory(dir), resume: false)
+    let trainer = try Trainer(
+      domain: domain, sequences: sequences, dataPaths: [data], options: o, run: RunDirectory(dir), resume: false)
     for _ in 0..<warmup { _ = try trainer.trainStep() }
     let start = ContinuousClock.now
     for _ in 0..<steps { _ = try trainer.trainStep() }
     let seconds = (ContinuousClock.now - start) / .seconds(1)
     let peakMB = Memory.peakMB()
     let validation = trainer.validationLoss.bitsPerStep
-    let generator = Generator(domain: domain, codec: trainer.codec, config: trainer.model.config, params: trainer.model.params)
+    let generator = Generator(
+      domain: domain, codec: trainer.codec, config: trainer.model.config, params: trainer.model.params)
     _ = try generator.generate(prime: ["\n"], length: 50, count: 1, controls: SamplingControls(), seed: 0)
     var runs: [Double] = []
     for rep in 0..<3 {
       let t0 = ContinuousClock.now
-      _ = try generator.generate(prime: ["\n"], length: genChars, count: 1, controls: SamplingControls(), seed: UInt64(rep))
+      _ = try generator.generate(
+        prime: ["\n"], length: genChars, count: 1, controls: SamplingControls(), seed: UInt64(rep))
       runs.append((ContinuousClock.now - t0) / .seconds(1) * 1000 / Double(genChars))
     }
     let charsPerSecond = Double(steps * c.batch * seqLength) / seconds
     let genMs = runs.sorted()[1]
     // FLOPs as the peer counts them: gate products 4H·(I + H) per layer with I = V for the
     // one-hot first layer, plus H·V for the decoder; forward 2·MACs, training 3× forward.
-    let V = trainer.model.config.outputSize, H = c.hidden
+    let V = trainer.model.config.outputSize
+    let H = c.hidden
     let macs = (0..<c.layers).reduce(0) { $0 + 4 * H * (($1 == 0 ? V : H) + H) } + H * V
-    let weightBytes = Double(4 * (trainer.model.params.count - 4 * H * V))  // layer 0's input weights are gathered, not read
-    let rows = Double(c.batch * seqLength), params = Double(trainer.model.params.count)
+    // layer 0's input weights are gathered, not read
+    let weightBytes = Double(4 * (trainer.model.params.count - 4 * H * V))
+    let rows = Double(c.batch * seqLength)
+    let params = Double(trainer.model.params.count)
     let activations = rows * (Double(c.layers) * Double(13 * H) + Double(V + H)) + rows * Double(V + 2 * V)
     return Row(
       config: c, charsPerSecond: charsPerSecond, validationBits: validation, genMs: genMs,
@@ -211,7 +238,9 @@ struct BenchText: ParsableCommand {
   /// The best of five 1024³ sgemm products split over two threads, in GFLOP/s.
   static func sgemmPeak() -> Double {
     let n = 1024
-    let a = FloatBuffer(count: n * n), b = FloatBuffer(count: n * n), c = FloatBuffer(count: n * n)
+    let a = FloatBuffer(count: n * n)
+    let b = FloatBuffer(count: n * n)
+    let c = FloatBuffer(count: n * n)
     for i in 0..<(n * n) {
       a[i] = Float(i % 7) * 0.1
       b[i] = Float(i % 5) * 0.1
@@ -220,7 +249,9 @@ struct BenchText: ParsableCommand {
     for _ in 0..<5 {
       let t0 = ContinuousClock.now
       Parallel.split(n) { rows in
-        BLAS.gemm(m: rows.count, n: n, k: n, a: a.pointer + rows.lowerBound * n, lda: n, b: b.pointer, ldb: n, c: c.pointer + rows.lowerBound * n, ldc: n)
+        BLAS.gemm(
+          m: rows.count, n: n, k: n, a: a.pointer + rows.lowerBound * n, lda: n, b: b.pointer, ldb: n,
+          c: c.pointer + rows.lowerBound * n, ldc: n)
       }
       best = min(best, (ContinuousClock.now - t0) / .seconds(1))
     }
@@ -229,7 +260,9 @@ struct BenchText: ParsableCommand {
 
   private func findPeerPython() -> String? {
     var candidates: [String] = []
-    if let p = peerPython { candidates = [p] } else {
+    if let p = peerPython {
+      candidates = [p]
+    } else {
       if let env = ProcessInfo.processInfo.environment["SEQGEN_PEER_PYTHON"] { candidates.append(env) }
       candidates += [NSHomeDirectory() + "/.venvs/peer/bin/python", "python3"]
     }
@@ -237,8 +270,11 @@ struct BenchText: ParsableCommand {
   }
 
   private func runPeer(_ python: String, _ c: Config, warmup: Int, steps: Int) -> [String: Any]? {
-    let args = [python, peerScript, "--data", data, "--layers", "\(c.layers)", "--hidden", "\(c.hidden)", "--batch", "\(c.batch)",
-      "--seq-len", "\(seqLength)", "--warmup", "\(warmup)", "--steps", "\(steps)", "--gen-chars", "\(genChars)", "--threads", "2", "--json", "-"]
+    let args = [
+      python, peerScript, "--data", data, "--layers", "\(c.layers)", "--hidden", "\(c.hidden)", "--batch", "\(c.batch)",
+      "--seq-len", "\(seqLength)", "--warmup", "\(warmup)", "--steps", "\(steps)", "--gen-chars", "\(genChars)",
+      "--threads", "2", "--json", "-",
+    ]
     guard let result = try? Self.shell(args), result.status == 0,
       let line = result.output.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
       let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]

@@ -10,9 +10,17 @@ public enum TextCommands: DomainCommands {
   public static let bench: [any ParsableCommand.Type] = [BenchText.self]
   public static let demo: DemoRecipe? = DemoRecipe(
     title: "Text — Shakespeare", data: ["text/shakespeare.txt"],
-    train: ["--hidden-size", "192", "--num-layers", "2", "--seq-length", "64", "--batch-size", "32", "--learning-rate", "0.003"],
+    train: [
+      "--hidden-size", "192", "--num-layers", "2", "--seq-length", "64", "--batch-size", "32", "--learning-rate",
+      "0.003",
+    ],
     steps: (1500, 40),
-    generate: [(["--prime", "ROMEO:", "--length", "700", "--temperature", "0.8", "--seed", "1", "--out", "text.txt"], ["text.txt"])])
+    generate: [
+      (
+        ["--prime", "ROMEO:", "--length", "700", "--temperature", "0.8", "--seed", "1", "--out", "text.txt"],
+        ["text.txt"]
+      )
+    ])
 }
 
 struct TrainText: ParsableCommand {

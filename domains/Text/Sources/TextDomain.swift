@@ -79,7 +79,8 @@ public struct TextDomain: SequenceDomain {
       if codec.contains(s) {
         kept.append(s)
       } else if request.skipUnknown {
-        FileHandle.standardError.write(Data("warning: skipping prime character \(TextError.show(s)) not in the model's vocabulary\n".utf8))
+        FileHandle.standardError.write(
+          Data("warning: skipping prime character \(TextError.show(s)) not in the model's vocabulary\n".utf8))
       } else {
         throw TextError.unknownPrimeCharacter(origin: origin, scalar: s)
       }
@@ -128,7 +129,8 @@ public struct TextCodec: Codable, Sendable, Equatable {
     var scalars: [Unicode.Scalar] = []
     for s in strings {
       guard s.unicodeScalars.count == 1, let scalar = s.unicodeScalars.first, !scalars.contains(scalar) else {
-        throw DecodingError.dataCorruptedError(forKey: .vocabulary, in: c, debugDescription: "vocabulary entries must be distinct single characters")
+        throw DecodingError.dataCorruptedError(
+          forKey: .vocabulary, in: c, debugDescription: "vocabulary entries must be distinct single characters")
       }
       scalars.append(scalar)
     }

@@ -118,7 +118,9 @@ private func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) 
     let oneChar = try dir.file("one.md", "x")
     #expect(throws: TextError.emptyCorpus(empty.path)) { try TextDomain().read([empty]) }
     #expect(throws: TextError.emptyCorpus(dir.url.path)) { try TextDomain().read([dir.url]) }
-    #expect(throws: TextError.emptyCorpus("\(bomOnly.path), \(oneChar.path)")) { try TextDomain().read([bomOnly, oneChar]) }
+    #expect(throws: TextError.emptyCorpus("\(bomOnly.path), \(oneChar.path)")) {
+      try TextDomain().read([bomOnly, oneChar])
+    }
   }
 
   @Test func emptyFilesAreSkippedWhenOthersHaveText() throws {
@@ -186,7 +188,9 @@ private func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) 
     for previous in all {
       for step in all {
         let expected = step == "\n" && previous == "\n"
-        #expect(domain.resetsState(before: step, after: previous, codec: codec) == expected, "\(previous.value) → \(step.value)")
+        #expect(
+          domain.resetsState(before: step, after: previous, codec: codec) == expected,
+          "\(previous.value) → \(step.value)")
       }
     }
   }
@@ -306,13 +310,17 @@ private func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) 
 
     // The codec survives the manifest's JSON and still encodes every step the same way.
     let decoded = try JSONDecoder().decode(TextCodec.self, from: JSONEncoder().encode(codec))
-    for step in corpus.flatMap(\.steps) { #expect(try domain.target(step, codec: decoded) == domain.target(step, codec: codec)) }
+    for step in corpus.flatMap(\.steps) {
+      #expect(try domain.target(step, codec: decoded) == domain.target(step, codec: codec))
+    }
 
     // The engine's encoding agrees: n − 1 pairs per file, a reset at each file start.
     let encoded = try EncodedCorpus<Int>(corpus, domain: domain, codec: codec)
     #expect(encoded.count == corpus.map { $0.steps.count - 1 }.reduce(0, +))
     let expectedResets = corpus.flatMap { s in
-      (0..<(s.steps.count - 1)).map { i in i == 0 || (resetAt == .paragraph && s.steps[i] == "\n" && s.steps[i - 1] == "\n") }
+      (0..<(s.steps.count - 1)).map { i in
+        i == 0 || (resetAt == .paragraph && s.steps[i] == "\n" && s.steps[i - 1] == "\n")
+      }
     }
     #expect(encoded.resets == expectedResets)
     #expect(encoded.resets.filter { $0 }.count == (resetAt == .paragraph ? 4 : 2))
@@ -327,7 +335,8 @@ private func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) 
     let bad = dir.appendingPathComponent("bad-utf8.txt")
     try Data([0x61, 0x62, 0xFF, 0x63]).write(to: bad)
     let missing = dir.appendingPathComponent("missing.txt")
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
     let sample = dir.appendingPathComponent("sample.txt")
     let text = try String(contentsOf: root.appendingPathComponent("fixtures/text/shakespeare.txt"), encoding: .utf8)
     try String(text.prefix(3000)).write(to: sample, atomically: true, encoding: .utf8)

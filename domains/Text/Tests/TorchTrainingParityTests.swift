@@ -24,8 +24,10 @@ import Testing
   }
 
   @Test func eightyStepsMatchPyTorch() throws {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: root.appendingPathComponent("fixtures/reference/lstm_training_golden.json")))
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let golden = try JSONDecoder().decode(
+      Golden.self, from: Data(contentsOf: root.appendingPathComponent("fixtures/reference/lstm_training_golden.json")))
     let c = golden.config
     let text = try String(contentsOf: root.appendingPathComponent("fixtures/text/shakespeare.txt"), encoding: .utf8)
     let prefix = Array(text.unicodeScalars.prefix(c.textPrefix))
@@ -55,8 +57,12 @@ import Testing
     for step in 0..<c.steps {
       let result = try trainer.trainStep()
       let (loss, norm) = try #require(result.accepted)
-      #expect(abs(loss - golden.losses[step]) <= 1e-4 * golden.losses[step], "step \(step + 1): loss \(loss) vs \(golden.losses[step])")
-      #expect(abs(norm - golden.gradNorms[step]) <= 1e-3 * golden.gradNorms[step], "step \(step + 1): gradient norm \(norm) vs \(golden.gradNorms[step])")
+      #expect(
+        abs(loss - golden.losses[step]) <= 1e-4 * golden.losses[step],
+        "step \(step + 1): loss \(loss) vs \(golden.losses[step])")
+      #expect(
+        abs(norm - golden.gradNorms[step]) <= 1e-3 * golden.gradNorms[step],
+        "step \(step + 1): gradient norm \(norm) vs \(golden.gradNorms[step])")
     }
     var worst = 0.0
     for e in params.entries {
