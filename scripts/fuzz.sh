@@ -29,13 +29,14 @@ build() { # name, sources... [-- extra swiftc flags...]
   swiftc "${common[@]}" "${flags[@]}" "${sources[@]}" -o "$out/$name" 2> >(grep -v "Cannot export local symbol" >&2)
 }
 # The engine (with the modules it imports) and a domain join in one module here, so the
-# imports between them go (and the notes renderer, which needs FluidSynth and libsndfile,
-# stays out). The AVX-512 kernels are built without SEQGEN_AVX512, so they stay switched off.
+# imports between them go (the notes renderer, which needs FluidSynth and libsndfile, and the
+# notes generation pipeline that renders through it stay out). The AVX-512 kernels are built
+# without SEQGEN_AVX512, so they stay switched off.
 module_copy() { # name, source folders -> copies under $out/src-<name>
   local dir="$out/src-$1"; shift
   mkdir -p "$dir"
   for f in $(for d in "$@"; do echo "$d"/*.swift; done); do
-    case "$f" in *NoteRenderer.swift) continue ;; esac
+    case "$f" in *NoteRenderer.swift | *NoteDomain+Generation.swift) continue ;; esac
     # Copied only when changed, so unchanged sources do not trigger a rebuild.
     sed -E '/^import (SeqGenEngine|LSTMMath|AVX512Kernels)$/d' "$f" > "$dir/.next"
     if cmp -s "$dir/.next" "$dir/$(basename "$f")"; then rm "$dir/.next"; else mv "$dir/.next" "$dir/$(basename "$f")"; fi

@@ -49,6 +49,10 @@ public final class Trainer<D: SequenceDomain> {
 
   /// Prepares a new run in an empty `run` directory, or resumes the one there.
   ///
+  /// Three stages: opening the run (its lock, and the checkpoint to resume), preparing the
+  /// corpus (the split, the codec, the encoded parts), and then either restoring the saved
+  /// state or initialising a new one.
+  ///
   /// - Parameters:
   ///   - sequences: the corpus as the domain read it.
   ///   - options: the settings of a new run; on resume only `steps`/`epochs`,
@@ -72,39 +76,16 @@ public final class Trainer<D: SequenceDomain> {
       if !ready && !existed { try? FileManager.default.removeItem(at: run.url) }
     }
     lock = try RunLock(run)
-    var resumed: RunDirectory.Checkpoint?
-    if resume {
-      let checkpoint = try run.checkpoint(.latest)
-      guard checkpoint.manifest.domain == D.name else {
-        throw EngineError.badCheckpoint(
-          path: run.url.path, reason: "holds a \(checkpoint.manifest.domain) model, not \(D.name)")
-      }
-      resumed = checkpoint
-    } else if run.exists {
-      throw EngineError.invalidArgument(
-        "\(run.url.path) already holds a run; pass `resume` to continue it, or choose another `out`")
-    }
-    var options = resumed?.manifest.training ?? newOptions.forNewRun(of: D.self)
-    if resumed != nil {
-      options.steps = newOptions.steps
-      options.epochs = newOptions.epochs
-      options.checkpointEvery = newOptions.checkpointEvery
-      options.logEvery = newOptions.logEvery
-    }
+    let resumed = try Self.checkpointToResume(run, resume: resume)
+    let options = Self.options(newOptions, resuming: resumed?.manifest)
     self.options = options
 
-    let (trainSeqs, valSeqs) = options.split(sequences)
-    split = CorpusSplit(train: trainSeqs, validation: valSeqs)
-    let codec =
-      try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) } ?? domain.makeCodec(for: sequences)
-    self.codec = codec
-    // The data as read: its fingerprint and its epoch length (for --epochs) stand for the run
-    // even when each epoch trains on augmented variants of different lengths.
-    let plain = try EncodedCorpus<D.Head.Target>(trainSeqs, domain: domain, codec: codec)
-    validation = try EncodedCorpus(valSeqs, domain: domain, codec: codec)
-    heldOutFiles = Set(trainSeqs.map(\.source)).isDisjoint(with: valSeqs.map(\.source)) ? valSeqs.map(\.source) : []
-    guard plain.count > 0 else { throw EngineError.corpusTooSmall("the corpus has no steps to train on") }
-    var batcher = try Batcher(pairs: plain.count, batchSize: options.batchSize, seqLength: options.seqLength)
+    let corpus = try Self.prepareCorpus(sequences, domain: domain, options: options, resumed: resumed)
+    codec = corpus.codec
+    split = corpus.split
+    validation = corpus.validation
+    heldOutFiles = corpus.heldOutFiles
+    var batcher = try Batcher(pairs: corpus.plain.count, batchSize: options.batchSize, seqLength: options.seqLength)
     totalSteps =
       options.steps ?? options.epochs.map { max(1, Int(($0 * Double(batcher.chunksPerEpoch)).rounded(.up))) }
       ?? TrainingOptions.defaultSteps
@@ -117,45 +98,11 @@ public final class Trainer<D: SequenceDomain> {
     adam = Adam(parameterCount: model.params.count, beta1: options.beta1, beta2: options.beta2, eps: options.eps)
     state = RecurrentState(numLayers: options.numLayers, batch: options.batchSize, hiddenSize: options.hiddenSize)
     chunk = Chunk(kind: config.input, capacity: options.seqLength * options.batchSize)
-    let fingerprint = plain.fingerprint
 
     if let resumed {
-      let m = resumed.manifest
-      let path = resumed.url.path
-      guard m.model == config else {
-        throw EngineError.badCheckpoint(path: path, reason: "model configuration does not match its manifest")
-      }
-      guard m.data.fingerprint == fingerprint else {
-        throw EngineError.invalidArgument(
-          "the training data differs from the data this run was started on (\(m.data.paths.joined(separator: ", "))); resume needs the same files"
-        )
-      }
-      guard totalSteps > m.progress.step else {
-        throw EngineError.invalidArgument(
-          "the run is already at step \(m.progress.step); pass `steps` greater than that to continue")
-      }
-      try model.params.load(model.params.values, from: resumed.tensors, path: path)
-      try model.params.load(adam.expAvg, from: resumed.tensors, prefix: "optimizer.exp_avg.", path: path)
-      try model.params.load(adam.expAvgSq, from: resumed.tensors, prefix: "optimizer.exp_avg_sq.", path: path)
-      for (name, buffer) in [("trainer.state_h", state.h), ("trainer.state_c", state.c)] {
-        guard let t = resumed.tensors[name], t.values.count == buffer.count else {
-          throw EngineError.badCheckpoint(path: path, reason: "tensor \(name) is missing or has the wrong size")
-        }
-        buffer.copy(from: t.values)
-      }
-      adam.stepCount = m.progress.adamSteps
-      batcher.position = m.progress.cursor
-      batcher.epoch = m.progress.epochIndex ?? m.progress.cursor / batcher.chunksPerEpoch
-      batcher.epochStart = m.progress.epochStart ?? batcher.epoch * batcher.chunksPerEpoch
-      guard let words = Optional(m.progress.rng.compactMap { UInt64($0, radix: 16) }),
-        let restored = SeededGenerator(words: words)
-      else {
-        throw EngineError.badCheckpoint(path: path, reason: "malformed generator state")
-      }
-      rng = restored
-      manifest = m
-      manifest.training = options
-      manifest.progress.totalSteps = totalSteps
+      (manifest, rng) = try Self.restore(
+        resumed, config: config, fingerprint: corpus.plain.fingerprint, totalSteps: totalSteps, options: options,
+        model: model, adam: adam, state: state, batcher: &batcher)
     } else {
       var initRNG = SeededGenerator(seed: options.seed)
       model.initialize(rng: &initRNG)
@@ -164,12 +111,13 @@ public final class Trainer<D: SequenceDomain> {
         formatVersion: Manifest.currentFormatVersion, seqgenVersion: Manifest.seqgenVersion, domain: D.name,
         codec: Manifest.encodeCodec(codec), model: config, training: options,
         data: .init(
-          paths: dataPaths, trainSteps: plain.count, validationSteps: validation.count, fingerprint: fingerprint),
+          paths: dataPaths, trainSteps: corpus.plain.count, validationSteps: validation.count,
+          fingerprint: corpus.plain.fingerprint),
         progress: .init(
           step: 0, totalSteps: totalSteps, adamSteps: 0, cursor: 0, epoch: 0, rng: [], trainLoss: nil,
           validationLoss: nil, bestValidationLoss: nil, bestStep: nil, elapsedSeconds: 0))
     }
-    augmentationSources = domain.augments(codec) ? trainSeqs : nil
+    augmentationSources = domain.augments(codec) ? split.train : nil
     if let augmentationSources {
       // The current epoch's variants, laid out for their own length, with the cursor kept.
       train = try EncodedCorpus(
@@ -178,11 +126,115 @@ public final class Trainer<D: SequenceDomain> {
       (layout.position, layout.epoch, layout.epochStart) = (batcher.position, batcher.epoch, batcher.epochStart)
       batcher = layout
     } else {
-      train = plain
+      train = corpus.plain
     }
     self.batcher = batcher
     metrics = try MetricsLog(url: run.metricsURL, resumeAt: resumed?.manifest.progress.step)
     ready = true
+  }
+
+  // MARK: Opening the run
+
+  /// The latest checkpoint of `run` when resuming (it must hold this domain's model); for a new
+  /// run, nil, and the folder must be empty.
+  private static func checkpointToResume(_ run: RunDirectory, resume: Bool) throws -> RunDirectory.Checkpoint? {
+    guard resume else {
+      if run.exists {
+        throw EngineError.invalidArgument(
+          "\(run.url.path) already holds a run; pass `resume` to continue it, or choose another `out`")
+      }
+      return nil
+    }
+    let checkpoint = try run.checkpoint(.latest)
+    guard checkpoint.manifest.domain == D.name else {
+      throw EngineError.badCheckpoint(
+        path: run.url.path, reason: "holds a \(checkpoint.manifest.domain) model, not \(D.name)")
+    }
+    return checkpoint
+  }
+
+  /// A new run's options (the domain's validation split unless chosen), or a resumed run's own
+  /// with only the length and the logging rhythm taken from `new`.
+  private static func options(_ new: TrainingOptions, resuming manifest: Manifest?) -> TrainingOptions {
+    guard var options = manifest?.training else { return new.forNewRun(of: D.self) }
+    options.steps = new.steps
+    options.epochs = new.epochs
+    options.checkpointEvery = new.checkpointEvery
+    options.logEvery = new.logEvery
+    return options
+  }
+
+  // MARK: Preparing the corpus
+
+  /// The corpus split as the options say, the codec (learnt, or the resumed run's), the
+  /// encoded training part as read and the encoded validation part.
+  private struct PreparedCorpus {
+    var split: CorpusSplit<D.Step>
+    var codec: D.Codec
+    /// The training part as read: its fingerprint and its epoch length (for `epochs`) stand for
+    /// the run even when each epoch trains on augmented variants of different lengths.
+    var plain: EncodedCorpus<D.Head.Target>
+    var validation: EncodedCorpus<D.Head.Target>
+    var heldOutFiles: [String]
+  }
+
+  private static func prepareCorpus(
+    _ sequences: [SourceSequence<D.Step>], domain: D, options: TrainingOptions, resumed: RunDirectory.Checkpoint?
+  ) throws -> PreparedCorpus {
+    let (train, validation) = options.split(sequences)
+    let codec = try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) } ?? domain.makeCodec(for: sequences)
+    let plain = try EncodedCorpus<D.Head.Target>(train, domain: domain, codec: codec)
+    guard plain.count > 0 else { throw EngineError.corpusTooSmall("the corpus has no steps to train on") }
+    let heldOut = Set(train.map(\.source)).isDisjoint(with: validation.map(\.source)) ? validation.map(\.source) : []
+    return PreparedCorpus(
+      split: CorpusSplit(train: train, validation: validation), codec: codec, plain: plain,
+      validation: try EncodedCorpus(validation, domain: domain, codec: codec), heldOutFiles: heldOut)
+  }
+
+  // MARK: Restoring state
+
+  /// Loads weights, Adam moments, the carried state, the data cursor and the dropout generator
+  /// of a resumed run, after checking that it matches this model and data.
+  private static func restore(
+    _ resumed: RunDirectory.Checkpoint, config: ModelConfig, fingerprint: String, totalSteps: Int, options: TrainingOptions,
+    model: Model<D.Head>, adam: Adam, state: RecurrentState, batcher: inout Batcher
+  ) throws -> (Manifest, SeededGenerator) {
+    let m = resumed.manifest
+    let path = resumed.url.path
+    guard m.model == config else {
+      throw EngineError.badCheckpoint(path: path, reason: "model configuration does not match its manifest")
+    }
+    guard m.data.fingerprint == fingerprint else {
+      throw EngineError.invalidArgument(
+        "the training data differs from the data this run was started on (\(m.data.paths.joined(separator: ", "))); resume needs the same files"
+      )
+    }
+    guard totalSteps > m.progress.step else {
+      throw EngineError.invalidArgument(
+        "the run is already at step \(m.progress.step); pass `steps` greater than that to continue")
+    }
+    try model.params.load(model.params.values, from: resumed.tensors, path: path)
+    try model.params.load(adam.expAvg, from: resumed.tensors, prefix: "optimizer.exp_avg.", path: path)
+    try model.params.load(adam.expAvgSq, from: resumed.tensors, prefix: "optimizer.exp_avg_sq.", path: path)
+    for (name, buffer) in [("trainer.state_h", state.h), ("trainer.state_c", state.c)] {
+      guard let t = resumed.tensors[name], t.values.count == buffer.count else {
+        throw EngineError.badCheckpoint(path: path, reason: "tensor \(name) is missing or has the wrong size")
+      }
+      buffer.copy(from: t.values)
+    }
+    adam.stepCount = m.progress.adamSteps
+    batcher.position = m.progress.cursor
+    batcher.epoch = m.progress.epochIndex ?? m.progress.cursor / batcher.chunksPerEpoch
+    batcher.epochStart = m.progress.epochStart ?? batcher.epoch * batcher.chunksPerEpoch
+    guard let words = Optional(m.progress.rng.compactMap { UInt64($0, radix: 16) }),
+      let rng = SeededGenerator(words: words)
+    else {
+      throw EngineError.badCheckpoint(path: path, reason: "malformed generator state")
+    }
+    var manifest = m
+    manifest.training = options
+    manifest.progress.totalSteps = totalSteps
+    return (manifest, rng)
   }
 
   public var step: Int { manifest.progress.step }
