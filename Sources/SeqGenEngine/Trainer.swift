@@ -182,7 +182,8 @@ public final class Trainer<D: SequenceDomain> {
     _ sequences: [SourceSequence<D.Step>], domain: D, options: TrainingOptions, resumed: RunDirectory.Checkpoint?
   ) throws -> PreparedCorpus {
     let (train, validation) = options.split(sequences)
-    let codec = try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) } ?? domain.makeCodec(for: sequences)
+    let codec =
+      try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) } ?? domain.makeCodec(for: sequences)
     let plain = try EncodedCorpus<D.Head.Target>(train, domain: domain, codec: codec)
     guard plain.count > 0 else { throw EngineError.corpusTooSmall("the corpus has no steps to train on") }
     let heldOut = Set(train.map(\.source)).isDisjoint(with: validation.map(\.source)) ? validation.map(\.source) : []
@@ -196,7 +197,8 @@ public final class Trainer<D: SequenceDomain> {
   /// Loads weights, Adam moments, the carried state, the data cursor and the dropout generator
   /// of a resumed run, after checking that it matches this model and data.
   private static func restore(
-    _ resumed: RunDirectory.Checkpoint, config: ModelConfig, fingerprint: String, totalSteps: Int, options: TrainingOptions,
+    _ resumed: RunDirectory.Checkpoint, config: ModelConfig, fingerprint: String, totalSteps: Int,
+    options: TrainingOptions,
     model: Model<D.Head>, adam: Adam, state: RecurrentState, batcher: inout Batcher
   ) throws -> (Manifest, SeededGenerator) {
     let m = resumed.manifest
