@@ -13,6 +13,8 @@ public enum Training {
     let run = RunDirectory(URL(fileURLWithPath: flags.out))
     var paths = flags.data
     var domain = newDomain
+    let urls = { paths.map { URL(fileURLWithPath: $0) } }
+    if !flags.resume { domain = try domain.resolved(for: urls()) }
     if flags.resume {
       // A resumed run reads (and augments) its files the way it started, whatever flags are given now.
       let manifest = try run.manifest()
@@ -21,7 +23,7 @@ public enum Training {
         domain = domain.configured(for: try manifest.codec(as: D.Codec.self, path: run.url.path))
       }
     }
-    let sequences = try domain.read(paths.map { URL(fileURLWithPath: $0) })
+    let sequences = try domain.read(urls())
     let trainer = try Trainer(
       domain: domain, sequences: sequences, dataPaths: paths, options: flags.options, run: run, resume: flags.resume)
     let m = trainer.manifest

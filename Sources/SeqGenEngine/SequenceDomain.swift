@@ -24,6 +24,10 @@ public protocol SequenceDomain: Sendable {
   /// How a new run holds out validation steps unless the user chooses (`tail` by default).
   static var defaultValidationSplit: ValidationSplit { get }
 
+  /// This domain with the settings a new run takes from its corpus files themselves (audio: the
+  /// sample rate they share) resolved, before the corpus is read and the codec learnt. The
+  /// default has none and returns `self`.
+  func resolved(for urls: [URL]) throws -> Self
   /// Reads files (and directories of them) into sequences; one sequence per file or per
   /// natural unit. Throws a typed error naming the file for anything unusable.
   func read(_ urls: [URL]) throws -> [SourceSequence<Step>]
@@ -77,6 +81,7 @@ public protocol SequenceDomain: Sendable {
 
 extension SequenceDomain {
   public static var defaultValidationSplit: ValidationSplit { .tail }
+  public func resolved(for urls: [URL]) throws -> Self { self }
   public func trainingReport(
     _ moment: TrainingMoment, split: CorpusSplit<Step>, codec: Codec, manifest: Manifest
   ) throws -> [String] { [] }

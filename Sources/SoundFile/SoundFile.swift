@@ -55,6 +55,11 @@ public enum SoundFile {
     return (audio.samples, audio.channels, audio.sampleRate)
   }
 
+  /// The sample rate a file's header declares, without decoding it.
+  public static func sampleRate(of url: URL) throws(SoundFileError) -> Int {
+    Int(try SndFileHandle.open(path: url.path).info.samplerate)
+  }
+
   /// Decodes an audio file into an `Audio` value.
   public static func readAudio(_ url: URL, limits: Limits = Limits()) throws(SoundFileError) -> Audio {
     let path = url.path

@@ -13,6 +13,7 @@ public enum DomainConformance {
     sourceLocation: SourceLocation = #_sourceLocation
   ) throws where D.Head.Sample == D.Head.Target {
     // Reading and the codec.
+    let domain = try domain.resolved(for: corpus)
     let sequences = try domain.read(corpus)
     #expect(!sequences.isEmpty, "reading \(corpus) gave no sequences", sourceLocation: sourceLocation)
     let codec = try domain.makeCodec(for: sequences)

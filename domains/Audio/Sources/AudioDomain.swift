@@ -21,22 +21,39 @@ public struct AudioDomain: SequenceDomain {
   public static let fallbackRate = 16_000
 
   /// The settings of a new model; `sampleRate` 0 means "the corpus's own rate when every file
-  /// has the same one, else 16000", resolved by `read`.
+  /// has the same one, else 16000", set by `resolved(for:)`.
   public var settings: AudioCodec
-  /// The rate the last `read` resolved, for `makeCodec`.
-  private let resolvedRate = RateBox()
 
   public init(settings: AudioCodec = AudioCodec(sampleRate: 0)) { self.settings = settings }
 
   public func configured(for codec: AudioCodec) -> AudioDomain { AudioDomain(settings: codec) }
 
+  /// The model rate from the files' headers when `settings` leaves it open: the rate they all
+  /// share, else `fallbackRate`.
+  public func resolved(for urls: [URL]) throws -> AudioDomain {
+    guard settings.sampleRate <= 0 else { return self }
+    var files: [URL] = []
+    for url in urls { files += try AudioReader.files(at: url) }
+    var rates = Set<Int>()
+    for file in files {
+      do { rates.insert(try SoundFile.sampleRate(of: file)) } catch { throw AudioError.sound(error) }
+    }
+    var domain = self
+    domain.settings.sampleRate = Self.rate(sharedBy: rates)
+    return domain
+  }
+
+  private static func rate(sharedBy rates: Set<Int>) -> Int {
+    rates.count == 1 && rates.first! > 0 ? rates.first! : fallbackRate
+  }
+
+  /// Reads at the settings' rate; with the rate left open (`resolved(for:)` not called), at the
+  /// rate the decoded files share.
   public func read(_ urls: [URL]) throws -> [SourceSequence<AudioFrame>] {
     var files: [URL] = []
     for url in urls { files += try AudioReader.files(at: url) }
     let decoded = try files.map { (url: $0, audio: try AudioReader.decode($0)) }
-    let rates = Set(decoded.map(\.audio.sampleRate))
-    let rate = settings.sampleRate > 0 ? settings.sampleRate : rates.count == 1 ? rates.first! : Self.fallbackRate
-    resolvedRate.set(rate)
+    let rate = settings.sampleRate > 0 ? settings.sampleRate : Self.rate(sharedBy: Set(decoded.map(\.audio.sampleRate)))
     var codec = settings
     codec.sampleRate = rate
     try codec.validate()
@@ -55,8 +72,11 @@ public struct AudioDomain: SequenceDomain {
   }
 
   public func makeCodec(for corpus: [SourceSequence<AudioFrame>]) throws -> AudioCodec {
-    var codec = settings
-    if codec.sampleRate <= 0 { codec.sampleRate = resolvedRate.value ?? Self.fallbackRate }
+    let codec = settings
+    guard codec.sampleRate > 0 else {
+      throw AudioError.invalidSetting(
+        "the model rate is not resolved; make the codec with `resolved(for:)` of the corpus files")
+    }
     try codec.validate()
     if let bad = corpus.first(where: {
       $0.steps.contains { $0.levels.count != codec.frameSize || $0.context.count != codec.window }
@@ -196,13 +216,4 @@ public struct AudioDomain: SequenceDomain {
         ext)
     }
   }
-}
-
-/// The model rate `read` resolved, kept for `makeCodec` (which sees only frames).
-final class RateBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var rate: Int?
-
-  var value: Int? { lock.withLock { rate } }
-  func set(_ r: Int) { lock.withLock { rate = r } }
 }

@@ -29,8 +29,10 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
   @Test func aTinyModelLearnsSpeechBeyondTheUnigram() throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    let domain = AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 16, embeddingSize: 4))
-    let sequences = try domain.read([speechFixtures.appendingPathComponent("agent-loginok.flac")])
+    let file = speechFixtures.appendingPathComponent("agent-loginok.flac")
+    let domain = try AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 16, embeddingSize: 4))
+      .resolved(for: [file])
+    let sequences = try domain.read([file])
     var options = TrainingOptions.tiny(hiddenSize: 16, batchSize: 4, seqLength: 16, steps: 60)
     options.learningRate = 1e-2
     options.valFraction = 0.1
@@ -53,9 +55,10 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
   @Test func validationHoldsOutWholeRecordings() throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    let domain = AudioDomain(settings: tinyCodec)
     let names = ["activated.flac", "added.flac", "agent-loggedoff.flac", "agent-loginok.flac", "dir-multi2.flac"]
-    let sequences = try domain.read(names.map { speechFixtures.appendingPathComponent($0) })
+    let files = names.map { speechFixtures.appendingPathComponent($0) }
+    let domain = try AudioDomain(settings: tinyCodec).resolved(for: files)
+    let sequences = try domain.read(files)
     var options = TrainingOptions.tiny(steps: 2)
     options.valFraction = 0.2
     let run = RunDirectory(dir.at("run"))
@@ -161,9 +164,12 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     try SoundFile.write(sine(frequency: 300, seconds: 0.1, rate: 11025), channels: 1, sampleRate: 11025, to: a)
     try SoundFile.write(sine(frequency: 300, seconds: 0.1, rate: 11025), channels: 1, sampleRate: 11025, to: b)
     try SoundFile.write(sine(frequency: 300, seconds: 0.1, rate: 22050), channels: 1, sampleRate: 22050, to: c)
-    let shared = AudioDomain(settings: tinyCodec)
+    let shared = try AudioDomain(settings: tinyCodec).resolved(for: [a, b])
     #expect(try shared.makeCodec(for: shared.read([a, b])).sampleRate == 11025)
-    let mixed = AudioDomain(settings: tinyCodec)
+    // Reading without resolving reads at the rate the decoded files share, too.
+    #expect(try AudioDomain(settings: tinyCodec).read([a, b]).map(\.steps.count) == [1102 / 4, 1102 / 4])
+    #expect(throws: AudioError.self) { try AudioDomain(settings: tinyCodec).makeCodec(for: []) }
+    let mixed = try AudioDomain(settings: tinyCodec).resolved(for: [dir.url])
     let sequences = try mixed.read([dir.url])
     #expect(try mixed.makeCodec(for: sequences).sampleRate == 16000)
     // 0.1 s is 1102 frames at 11025 Hz, 1599 at 16000; 2205 at 22050, 1600 at 16000.
@@ -389,7 +395,7 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
   /// The reference points for judging generated clips, measured with the same code: real speech
   /// after the mu-law round trip is far from flat, mu-law-quantised white noise is near 1.
   @Test func flatnessOfRealSpeechAndOfNoiseAfterMuLaw() throws {
-    let domain = AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 16))
+    let domain = try AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 16)).resolved(for: [speechFixtures])
     let sequences = try domain.read([speechFixtures])
     let codec = try domain.makeCodec(for: sequences)
     #expect(codec.sampleRate == 8000)
@@ -411,7 +417,7 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
   /// Harmonicity separates what flatness cannot: real speech is periodic in most loud frames,
   /// white and low-passed noise in none, a pitched tone in all.
   @Test func harmonicityOfSpeechNoiseAndTone() throws {
-    let domain = AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 16))
+    let domain = try AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 16)).resolved(for: [speechFixtures])
     let sequences = try domain.read([speechFixtures])
     let codec = try domain.makeCodec(for: sequences)
     let speech = sequences.compactMap {
@@ -440,7 +446,7 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
 
   /// Level spread tells syllables and pauses from a steady sound, periodic or not.
   @Test func levelSpreadOfSpeechAndOfSteadySound() throws {
-    let domain = AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 16))
+    let domain = try AudioDomain(settings: AudioCodec(sampleRate: 0, frameSize: 16)).resolved(for: [speechFixtures])
     let sequences = try domain.read([speechFixtures])
     let codec = try domain.makeCodec(for: sequences)
     let speech = sequences.compactMap {
