@@ -151,18 +151,61 @@ public struct FrameHead: OutputHead {
         }
       }
     }
+    return mlpForward(positions: M, parameters: p)
+  }
+
+  /// The sample-level MLP on M positions whose conditioning c is in `scratch.h1` and window
+  /// inputs x in `scratch.x`; the activations stay in the scratch for `mlpBackward`.
+  ///
+  ///     h1 = relu(c + x · W0ᵀ)   (M, D)     x (M, W·E)
+  ///     h2 = relu(h1 · W2ᵀ + b2) (M, D)
+  ///     z  = h2 · W4ᵀ + b4       (M, Q)     returned (the scratch's buffer)
+  func mlpForward(positions M: Int, parameters p: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
+    let D = hiddenSize
+    let Q = levels
+    let WE = window * embeddingSize
+    let s = scratch
+    let l = layout
     if window > 0 {
       BLAS.gemm(transB: true, m: M, n: D, k: WE, a: s.x, lda: WE, b: p + l.w0, ldb: WE, beta: 1, c: s.h1, ldc: D)
     }
     relu(s.h1, M * D)
-    // h2 = relu(W2 · h1 + b2)
     for m in 0..<M { (s.h2 + m * D).update(from: p + l.b2, count: D) }
     BLAS.gemm(transB: true, m: M, n: D, k: D, a: s.h1, lda: D, b: p + l.w2, ldb: D, beta: 1, c: s.h2, ldc: D)
     relu(s.h2, M * D)
-    // logits = W4 · h2 + b4
     for m in 0..<M { (s.z + m * Q).update(from: p + l.b4, count: Q) }
     BLAS.gemm(transB: true, m: M, n: Q, k: D, a: s.h2, lda: D, b: p + l.w4, ldb: D, beta: 1, c: s.z, ldc: Q)
     return s.z
+  }
+
+  /// The backward pass of `mlpForward` from dz = ∂loss/∂z (M, Q) in `scratch.z`: accumulates
+  /// (`+=`) dW4, db4, dW2, db2, dW0 into `g` and returns dc = ∂loss/∂c (M, D) in `scratch.d1`;
+  /// with a window, leaves dx = ∂loss/∂x (M, W·E) in `scratch.dx` for the embedding rows.
+  func mlpBackward(positions M: Int, parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>)
+    -> UnsafeMutablePointer<Float>
+  {
+    let D = hiddenSize
+    let Q = levels
+    let WE = window * embeddingSize
+    let s = scratch
+    let l = layout
+    let dz = s.z
+    // Layer 4: dW4 += dzᵀ h2, db4 += Σ dz, dh2 = dz · W4, masked by h2 > 0.
+    BLAS.gemm(transA: true, m: Q, n: D, k: M, a: dz, lda: Q, b: s.h2, ldb: D, beta: 1, c: g + l.w4, ldc: D)
+    columnSums(dz, rows: M, columns: Q, into: g + l.b4)
+    BLAS.gemm(m: M, n: D, k: Q, a: dz, lda: Q, b: p + l.w4, ldb: D, c: s.d2, ldc: D)
+    for i in 0..<(M * D) where s.h2[i] <= 0 { s.d2[i] = 0 }
+    // Layer 2: dW2 += da2ᵀ h1, db2 += Σ da2, dh1 = da2 · W2, masked by h1 > 0.
+    BLAS.gemm(transA: true, m: D, n: D, k: M, a: s.d2, lda: D, b: s.h1, ldb: D, beta: 1, c: g + l.w2, ldc: D)
+    columnSums(s.d2, rows: M, columns: D, into: g + l.b2)
+    BLAS.gemm(m: M, n: D, k: D, a: s.d2, lda: D, b: p + l.w2, ldb: D, c: s.d1, ldc: D)
+    for i in 0..<(M * D) where s.h1[i] <= 0 { s.d1[i] = 0 }
+    // Layer 0: dW0 += da1ᵀ x; dx = da1 · W0 (the conditioning gets da1 itself).
+    if window > 0 {
+      BLAS.gemm(transA: true, m: D, n: WE, k: M, a: s.d1, lda: D, b: s.x, ldb: WE, beta: 1, c: g + l.w0, ldc: WE)
+      BLAS.gemm(m: M, n: WE, k: D, a: s.d1, lda: D, b: p + l.w0, ldb: WE, c: s.dx, ldc: WE)
+    }
+    return s.d1
   }
 
   @inline(__always)
@@ -222,25 +265,11 @@ public struct FrameHead: OutputHead {
     }
     guard let dOutput else { return total }
     let g = parameters.gradients
-    let p = UnsafePointer(parameters.values)
-    let l = layout
-    // Layer 4: dW4 += dzᵀ h2, db4 += Σ dz, dh2 = dz · W4, masked by h2 > 0.
-    BLAS.gemm(transA: true, m: Q, n: D, k: M, a: z, lda: Q, b: s.h2, ldb: D, beta: 1, c: g + l.w4, ldc: D)
-    columnSums(z, rows: M, columns: Q, into: g + l.b4)
-    BLAS.gemm(m: M, n: D, k: Q, a: z, lda: Q, b: p + l.w4, ldb: D, c: s.d2, ldc: D)
-    for i in 0..<(M * D) where s.h2[i] <= 0 { s.d2[i] = 0 }
-    // Layer 2: dW2 += da2ᵀ h1, db2 += Σ da2, dh1 = da2 · W2, masked by h1 > 0.
-    BLAS.gemm(transA: true, m: D, n: D, k: M, a: s.d2, lda: D, b: s.h1, ldb: D, beta: 1, c: g + l.w2, ldc: D)
-    columnSums(s.d2, rows: M, columns: D, into: g + l.b2)
-    BLAS.gemm(m: M, n: D, k: D, a: s.d2, lda: D, b: p + l.w2, ldb: D, c: s.d1, ldc: D)
-    for i in 0..<(M * D) where s.h1[i] <= 0 { s.d1[i] = 0 }
-    // The conditioning gets da1 directly.
-    for (n, r) in rows.enumerated() { (dOutput + r * outputSize).update(from: s.d1 + n * N * D, count: N * D) }
+    let dc = mlpBackward(positions: M, parameters: UnsafePointer(parameters.values), gradients: g)
+    for (n, r) in rows.enumerated() { (dOutput + r * outputSize).update(from: dc + n * N * D, count: N * D) }
     guard window > 0 else { return total }
-    // Layer 0: dW0 += da1ᵀ x; dx = da1 · W0, scattered into the embedding rows it came from.
-    BLAS.gemm(transA: true, m: D, n: WE, k: M, a: s.d1, lda: D, b: s.x, ldb: WE, beta: 1, c: g + l.w0, ldc: WE)
-    BLAS.gemm(m: M, n: WE, k: D, a: s.d1, lda: D, b: p + l.w0, ldb: WE, c: s.dx, ldc: WE)
-    let dEmbedding = g + l.embedding
+    // dx scattered into the embedding rows it came from.
+    let dEmbedding = g + layout.embedding
     for (n, r) in rows.enumerated() {
       let frame = targets[r]!
       for j in 0..<N {
@@ -306,16 +335,8 @@ public struct FrameHead: OutputHead {
     drawn.withUnsafeMutableBufferPointer { t in
       for j in 0..<N {
         s.h1.update(from: output + j * D, count: D)
-        if W > 0 {
-          fillWindow(s.x, target: UnsafePointer(t.baseAddress!), position: j, embedding: p + l.embedding)
-          BLAS.gemm(transB: true, m: 1, n: D, k: WE, a: s.x, lda: WE, b: p + l.w0, ldb: WE, beta: 1, c: s.h1, ldc: D)
-        }
-        relu(s.h1, D)
-        s.h2.update(from: p + l.b2, count: D)
-        BLAS.gemm(transB: true, m: 1, n: D, k: D, a: s.h1, lda: D, b: p + l.w2, ldb: D, beta: 1, c: s.h2, ldc: D)
-        relu(s.h2, D)
-        s.z.update(from: p + l.b4, count: Q)
-        BLAS.gemm(transB: true, m: 1, n: Q, k: D, a: s.h2, lda: D, b: p + l.w4, ldb: D, beta: 1, c: s.z, ldc: Q)
+        if W > 0 { fillWindow(s.x, target: UnsafePointer(t.baseAddress!), position: j, embedding: p + l.embedding) }
+        _ = mlpForward(positions: 1, parameters: p)
         if quiet(t, j) {
           t[W + j] = drawSoftmax(s.z, temperature: 1, rng: &rng)
         } else if plain {
