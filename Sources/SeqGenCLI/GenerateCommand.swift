@@ -23,6 +23,11 @@ struct GenerateCommand: ParsableCommand {
     )
   }
 
+  /// Reached only without a run directory (with one, `route` picks the domain's subcommand).
+  func run() throws {
+    throw ValidationError("missing <run-dir>: a run directory written by seqgen train (see seqgen generate --help)")
+  }
+
   /// The domain `route` sent the last command line to, for messages about its flags.
   nonisolated(unsafe) static var routedDomain: String?
 

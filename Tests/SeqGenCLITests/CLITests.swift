@@ -536,6 +536,22 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     expectCleanFailure(result, mentions: [name])
   }
 
+  /// Without a run there is no domain to parse the flags: one clean line, not the help.
+  @Test func generateWithoutARunDirectory() throws {
+    expectCleanFailure(try CLI.run(["generate"]), mentions: ["<run-dir>"])
+  }
+
+  /// A run's domain picks the flags: another domain's flag is refused by the parser, naming both.
+  @Test func generateRefusesAFlagOfAnotherDomain() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    try box.train("run", data: try box.corpus(), steps: 3)
+    for flag in ["--bias", "--seconds", "--strokes", "--sharpen-above=-40"] {
+      let result = try CLI.run(["generate", box.path("run"), flag] + (flag.contains("=") ? [] : ["1"]))
+      expectCleanFailure(result, mentions: [flag.split(separator: "=")[0].description, "not a flag of text runs"])
+    }
+  }
+
   @Test func generateOnADirectoryThatIsNotARun() throws {
     let box = try Sandbox()
     defer { box.remove() }
