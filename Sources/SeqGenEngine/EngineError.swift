@@ -1,6 +1,6 @@
 /// Everything the engine reports to a user: each case prints as one line naming what is wrong.
 ///
-/// A setting is named by its property in backticks (`` `seqLength` ``), never by a flag: each
+/// A setting is named by its property in backticks (seqLength, written between backticks), never by a flag: each
 /// front end spells settings its own way (`--seq-length` on the command line, a JSON field in
 /// the HTTP API) and rewrites the names as it shows the message.
 public enum EngineError: Error, CustomStringConvertible, Equatable {
