@@ -35,6 +35,19 @@ public struct GenerationRequest: Codable, Sendable, Equatable {
     self.out = out
   }
 
+  /// Decodes JSON in which every field may be left out (it then takes its default).
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let d = GenerationRequest()
+    checkpoint = try c.decodeIfPresent(RunDirectory.Which.self, forKey: .checkpoint) ?? d.checkpoint
+    controls = try c.decodeIfPresent(SamplingControls.self, forKey: .controls) ?? d.controls
+    seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+    count = try c.decodeIfPresent(Int.self, forKey: .count) ?? d.count
+    prime = try c.decodeIfPresent(String.self, forKey: .prime)
+    primeFile = try c.decodeIfPresent(String.self, forKey: .primeFile)
+    out = try c.decodeIfPresent(String.self, forKey: .out)
+  }
+
   /// The prime as a path, for domains primed from a file of their own format.
   public var primePath: String? { prime ?? primeFile }
 
@@ -66,10 +79,14 @@ public struct GenerationOutput: Sendable {
   public var texts: [String]?
   /// The files written, the main output first.
   public var files: [URL]
+  /// Measures of the result by name (audio's `realTimeFactor`, notes' `notes` and `seconds`,
+  /// handwriting's `points` and `penLifts`), for front ends that show them their own way.
+  public var figures: [String: Double]
 
-  public init(texts: [String]? = nil, files: [URL] = []) {
+  public init(texts: [String]? = nil, files: [URL] = [], figures: [String: Double] = [:]) {
     self.texts = texts
     self.files = files
+    self.figures = figures
   }
 }
 
@@ -86,6 +103,13 @@ public struct PlainGenerationOptions: Codable, Sendable, Equatable {
   public init(length: Int = 500, skipUnknown: Bool = false) {
     self.length = length
     self.skipUnknown = skipUnknown
+  }
+
+  /// Decodes JSON in which every field may be left out.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    length = try c.decodeIfPresent(Int.self, forKey: .length) ?? 500
+    skipUnknown = try c.decodeIfPresent(Bool.self, forKey: .skipUnknown) ?? false
   }
 
   public func validate() throws(EngineError) {

@@ -152,6 +152,17 @@ public struct SamplingControls: Codable, Sendable, Equatable {
     self.loudnessGate = loudnessGate
   }
 
+  /// Decodes JSON in which every field may be left out.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      temperature: try c.decodeIfPresent(Float.self, forKey: .temperature) ?? 1,
+      topK: try c.decodeIfPresent(Int.self, forKey: .topK), topP: try c.decodeIfPresent(Float.self, forKey: .topP),
+      argmax: try c.decodeIfPresent(Bool.self, forKey: .argmax) ?? false,
+      bias: try c.decodeIfPresent(Float.self, forKey: .bias),
+      loudnessGate: try c.decodeIfPresent(Int.self, forKey: .loudnessGate))
+  }
+
   /// The controls set away from their neutral value (temperature 1 is neutral).
   public var given: Set<SamplingControl> {
     var set: Set<SamplingControl> = []

@@ -56,12 +56,13 @@ extension AudioDomain {
     }
     var files = try domain.writeClips(clips, rate: rate, to: URL(fileURLWithPath: out))
     let count = request.count
+    let realTimeFactor = Double(count) * seconds / max(wallSeconds, 1e-9)
     events(
       .report(
         String(
           format:
             "generated %d × %.2f s at %d Hz in %.2f s: real-time factor %.2f (seconds of audio per second of wall time%@)",
-          count, seconds, codec.sampleRate, wallSeconds, Double(count) * seconds / max(wallSeconds, 1e-9),
+          count, seconds, codec.sampleRate, wallSeconds, realTimeFactor,
           count > 1 ? ", \(count) clips together" : "")))
     for (file, clip) in zip(files, clips) {
       let body = Array(clip.suffix(clip.count - (keptPrime * rate / codec.sampleRate)))
@@ -84,7 +85,7 @@ extension AudioDomain {
       files.append(URL(fileURLWithPath: svgPath))
       events(.report("wrote \(svgPath)"))
     }
-    return GenerationOutput(files: files)
+    return GenerationOutput(files: files, figures: ["realTimeFactor": realTimeFactor, "wallSeconds": wallSeconds])
   }
 
   // MARK: Reports

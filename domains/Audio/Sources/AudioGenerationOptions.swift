@@ -35,6 +35,18 @@ public struct AudioGenerationOptions: Codable, Sendable, Equatable {
     self.sharpenAbove = sharpenAbove
   }
 
+  /// Decodes JSON in which every field may be left out.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      seconds: try c.decodeIfPresent(Double.self, forKey: .seconds),
+      primeSeconds: try c.decodeIfPresent(Double.self, forKey: .primeSeconds),
+      stripPrime: try c.decodeIfPresent(Bool.self, forKey: .stripPrime) ?? false,
+      outputRate: try c.decodeIfPresent(Int.self, forKey: .outputRate),
+      waveform: try c.decodeIfPresent(String.self, forKey: .waveform),
+      sharpenAbove: try c.decodeIfPresent(Double.self, forKey: .sharpenAbove))
+  }
+
   public func validate() throws(EngineError) {
     if let seconds, !(seconds > 0 && seconds <= Self.maxSeconds) {
       throw .invalidOption(name: "seconds", reason: "must be in (0, \(Int(Self.maxSeconds))], got \(seconds)")

@@ -49,6 +49,6 @@ extension HandwritingDomain {
       .notice(
         "wrote \(request.count) sample\(request.count == 1 ? "" : "s") (\(points) points, \(strokeCount) pen lifts) to \(out)"
       ))
-    return GenerationOutput(files: [url])
+    return GenerationOutput(files: [url], figures: ["points": Double(points), "penLifts": Double(strokeCount)])
   }
 }

@@ -32,6 +32,18 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable {
     self.singleLine = singleLine
   }
 
+  /// Decodes JSON in which every field may be left out.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      length: try c.decodeIfPresent(Int.self, forKey: .length) ?? 500,
+      steps: try c.decodeIfPresent(Int.self, forKey: .steps),
+      strokes: try c.decodeIfPresent(Int.self, forKey: .strokes),
+      showPrime: try c.decodeIfPresent(Bool.self, forKey: .showPrime) ?? false,
+      strokeWidth: try c.decodeIfPresent(Double.self, forKey: .strokeWidth),
+      singleLine: try c.decodeIfPresent(Bool.self, forKey: .singleLine) ?? false)
+  }
+
   /// The points generated per sample at most: `steps`, else room for `strokes`, else `length`.
   public var pointLimit: Int { steps ?? strokes.map { min($0 * 1000, Self.maxSteps) } ?? length }
 

@@ -109,3 +109,40 @@ import Testing
       HandwritingDomain(components: 3), corpus: corpus, badFiles: [oddTrace, notXML, missing])
   }
 }
+
+/// The generation pipeline is library API: what `seqgen generate` calls, and an HTTP front end
+/// will call with the same request and options decoded from JSON.
+@Suite struct HandwritingGenerationTests {
+  @Test func thePipelineWritesTheDrawingAndReportsItsFigures() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let files = (1...3).map { fixtureLines.appendingPathComponent(String(format: "line-%04d.inkml", $0)) }
+    let domain = HandwritingDomain(components: 3)
+    let run = RunDirectory(dir.at("run"))
+    let trainer = try Trainer(
+      domain: domain, sequences: try domain.read(files), dataPaths: files.map(\.path), options: .tiny(steps: 2),
+      run: run,
+      resume: false)
+    try trainer.run()
+    // Options and request as a front end would decode them.
+    let options = try JSONDecoder().decode(HandwritingGenerationOptions.self, from: Data(#"{"strokes": 2}"#.utf8))
+    var request = GenerationRequest(seed: 5, count: 2, out: dir.path("s.svg"))
+    request.controls.bias = 1
+    var notices: [String] = []
+    let output = try domain.generate(run: run, request: request, options: options) { event in
+      if case .notice(let line) = event { notices.append(line) }
+    }
+    #expect(output.files == [dir.at("s.svg")])
+    #expect(try String(contentsOf: dir.at("s.svg"), encoding: .utf8).contains("bias=\"1.0\""))
+    #expect((output.figures["penLifts"] ?? 0) >= 4, "\(output.figures)")
+    #expect(notices.count == 1 && notices[0].contains("2 samples"))
+    // The same request refuses what the head does not read, naming the control.
+    request.controls.topK = 3
+    #expect(
+      throws: EngineError.invalidOption(
+        name: "topK", reason: "is not read by this model's output head (MixtureDensityHead)")
+    ) {
+      try domain.generate(run: run, request: request, options: options) { _ in }
+    }
+  }
+}

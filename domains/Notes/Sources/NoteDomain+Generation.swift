@@ -85,7 +85,7 @@ extension NoteDomain {
             format: "rendered %.1f s of audio to %@ with %@", Double(audio.count / 2) / Double(renderer.sampleRate),
             render, renderer.soundFont)))
     }
-    return GenerationOutput(files: files)
+    return GenerationOutput(files: files, figures: ["notes": Double(total), "seconds": longest])
   }
 
   // MARK: Reports

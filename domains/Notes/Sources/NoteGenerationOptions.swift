@@ -42,6 +42,21 @@ public struct NoteGenerationOptions: Codable, Sendable, Equatable {
     self.soundfont = soundfont
   }
 
+  /// Decodes JSON in which every field may be left out.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      seconds: try c.decodeIfPresent(Double.self, forKey: .seconds),
+      events: try c.decodeIfPresent(Int.self, forKey: .events),
+      length: try c.decodeIfPresent(Int.self, forKey: .length),
+      primeSeconds: try c.decodeIfPresent(Double.self, forKey: .primeSeconds),
+      stripPrime: try c.decodeIfPresent(Bool.self, forKey: .stripPrime) ?? false,
+      midiFormat: try c.decodeIfPresent(Int.self, forKey: .midiFormat) ?? 1,
+      pianoRoll: try c.decodeIfPresent(String.self, forKey: .pianoRoll),
+      render: try c.decodeIfPresent(String.self, forKey: .render),
+      soundfont: try c.decodeIfPresent(String.self, forKey: .soundfont))
+  }
+
   /// The seconds a sample is generated for: nil when it is counted in events.
   public var duration: Double? { seconds ?? (events ?? length == nil ? Self.defaultSeconds : nil) }
 

@@ -113,3 +113,14 @@ import Testing
     #expect(NoteDomain().keepDrums == false)
   }
 }
+
+/// The domain's generation options as JSON: every field optional, defaults as on the command line.
+@Suite struct NoteGenerationOptionsCodingTests {
+  @Test func leftOutFieldsTakeTheirDefaults() throws {
+    #expect(try JSONDecoder().decode(NoteGenerationOptions.self, from: Data("{}".utf8)) == NoteGenerationOptions())
+    let some = try JSONDecoder().decode(
+      NoteGenerationOptions.self, from: Data(#"{"seconds": 3, "stripPrime": true}"#.utf8))
+    #expect(some.seconds == 3 && some.stripPrime)
+    #expect(try JSONDecoder().decode(NoteGenerationOptions.self, from: try JSONEncoder().encode(some)) == some)
+  }
+}
