@@ -28,11 +28,15 @@ let package = Package(
     .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
     .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
     .systemLibrary(name: "CFluidSynth", pkgConfig: "fluidsynth", providers: [.apt(["libfluidsynth-dev"])]),
+    // Open MPI: data-parallel training across processes and machines (`mpirun … seqgen train`).
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
     // Generic SIMD math (exp, tanh, the LSTM cell), inlined into each caller at its own width.
     .target(name: "LSTMMath"),
     .target(name: "AVX512Kernels", dependencies: ["LSTMMath"], swiftSettings: avx512Settings),
     .target(name: "SeqGenEngine", dependencies: ["CBLAS", "LSTMMath", "AVX512Kernels"], swiftSettings: engineSettings),
     .target(name: "SoundFile", dependencies: ["CSndFile", "CSampleRate"]),
+    // The engine's `Collective` over MPI.
+    .target(name: "SeqGenMPI", dependencies: ["SeqGenEngine", "CMPI"]),
     .target(name: "TextDomain", dependencies: ["SeqGenEngine"], path: "domains/Text/Sources"),
     .target(name: "HandwritingDomain", dependencies: ["SeqGenEngine"], path: "domains/Handwriting/Sources"),
     .target(
@@ -40,7 +44,7 @@ let package = Package(
     .target(name: "AudioDomain", dependencies: ["SeqGenEngine", "SoundFile"], path: "domains/Audio/Sources"),
     // The command-line kit every domain's commands are built on: shared flag groups, the
     // progress display, and the commands that derive from the domain registry.
-    .target(name: "SeqGenCLI", dependencies: ["SeqGenEngine", argumentParser]),
+    .target(name: "SeqGenCLI", dependencies: ["SeqGenEngine", "SeqGenMPI", argumentParser]),
     .target(name: "TextCLI", dependencies: ["TextDomain", "SeqGenCLI", argumentParser], path: "domains/Text/CLI"),
     .target(
       name: "HandwritingCLI", dependencies: ["HandwritingDomain", "SeqGenCLI", argumentParser],

@@ -6,7 +6,11 @@ public enum Console {
   /// set once before any command runs.
   nonisolated(unsafe) public static var capture: ((_ text: String, _ isError: Bool) -> Void)?
 
+  /// Set on the processes of a parallel job other than the first: they print errors only.
+  nonisolated(unsafe) public static var silent = false
+
   public static func write(_ text: String) {
+    if silent { return }
     if let capture { return capture(text, false) }
     FileHandle.standardOutput.write(Data(text.utf8))
   }

@@ -18,7 +18,8 @@ public struct TrainFlags: ParsableArguments {
   @Option(help: "LSTM hidden units per layer.") var hiddenSize = TrainingOptions().hiddenSize
   @Option(help: "Number of stacked LSTM layers.") var numLayers = TrainingOptions().numLayers
   @Option(help: "Steps per truncated-BPTT chunk.") var seqLength = TrainingOptions().seqLength
-  @Option(help: "Parallel streams per batch.") var batchSize = TrainingOptions().batchSize
+  @Option(help: "Parallel streams per batch (under mpirun, the global batch, shared by the processes).")
+  var batchSize = TrainingOptions().batchSize
   @Option(
     help:
       "Total optimizer steps of the run (default \(TrainingOptions.defaultSteps); counts steps already done on --resume)."
@@ -43,6 +44,8 @@ public struct TrainFlags: ParsableArguments {
   @Option(help: "Steps between log lines.") var logEvery = TrainingOptions().logEvery
   @Flag(help: "Continue the run in --out from its last checkpoint (model settings come from the run).")
   public var resume = false
+  @Flag(help: "Under mpirun, every process prints its progress, not only process 0.")
+  public var logEveryRank = false
 
   public var options: TrainingOptions {
     var o = TrainingOptions()

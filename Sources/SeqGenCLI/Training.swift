@@ -1,5 +1,7 @@
+import ArgumentParser
 import Foundation
 import SeqGenEngine
+import SeqGenMPI
 
 #if canImport(Glibc)
   import Glibc
@@ -9,38 +11,79 @@ import SeqGenEngine
 public enum Training {
   /// Reads the corpus once, sets up (or resumes) the run, prints the domain's reports before
   /// and after training and a progress line as it goes.
+  ///
+  /// Started by `mpirun`, each process trains its share of the batch (`Trainer`'s collective);
+  /// process 0 alone prints, unless `--log-every-rank`. A failure while setting up stops every
+  /// process with one line naming the rank and host that failed; a failure of one process
+  /// while training aborts the whole job, so none waits for it.
   public static func run<D: SequenceDomain>(_ newDomain: D, flags: TrainFlags) throws {
+    guard MPIProcesses.isLaunched else { return try train(newDomain, flags: flags, collective: SingleProcess()) }
+    let processes = try MPIProcesses()
+    Parallel.shareCores(among: processes.localSize)
+    Console.silent = processes.rank != 0 && !flags.logEveryRank
+    var training = false
+    do {
+      try train(newDomain, flags: flags, collective: processes) { training = $0 }
+    } catch {
+      // Errors every process throws together: process 0 reports them for all.
+      let together: Bool
+      switch error as? EngineError {
+      case .otherProcessFailed?: together = true
+      case .diverged?, .processesDisagree?: together = processes.rank != 0
+      default: together = false
+      }
+      if !together {
+        Console.warn("Error: rank \(processes.rank) on \(processes.host): " + SeqGen.errorLine(for: error))
+      }
+      if training && !together { processes.abort(code: 1) }
+      processes.finalize()
+      throw ExitCode.failure
+    }
+    processes.finalize()
+  }
+
+  private static func train<D: SequenceDomain>(
+    _ newDomain: D, flags: TrainFlags, collective: any Collective, phase: (_ training: Bool) -> Void = { _ in }
+  ) throws {
     let run = RunDirectory(URL(fileURLWithPath: flags.out))
     var paths = flags.data
-    var domain = newDomain
-    let urls = { paths.map { URL(fileURLWithPath: $0) } }
-    if !flags.resume { domain = try domain.resolved(for: urls()) }
-    if flags.resume {
-      // A resumed run reads (and augments) its files the way it started, whatever flags are given now.
-      let manifest = try run.manifest()
-      if paths.isEmpty { paths = manifest.data.paths }
-      if manifest.domain == D.name {
-        domain = domain.configured(for: try manifest.codec(as: D.Codec.self, path: run.url.path))
+    let (domain, sequences) = try collective.agree { () throws -> (D, [SourceSequence<D.Step>]) in
+      var domain = newDomain
+      let urls = { paths.map { URL(fileURLWithPath: $0) } }
+      if !flags.resume { domain = try domain.resolved(for: urls()) }
+      if flags.resume {
+        // A resumed run reads (and augments) its files the way it started, whatever flags are given now.
+        let manifest = try run.manifest()
+        if paths.isEmpty { paths = manifest.data.paths }
+        if manifest.domain == D.name {
+          domain = domain.configured(for: try manifest.codec(as: D.Codec.self, path: run.url.path))
+        }
       }
+      return (domain, try domain.read(urls()))
     }
-    let sequences = try domain.read(urls())
     let trainer = try Trainer(
-      domain: domain, sequences: sequences, dataPaths: paths, options: flags.options, run: run, resume: flags.resume)
+      domain: domain, sequences: sequences, dataPaths: paths, options: flags.options, run: run, resume: flags.resume,
+      collective: collective)
     let m = trainer.manifest
     let o = trainer.options
+    let n = collective.size
     Console.line(
       "\(flags.resume ? "resuming" : "training") \(D.name): \(o.numLayers)×\(o.hiddenSize) LSTM, \(m.model.parameterCount.formatted()) parameters, "
         + "\(trainer.trainingSteps.formatted()) training / \(trainer.validationSteps.formatted()) validation \(D.stepUnit)s"
         + (trainer.heldOutFiles.isEmpty
           ? ", " : " (\(trainer.heldOutFiles.count) held-out file\(trainer.heldOutFiles.count == 1 ? "" : "s")), ")
-        + "batch \(o.batchSize)×\(o.seqLength), \(trainer.chunksPerEpoch) steps/epoch, steps \(trainer.step)→\(trainer.totalSteps), BLAS \(BLAS.coreName)"
+        + "batch \(o.batchSize)×\(o.seqLength)\(n > 1 ? " over \(n) processes (\(o.batchSize / n) streams each)" : ""), "
+        + "\(trainer.chunksPerEpoch) steps/epoch, steps \(trainer.step)→\(trainer.totalSteps), BLAS \(BLAS.coreName)"
     )
-    for line in try domain.trainingReport(
-      .beforeTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest)
-    {
-      Console.line(line)
+    phase(true)
+    if collective.rank == 0 {
+      for line in try domain.trainingReport(
+        .beforeTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest)
+      {
+        Console.line(line)
+      }
     }
-    let live = isatty(STDOUT_FILENO) == 1 && Console.capture == nil
+    let live = isatty(STDOUT_FILENO) == 1 && Console.capture == nil && collective.isSingle
     var lastValidation: Double?
     try trainer.run { event in
       switch event {
@@ -70,10 +113,12 @@ public enum Training {
       }
     }
     Console.line("done: \(run.url.path) (generate with: seqgen generate \(run.url.path))")
-    for line in try domain.trainingReport(
-      .afterTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest)
-    {
-      Console.line(line)
+    if collective.rank == 0 {
+      for line in try domain.trainingReport(
+        .afterTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest)
+      {
+        Console.line(line)
+      }
     }
   }
 

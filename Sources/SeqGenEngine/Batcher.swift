@@ -48,18 +48,27 @@ public struct Batcher: Sendable, Codable, Equatable {
 
   /// Fills `chunk` with the chunk at the cursor and advances it; at the end of an epoch not
   /// started with `startEpoch`, the next one walks the same corpus again.
-  public mutating func next<Target>(from corpus: EncodedCorpus<Target>, into chunk: Chunk<Target>) {
+  ///
+  /// - Parameter streams: the streams to fill (one process's share in data-parallel
+  ///   training), as a (T, streams.count) chunk; all of them by default. The layout depends on
+  ///   `batchSize` alone, so any split of the streams reads the same data.
+  public mutating func next<Target>(
+    from corpus: EncodedCorpus<Target>, into chunk: Chunk<Target>, streams: Range<Int>? = nil
+  ) {
     if epochIsOver {
       epoch += 1
       epochStart = position
     }
     precondition(streamLength * batchSize <= corpus.count, "the corpus changed without startEpoch(pairs:)")
+    let streams = streams ?? 0..<batchSize
+    precondition(streams.lowerBound >= 0 && streams.upperBound <= batchSize, "streams outside the batch")
     let k = position - epochStart
-    chunk.setShape(steps: seqLength, batch: batchSize)
+    let width = streams.count
+    chunk.setShape(steps: seqLength, batch: width)
     for t in 0..<seqLength {
-      for b in 0..<batchSize {
+      for (j, b) in streams.enumerated() {
         corpus.fill(
-          chunk, row: t * batchSize + b, pair: b * streamLength + k * seqLength + t, forceReset: k == 0 && t == 0)
+          chunk, row: t * width + j, pair: b * streamLength + k * seqLength + t, forceReset: k == 0 && t == 0)
       }
     }
     position += 1
@@ -67,25 +76,31 @@ public struct Batcher: Sendable, Codable, Equatable {
 
   /// Visits a whole corpus once for evaluation: up to `batchSize` streams of equal length
   /// (the last padded), chunks of up to `seqLength` steps, the state carried throughout.
+  ///
+  /// - Parameter only: the streams to visit (one process's share when the processes of a
+  ///   parallel job split validation); all of them by default.
   public static func evaluationChunks<Target>(
     _ corpus: EncodedCorpus<Target>, batchSize: Int, seqLength: Int, into chunk: Chunk<Target>,
-    _ body: (Chunk<Target>) throws -> Void
+    only: Range<Int>? = nil, _ body: (Chunk<Target>) throws -> Void
   ) rethrows {
     let n = corpus.count
     guard n > 0 else { return }
-    let streams = max(1, min(batchSize, n / seqLength))
+    let streams = evaluationStreams(pairs: n, batchSize: batchSize, seqLength: seqLength)
+    let visited = only ?? 0..<streams
+    guard !visited.isEmpty else { return }
+    let width = visited.count
     let length = (n + streams - 1) / streams
     var start = 0
     while start < length {
       let steps = min(seqLength, length - start)
-      chunk.setShape(steps: steps, batch: streams)
+      chunk.setShape(steps: steps, batch: width)
       for t in 0..<steps {
-        for b in 0..<streams {
+        for (j, b) in visited.enumerated() {
           let p = b * length + start + t
           if p < min(n, (b + 1) * length) {
-            corpus.fill(chunk, row: t * streams + b, pair: p, forceReset: start == 0 && t == 0)
+            corpus.fill(chunk, row: t * width + j, pair: p, forceReset: start == 0 && t == 0)
           } else {
-            corpus.pad(chunk, row: t * streams + b)
+            corpus.pad(chunk, row: t * width + j)
           }
         }
       }

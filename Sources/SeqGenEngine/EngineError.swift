@@ -21,6 +21,11 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
   case io(path: String, reason: String)
   /// Training produced non-finite values too many times in a row.
   case diverged(step: Int, reason: String)
+  /// Another process of a parallel job failed at a step all of them take together; that
+  /// process reports its own error.
+  case otherProcessFailed
+  /// The processes of a parallel job disagree (about the corpus, the run).
+  case processesDisagree(String)
 
   public var description: String {
     switch self {
@@ -33,6 +38,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     case .io(let path, let reason): "\(path): \(reason)"
     case .diverged(let step, let reason):
       "training stopped at step \(step): \(reason); the last good checkpoint is kept"
+    case .otherProcessFailed: "another process of this parallel job failed; it printed why"
+    case .processesDisagree(let m): m
     }
   }
 }

@@ -16,14 +16,31 @@ public struct Evaluator<Head: OutputHead> {
 
   /// Summed loss in nats and the number of predicted steps.
   public func evaluate(_ corpus: EncodedCorpus<Head.Target>) -> Loss {
+    evaluate(corpus, streams: nil)
+  }
+
+  /// The loss over the whole corpus, each process of `collective` scoring its share of the
+  /// evaluation streams; the same on every process.
+  public func evaluate(_ corpus: EncodedCorpus<Head.Target>, collective: any Collective) throws -> Loss {
+    guard !collective.isSingle else { return evaluate(corpus) }
+    let all = Batcher.evaluationStreams(pairs: corpus.count, batchSize: batchSize, seqLength: seqLength)
+    let mine = evaluate(corpus, streams: collective.piece(collective.rank, of: all))
+    var sums = [mine.nats, Double(mine.steps)]
+    try collective.sum(&sums)
+    return Loss(nats: sums[0], steps: Int(sums[1]))
+  }
+
+  private func evaluate(_ corpus: EncodedCorpus<Head.Target>, streams only: Range<Int>?) -> Loss {
     guard corpus.count > 0 else { return Loss(nats: 0, steps: 0) }
-    let streams = Batcher.evaluationStreams(pairs: corpus.count, batchSize: batchSize, seqLength: seqLength)
+    let streams =
+      only?.count ?? Batcher.evaluationStreams(pairs: corpus.count, batchSize: batchSize, seqLength: seqLength)
+    guard streams > 0 else { return Loss(nats: 0, steps: 0) }
     let model = Model(config: config, head: head, params: params, maxSteps: seqLength, batch: streams, trainable: false)
     let state = RecurrentState(numLayers: config.numLayers, batch: streams, hiddenSize: config.hiddenSize)
     let chunk = Chunk<Head.Target>(kind: config.input, capacity: seqLength * streams)
     var rng = SeededGenerator(seed: 0)
     var total = Loss(nats: 0, steps: 0)
-    Batcher.evaluationChunks(corpus, batchSize: streams, seqLength: seqLength, into: chunk) { chunk in
+    Batcher.evaluationChunks(corpus, batchSize: batchSize, seqLength: seqLength, into: chunk, only: only) { chunk in
       let rows = chunk.steps * chunk.batch
       model.forward(chunk.input, steps: chunk.steps, batch: chunk.batch, state: state, resets: chunk.resets, rng: &rng)
       total.nats += chunk.targets.withUnsafeBufferPointer {

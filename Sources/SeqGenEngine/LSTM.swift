@@ -43,11 +43,15 @@ public final class LSTM {
   ///   - input: (T·B) indices or (T·B, inputSize) rows for the first layer.
   ///   - state: the carried (h, c), (L, B, H); replaced by the final state.
   ///   - resets: (T·B) flags; the state of stream b is zeroed before step t where set.
+  ///   - dropoutSlice: when the chunk is streams `first..<first + B` of a wider batch of
+  ///     `batch` streams (one process's share in data-parallel training), the dropout masks are
+  ///     drawn for the whole batch and this slice used, so the processes together drop exactly
+  ///     what one process training the whole batch would.
   /// - Returns: the top layer's output, (T·B, H), valid until the next forward.
   @discardableResult
   public func forward(
     _ input: LayerInput, steps: Int, batch: Int, state: RecurrentState, resets: UnsafePointer<Bool>,
-    training: Bool, rng: inout SeededGenerator
+    training: Bool, rng: inout SeededGenerator, dropoutSlice: (batch: Int, first: Int)? = nil
   ) -> UnsafeMutablePointer<Float> {
     precondition(state.batch == batch && state.numLayers == numLayers && state.hiddenSize == hiddenSize, "state shape")
     let H = hiddenSize
@@ -64,9 +68,25 @@ public final class LSTM {
         let out = dropped[l].pointer
         let h = layer.h.pointer
         let keep = 1 / (1 - dropout)
-        for k in 0..<rows * H {
-          mask[k] = rng.nextFloat() < dropout ? 0 : keep
-          out[k] = h[k] * mask[k]
+        if let slice = dropoutSlice {
+          for t in 0..<steps {
+            for global in 0..<slice.batch {
+              let b = global - slice.first
+              let mine = b >= 0 && b < batch
+              for j in 0..<H {
+                let m: Float = rng.nextFloat() < dropout ? 0 : keep
+                guard mine else { continue }
+                let k = (t * batch + b) * H + j
+                mask[k] = m
+                out[k] = h[k] * m
+              }
+            }
+          }
+        } else {
+          for k in 0..<rows * H {
+            mask[k] = rng.nextFloat() < dropout ? 0 : keep
+            out[k] = h[k] * mask[k]
+          }
         }
         current = .dense(out)
       } else {

@@ -50,6 +50,8 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var bestValidationLoss: Double?
     public var bestStep: Int?
     public var elapsedSeconds: Double
+    /// How many processes trained the latest steps (data-parallel training); absent for one.
+    public var processes: Int?
   }
 
   public func encoded() -> Data {

@@ -90,15 +90,17 @@ public final class Model<Head: OutputHead> {
     HeadParameters(values: params.values.pointer + headOffset, gradients: params.gradients.pointer + headOffset)
   }
 
-  /// Runs the chunk and returns the decoder output (T·B, outputSize).
+  /// Runs the chunk and returns the decoder output (T·B, outputSize); `dropoutSlice` as in
+  /// `LSTM.forward`.
   @discardableResult
   public func forward(
     _ input: LayerInput, steps: Int, batch: Int, state: RecurrentState, resets: UnsafePointer<Bool>,
-    training: Bool = false, rng: inout SeededGenerator
+    training: Bool = false, rng: inout SeededGenerator, dropoutSlice: (batch: Int, first: Int)? = nil
   ) -> UnsafeMutablePointer<Float> {
     precondition(steps <= maxSteps && batch <= maxBatch, "chunk (\(steps), \(batch)) exceeds model capacity")
     let top = lstm.forward(
-      input, steps: steps, batch: batch, state: state, resets: resets, training: training, rng: &rng)
+      input, steps: steps, batch: batch, state: state, resets: resets, training: training, rng: &rng,
+      dropoutSlice: dropoutSlice)
     lastTop = top
     return decoder.forward(top, rows: steps * batch)
   }

@@ -22,6 +22,17 @@ public enum Parallel {
     return ProcessInfo.processInfo.activeProcessorCount >= 2
   }()
 
+  /// Whether a split may use the second thread: off while this process shares the machine's
+  /// cores with other processes of a parallel job (`shareCores(among:)`).
+  private static let secondThreadAllowed = Atomic<Bool>(true)
+
+  /// Tells the engine that `processes` processes (this one included) train on this machine's
+  /// cores: the second thread is used only if each still has two cores to itself.
+  public static func shareCores(among processes: Int) {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    secondThreadAllowed.store(cores / max(processes, 1) >= 2, ordering: .relaxed)
+  }
+
   static let worker = Worker()
 
   /// The k-th of `parts` contiguous pieces of 0..<count.
@@ -36,7 +47,8 @@ public enum Parallel {
     let first = piece(0, of: count)
     let second = piece(1, of: count)
     // The pieces write disjoint memory; the closure only looks unsafe to the compiler.
-    if concurrent && count >= minimum && !second.isEmpty, worker.claim() {
+    if concurrent && count >= minimum && !second.isEmpty, secondThreadAllowed.load(ordering: .relaxed), worker.claim()
+    {
       withoutActuallyEscaping(body) { body in
         worker.run(body, on: second, while: { body(first) })
       }

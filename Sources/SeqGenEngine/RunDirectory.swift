@@ -26,6 +26,17 @@ public struct RunDirectory: Sendable {
     public var manifest: Manifest
     public var tensors: [String: Safetensors.Tensor]
     public var url: URL
+
+    /// Parses a checkpoint file's bytes; `url` names it in errors.
+    public init(decoding data: Data, url: URL) throws(EngineError) {
+      let (tensors, metadata) = try Safetensors.decode(data, path: url.path)
+      guard let text = metadata["seqgen.manifest"] else {
+        throw .badCheckpoint(path: url.path, reason: "not a SeqGen checkpoint (no seqgen.manifest metadata)")
+      }
+      manifest = try Manifest.decode(Data(text.utf8), path: url.path)
+      self.tensors = tensors
+      self.url = url
+    }
   }
 
   /// Creates the directory if needed.
@@ -66,12 +77,7 @@ public struct RunDirectory: Sendable {
     do { data = try Data(contentsOf: file, options: .mappedIfSafe) } catch {
       throw .badCheckpoint(path: file.path, reason: "cannot read: \(error.localizedDescription)")
     }
-    let (tensors, metadata) = try Safetensors.decode(data, path: file.path)
-    guard let text = metadata["seqgen.manifest"] else {
-      throw .badCheckpoint(path: file.path, reason: "not a SeqGen checkpoint (no seqgen.manifest metadata)")
-    }
-    let manifest = try Manifest.decode(Data(text.utf8), path: file.path)
-    return Checkpoint(manifest: manifest, tensors: tensors, url: file)
+    return try Checkpoint(decoding: data, url: file)
   }
 
   /// Writes a checkpoint file atomically, then manifest.json if it is the latest.

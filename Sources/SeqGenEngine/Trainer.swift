@@ -41,9 +41,16 @@ public final class Trainer<D: SequenceDomain> {
   let state: RecurrentState
   let chunk: Chunk<D.Head.Target>
   var rng: SeededGenerator
-  let metrics: MetricsLog
-  /// Held for the trainer's lifetime: no second training can write this run meanwhile.
-  let lock: RunLock
+  /// The metrics log, written by process 0 alone.
+  let metrics: MetricsLog?
+  /// Held for the trainer's lifetime: no second training can write this run meanwhile (by
+  /// process 0 alone, which writes it).
+  let lock: RunLock?
+  /// The processes training together; `SingleProcess` for a plain run.
+  public let collective: any Collective
+  /// This process's share of the batch's streams (all of them for a single process).
+  public let streams: Range<Int>
+  let fingerprint: String
   /// Consecutive non-finite steps after which training stops.
   public var maxRejectedSteps = 5
 
@@ -53,84 +60,126 @@ public final class Trainer<D: SequenceDomain> {
   /// corpus (the split, the codec, the encoded parts), and then either restoring the saved
   /// state or initialising a new one.
   ///
+  /// With several processes (`collective`), process 0 alone opens, locks and writes the run
+  /// directory and sends the checkpoint it resumes to the others; every process reads the
+  /// corpus itself and trains its share of the batch's streams. Each stage ends with the
+  /// processes agreeing that it worked, so a failure anywhere stops all of them before training.
+  ///
   /// - Parameters:
   ///   - sequences: the corpus as the domain read it.
   ///   - options: the settings of a new run; on resume only `steps`/`epochs`,
   ///     `checkpointEvery` and `logEvery` are taken from here, the rest from the manifest.
   public init(
     domain: D, sequences: [SourceSequence<D.Step>], dataPaths: [String], options newOptions: TrainingOptions,
-    run: RunDirectory, resume: Bool
+    run: RunDirectory, resume: Bool, collective: any Collective = SingleProcess()
   ) throws {
-    try newOptions.validate()
     self.domain = domain
     self.run = run
+    self.collective = collective
+    let leader = collective.rank == 0
     // Take the run's lock before looking at it; if setting up fails, leave no new empty folder.
     let existed = FileManager.default.fileExists(atPath: run.url.path)
-    if resume {
-      guard run.exists else { throw EngineError.notARun(path: run.url.path) }
-    } else {
-      try run.create()
-    }
     var ready = false
     defer {
-      if !ready && !existed { try? FileManager.default.removeItem(at: run.url) }
+      if leader && !ready && !existed { try? FileManager.default.removeItem(at: run.url) }
     }
-    lock = try RunLock(run)
-    let resumed = try Self.checkpointToResume(run, resume: resume)
+    var resumed: RunDirectory.Checkpoint?
+    (lock, resumed) = try collective.agree {
+      try newOptions.validate()
+      guard leader else { return (nil, nil) }
+      if resume {
+        guard run.exists else { throw EngineError.notARun(path: run.url.path) }
+      } else {
+        try run.create()
+      }
+      return (try RunLock(run), try Self.checkpointToResume(run, resume: resume))
+    }
+    if resume && !collective.isSingle {
+      var bytes = try resumed.map { [UInt8](try Data(contentsOf: $0.url, options: .mappedIfSafe)) } ?? []
+      try collective.broadcast(&bytes)
+      resumed = try collective.agree { try resumed ?? RunDirectory.Checkpoint(decoding: Data(bytes), url: run.latestURL) }
+    }
     let options = Self.options(newOptions, resuming: resumed?.manifest)
     self.options = options
+    let B = options.batchSize
+    streams = collective.streams(ofBatch: B)
 
-    let corpus = try Self.prepareCorpus(sequences, domain: domain, options: options, resumed: resumed)
-    codec = corpus.codec
-    split = corpus.split
-    validation = corpus.validation
-    heldOutFiles = corpus.heldOutFiles
-    var batcher = try Batcher(pairs: corpus.plain.count, batchSize: options.batchSize, seqLength: options.seqLength)
-    totalSteps =
-      options.steps ?? options.epochs.map { max(1, Int(($0 * Double(batcher.chunksPerEpoch)).rounded(.up))) }
-      ?? TrainingOptions.defaultSteps
+    do {
+      guard B % collective.size == 0 else {
+        throw EngineError.invalidOption(
+          name: "batchSize",
+          reason: "is \(B), which \(collective.size) processes cannot share evenly; use a multiple of \(collective.size)")
+      }
+      let corpus = try Self.prepareCorpus(sequences, domain: domain, options: options, resumed: resumed)
+      codec = corpus.codec
+      split = corpus.split
+      validation = corpus.validation
+      heldOutFiles = corpus.heldOutFiles
+      fingerprint = corpus.plain.fingerprint
+      var batcher = try Batcher(pairs: corpus.plain.count, batchSize: B, seqLength: options.seqLength)
+      totalSteps =
+        options.steps ?? options.epochs.map { max(1, Int(($0 * Double(batcher.chunksPerEpoch)).rounded(.up))) }
+        ?? TrainingOptions.defaultSteps
 
-    let head = domain.makeHead(codec)
-    let config = ModelConfig(
-      input: domain.inputKind(codec), hiddenSize: options.hiddenSize, numLayers: options.numLayers,
-      dropout: options.dropout, outputSize: head.outputSize, headParameters: head.parameterSpecs)
-    model = Model(config: config, head: head, maxSteps: options.seqLength, batch: options.batchSize)
-    adam = Adam(parameterCount: model.params.count, beta1: options.beta1, beta2: options.beta2, eps: options.eps)
-    state = RecurrentState(numLayers: options.numLayers, batch: options.batchSize, hiddenSize: options.hiddenSize)
-    chunk = Chunk(kind: config.input, capacity: options.seqLength * options.batchSize)
+      let head = domain.makeHead(codec)
+      let config = ModelConfig(
+        input: domain.inputKind(codec), hiddenSize: options.hiddenSize, numLayers: options.numLayers,
+        dropout: options.dropout, outputSize: head.outputSize, headParameters: head.parameterSpecs)
+      let localBatch = streams.count
+      model = Model(config: config, head: head, maxSteps: options.seqLength, batch: localBatch)
+      adam = Adam(parameterCount: model.params.count, beta1: options.beta1, beta2: options.beta2, eps: options.eps)
+      state = RecurrentState(numLayers: options.numLayers, batch: localBatch, hiddenSize: options.hiddenSize)
+      chunk = Chunk(kind: config.input, capacity: options.seqLength * localBatch)
 
-    if let resumed {
-      (manifest, rng) = try Self.restore(
-        resumed, config: config, fingerprint: corpus.plain.fingerprint, totalSteps: totalSteps, options: options,
-        model: model, adam: adam, state: state, batcher: &batcher)
-    } else {
-      var initRNG = SeededGenerator(seed: options.seed)
-      model.initialize(rng: &initRNG)
-      rng = SeededGenerator(seed: options.seed ^ 0x5EED_D809_0000_0001)
-      manifest = Manifest(
-        formatVersion: Manifest.currentFormatVersion, seqgenVersion: Manifest.seqgenVersion, domain: D.name,
-        codec: Manifest.encodeCodec(codec), model: config, training: options,
-        data: .init(
-          paths: dataPaths, trainSteps: corpus.plain.count, validationSteps: validation.count,
-          fingerprint: corpus.plain.fingerprint),
-        progress: .init(
-          step: 0, totalSteps: totalSteps, adamSteps: 0, cursor: 0, epoch: 0, rng: [], trainLoss: nil,
-          validationLoss: nil, bestValidationLoss: nil, bestStep: nil, elapsedSeconds: 0))
+      if let resumed {
+        (manifest, rng) = try Self.restore(
+          resumed, config: config, fingerprint: corpus.plain.fingerprint, totalSteps: totalSteps, options: options,
+          model: model, adam: adam, state: state, streams: streams, batcher: &batcher)
+      } else {
+        var initRNG = SeededGenerator(seed: options.seed)
+        model.initialize(rng: &initRNG)
+        rng = SeededGenerator(seed: options.seed ^ 0x5EED_D809_0000_0001)
+        manifest = Manifest(
+          formatVersion: Manifest.currentFormatVersion, seqgenVersion: Manifest.seqgenVersion, domain: D.name,
+          codec: Manifest.encodeCodec(codec), model: config, training: options,
+          data: .init(
+            paths: dataPaths, trainSteps: corpus.plain.count, validationSteps: validation.count,
+            fingerprint: corpus.plain.fingerprint),
+          progress: .init(
+            step: 0, totalSteps: totalSteps, adamSteps: 0, cursor: 0, epoch: 0, rng: [], trainLoss: nil,
+            validationLoss: nil, bestValidationLoss: nil, bestStep: nil, elapsedSeconds: 0))
+      }
+      manifest.progress.processes = collective.isSingle ? nil : collective.size
+      augmentationSources = domain.augments(codec) ? split.train : nil
+      if let augmentationSources {
+        // The current epoch's variants, laid out for their own length, with the cursor kept.
+        train = try EncodedCorpus(
+          augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch)
+        var layout = try Batcher(pairs: train.count, batchSize: B, seqLength: options.seqLength)
+        (layout.position, layout.epoch, layout.epochStart) = (batcher.position, batcher.epoch, batcher.epochStart)
+        batcher = layout
+      } else {
+        train = corpus.plain
+      }
+      self.batcher = batcher
+      metrics = try leader ? MetricsLog(url: run.metricsURL, resumeAt: resumed?.manifest.progress.step) : nil
+    } catch {
+      throw try collective.failing(error)
     }
-    augmentationSources = domain.augments(codec) ? split.train : nil
-    if let augmentationSources {
-      // The current epoch's variants, laid out for their own length, with the cursor kept.
-      train = try EncodedCorpus(
-        augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch)
-      var layout = try Batcher(pairs: train.count, batchSize: options.batchSize, seqLength: options.seqLength)
-      (layout.position, layout.epoch, layout.epochStart) = (batcher.position, batcher.epoch, batcher.epochStart)
-      batcher = layout
-    } else {
-      train = corpus.plain
-    }
-    self.batcher = batcher
-    metrics = try MetricsLog(url: run.metricsURL, resumeAt: resumed?.manifest.progress.step)
+    try collective.succeed()
+    try checkSameCorpus()
     ready = true
+  }
+
+  /// Stops every process, naming the first that read other data than process 0: each must
+  /// read the same files, or the model would silently train on a mixture.
+  private func checkSameCorpus() throws {
+    guard !collective.isSingle else { return }
+    let seen = try collective.gather("\(fingerprint) \(collective.host)").map { $0.split(separator: " ") }
+    guard let other = seen.firstIndex(where: { $0.first != seen[0].first }) else { return }
+    throw EngineError.processesDisagree(
+      "process \(other) on \(seen[other].last ?? "?") read other training data than process 0 on \(seen[0].last ?? "?") (corpus fingerprint \(seen[other].first ?? "?") against \(seen[0].first ?? "?")); every process needs the same files"
+    )
   }
 
   // MARK: Opening the run
@@ -199,7 +248,7 @@ public final class Trainer<D: SequenceDomain> {
   private static func restore(
     _ resumed: RunDirectory.Checkpoint, config: ModelConfig, fingerprint: String, totalSteps: Int,
     options: TrainingOptions,
-    model: Model<D.Head>, adam: Adam, state: RecurrentState, batcher: inout Batcher
+    model: Model<D.Head>, adam: Adam, state: RecurrentState, streams: Range<Int>, batcher: inout Batcher
   ) throws -> (Manifest, SeededGenerator) {
     let m = resumed.manifest
     let path = resumed.url.path
@@ -218,11 +267,18 @@ public final class Trainer<D: SequenceDomain> {
     try model.params.load(model.params.values, from: resumed.tensors, path: path)
     try model.params.load(adam.expAvg, from: resumed.tensors, prefix: "optimizer.exp_avg.", path: path)
     try model.params.load(adam.expAvgSq, from: resumed.tensors, prefix: "optimizer.exp_avg_sq.", path: path)
+    // The saved state is the whole batch's, (L, B, H); this process carries its streams' rows.
+    let (L, H) = (state.numLayers, state.hiddenSize)
     for (name, buffer) in [("trainer.state_h", state.h), ("trainer.state_c", state.c)] {
-      guard let t = resumed.tensors[name], t.values.count == buffer.count else {
+      guard let t = resumed.tensors[name], t.values.count == L * options.batchSize * H else {
         throw EngineError.badCheckpoint(path: path, reason: "tensor \(name) is missing or has the wrong size")
       }
-      buffer.copy(from: t.values)
+      for l in 0..<L {
+        let from = (l * options.batchSize + streams.lowerBound) * H
+        t.values.withUnsafeBufferPointer {
+          (buffer.pointer + l * streams.count * H).update(from: $0.baseAddress! + from, count: streams.count * H)
+        }
+      }
     }
     adam.stepCount = m.progress.adamSteps
     batcher.position = m.progress.cursor
@@ -288,13 +344,13 @@ public final class Trainer<D: SequenceDomain> {
           elapsedSeconds: startElapsed + (now - start).seconds)
         manifest.progress.trainLoss = record.trainLoss
         if checkpointNow, validation.count > 0 {
-          let v = evaluate(validation)
+          let v = try evaluateTogether(validation)
           record.validationLoss = v.natsPerStep
           record.validationBits = v.bitsPerStep
           manifest.progress.validationLoss = v.natsPerStep
         }
         manifest.progress.elapsedSeconds = record.elapsedSeconds
-        try metrics.append(record)
+        try metrics?.append(record)
         onEvent(.log(record, totalSteps: totalSteps))
         sumLoss = 0
         sumNorm = 0
@@ -321,29 +377,50 @@ public final class Trainer<D: SequenceDomain> {
   /// is rejected: the weights and Adam moments stay as they were and the carried state is zeroed.
   /// At an epoch's end an augmenting run first encodes the next epoch's variants, which throws
   /// if they are shorter than one batch.
+  ///
+  /// With several processes each runs its streams, the gradients are summed over the flat
+  /// buffer (one reduction), and every process takes the same decision and the same Adam step
+  /// from the same summed gradient: the clipping norm and the non-finite guard see the whole batch.
   public func trainStep() throws -> StepResult {
     let T = options.seqLength
-    let B = options.batchSize
+    let B = streams.count
     let rows = T * B
+    let together = !collective.isSingle
     let step = manifest.progress.step
     if let augmentationSources, batcher.epochIsOver {
       train = try EncodedCorpus(
         augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch + 1)
       try batcher.startEpoch(pairs: train.count)
     }
-    batcher.next(from: train, into: chunk)
+    batcher.next(from: train, into: chunk, streams: streams)
     model.params.zeroGradients()
-    model.forward(chunk.input, steps: T, batch: B, state: state, resets: chunk.resets, training: true, rng: &rng)
-    let count = max(chunk.targetCount, 1)
-    let nats = chunk.targets.withUnsafeBufferPointer {
+    model.forward(
+      chunk.input, steps: T, batch: B, state: state, resets: chunk.resets, training: true, rng: &rng,
+      dropoutSlice: together ? (options.batchSize, streams.lowerBound) : nil)
+    var count = chunk.targetCount
+    if together {
+      var global = [Double(count)]
+      try collective.sum(&global)
+      count = Int(global[0])
+    }
+    count = max(count, 1)
+    var nats = chunk.targets.withUnsafeBufferPointer {
       model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<rows]), scale: 1 / Float(count), gradient: true)
     }
     model.backward(steps: T, batch: B, resets: chunk.resets)
     if injectNaNGradient { model.params.gradients[0] = .nan }
+    var stateIsFinite = state.isFinite
+    if together {
+      try collective.sum(model.params.gradients.pointer, count: model.params.count)
+      var sums = [nats, stateIsFinite ? 0 : 1]
+      try collective.sum(&sums)
+      nats = sums[0]
+      stateIsFinite = sums[1] == 0
+    }
     let norm = model.params.gradientNorm()
     let loss = nats / Double(count)
     manifest.progress.step += 1
-    guard loss.isFinite, norm.isFinite, state.isFinite else {
+    guard loss.isFinite, norm.isFinite, stateIsFinite else {
       state.zero()
       return StepResult(accepted: nil, reason: "non-finite \(loss.isFinite ? "gradient" : "loss")")
     }
@@ -366,6 +443,33 @@ public final class Trainer<D: SequenceDomain> {
 
   public var validationLoss: Loss { evaluate(validation) }
 
+  /// The loss over `corpus`, each process scoring its share of the streams.
+  func evaluateTogether(_ corpus: EncodedCorpus<D.Head.Target>) throws -> Loss {
+    try Evaluator(
+      config: model.config, head: model.head, params: model.params, batchSize: options.batchSize,
+      seqLength: options.seqLength
+    )
+    .evaluate(corpus, collective: collective)
+  }
+
+  /// The carried state of the whole batch, (L, B, H) for `h` and `c`, assembled from every
+  /// process's streams (on every process).
+  func globalState() throws -> (h: [Float], c: [Float]) {
+    guard !collective.isSingle else { return (state.h.array, state.c.array) }
+    let (L, H, B) = (options.numLayers, options.hiddenSize, options.batchSize)
+    let width = streams.count
+    let whole = FloatBuffer(count: 2 * L * B * H)
+    for (part, buffer) in [state.h, state.c].enumerated() {
+      for l in 0..<L {
+        (whole.pointer + ((part * L + l) * B + streams.lowerBound) * H)
+          .update(from: buffer.pointer + l * width * H, count: width * H)
+      }
+    }
+    try collective.sum(whole.pointer, count: whole.count)
+    let all = whole.array
+    return (Array(all[0..<(L * B * H)]), Array(all[(L * B * H)...]))
+  }
+
   /// Writes best.safetensors if validation improved, then model.safetensors and manifest.json.
   /// Returns whether this was a new best.
   @discardableResult
@@ -386,19 +490,28 @@ public final class Trainer<D: SequenceDomain> {
       manifest.progress.bestStep = manifest.progress.step
       improved = true
     }
+    if !collective.isSingle {
+      // Every process applied the same steps to the same sums; process 0's copy, which it saves,
+      // replaces the others' so no last-bit difference of a reduction can ever accumulate.
+      for buffer in [model.params.values, adam.expAvg, adam.expAvgSq] {
+        try collective.broadcast(buffer.pointer, count: buffer.count)
+      }
+    }
+    let (h, c) = try globalState()
+    guard collective.rank == 0 else { return improved }
     let weights = model.params.tensors(model.params.values)
     if improved { try run.save(manifest, tensors: weights, as: .best) }
     let shape = [options.numLayers, options.batchSize, options.hiddenSize]
     let extra: [(name: String, tensor: Safetensors.Tensor)] = [
-      ("trainer.state_h", .init(shape: shape, values: state.h.array)),
-      ("trainer.state_c", .init(shape: shape, values: state.c.array)),
+      ("trainer.state_h", .init(shape: shape, values: h)),
+      ("trainer.state_c", .init(shape: shape, values: c)),
     ]
     try run.save(
       manifest,
       tensors: weights + model.params.tensors(adam.expAvg, prefix: "optimizer.exp_avg.")
         + model.params.tensors(adam.expAvgSq, prefix: "optimizer.exp_avg_sq.") + extra,
       as: .latest)
-    let svg = LossPlot.svg(metrics.records, title: "\(D.name): loss per \(D.stepUnit)", unit: D.stepUnit)
+    let svg = LossPlot.svg(metrics?.records ?? [], title: "\(D.name): loss per \(D.stepUnit)", unit: D.stepUnit)
     try AtomicFile.write(Data(svg.utf8), to: run.lossPlotURL)
     return improved
   }
