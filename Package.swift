@@ -71,7 +71,7 @@ let package = Package(
       name: "AudioDomainTests", dependencies: ["AudioDomain", "SoundFile", "SeqGenTestSupport"],
       path: "domains/Audio/Tests"),
     .testTarget(name: "SoundFileTests", dependencies: ["SoundFile", "SeqGenTestSupport"]),
-    .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SoundFile", "SeqGenTestSupport"]),
+    .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SeqGenEngine", "SoundFile", "SeqGenTestSupport"]),
     // The command-line kit, with a test-only domain that plugs in through it.
     .testTarget(name: "SeqGenCLIKitTests", dependencies: ["SeqGenCLI", "SeqGenTestSupport"]),
   ]

@@ -25,17 +25,19 @@ public enum Training {
     do {
       try train(newDomain, flags: flags, collective: processes) { training = $0 }
     } catch {
-      // Errors every process throws together: process 0 reports them for all.
-      let together: Bool
+      // Errors every process throws together are the job's: rank 0 reports them for all. Any
+      // other is this process's own, named by rank and host.
+      let ofTheJob: Bool
       switch error as? EngineError {
-      case .otherProcessFailed?: together = true
-      case .diverged?, .processesDisagree?: together = processes.rank != 0
-      default: together = false
+      case .otherProcessFailed?, .diverged?, .processesDisagree?: ofTheJob = true
+      default: ofTheJob = false
       }
-      if !together {
+      if !ofTheJob {
         Console.warn("Error: rank \(processes.rank) on \(processes.host): " + SeqGen.errorLine(for: error))
+      } else if processes.rank == 0, (error as? EngineError) != .otherProcessFailed {
+        Console.warn("Error: " + SeqGen.errorLine(for: error))
       }
-      if training && !together { processes.abort(code: 1) }
+      if training && !ofTheJob { processes.abort(code: 1) }
       processes.finalize()
       throw ExitCode.failure
     }

@@ -171,14 +171,14 @@ public final class Trainer<D: SequenceDomain> {
     ready = true
   }
 
-  /// Stops every process, naming the first that read other data than process 0: each must
+  /// Stops every process, naming the first (by rank) that read other data than rank 0: each must
   /// read the same files, or the model would silently train on a mixture.
   private func checkSameCorpus() throws {
     guard !collective.isSingle else { return }
     let seen = try collective.gather("\(fingerprint) \(collective.host)").map { $0.split(separator: " ") }
     guard let other = seen.firstIndex(where: { $0.first != seen[0].first }) else { return }
     throw EngineError.processesDisagree(
-      "process \(other) on \(seen[other].last ?? "?") read other training data than process 0 on \(seen[0].last ?? "?") (corpus fingerprint \(seen[other].first ?? "?") against \(seen[0].first ?? "?")); every process needs the same files"
+      "rank \(other) on \(seen[other].last ?? "?") read other training data than rank 0 on \(seen[0].last ?? "?") (corpus fingerprint \(seen[other].first ?? "?") against \(seen[0].first ?? "?")); every process needs the same files"
     )
   }
 

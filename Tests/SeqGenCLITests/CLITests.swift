@@ -65,6 +65,13 @@ enum CLI {
   /// Runs `seqgen args…` with stdin from /dev/null, killing it after `timeout` seconds.
   static func run(_ args: [String], timeout: TimeInterval = 120) throws -> CLIResult {
     let exe = try #require(executable, "the seqgen executable was not found beside the test bundle")
+    return try run(exe, args, timeout: timeout)
+  }
+
+  /// Runs any program (`mpirun` starting seqgen), with `environment` added to this one's.
+  static func run(
+    _ exe: URL, _ args: [String], environment: [String: String] = [:], timeout: TimeInterval = 120
+  ) throws -> CLIResult {
     let fm = FileManager.default
     let temporary = try TemporaryDirectory("seqgen-io")
     defer { temporary.remove() }
@@ -85,6 +92,9 @@ enum CLI {
     let process = Process()
     process.executableURL = exe
     process.arguments = args
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     process.standardInput = devNull
     process.standardOutput = out
     process.standardError = err
