@@ -12,6 +12,8 @@ struct TrainCommand: ParsableCommand {
         Every --checkpoint-every steps the validation loss is measured and model.safetensors, \
         manifest.json and loss.svg are rewritten atomically (best.safetensors keeps the best \
         validation weights). Stop at any time and continue with --resume.
+
+        Under mpirun (Open MPI), the ranks train the global --batch-size together, each its         share of the streams, with one gradient allreduce per step: the same run as one         process, sooner on several machines. Example: mpirun -np 4 --hostfile hosts         --bind-to none seqgen train text --data corpus.txt --out runs/t --batch-size 64
         """,
       subcommands: DomainRegistry.all.map { $0.train }
     )

@@ -92,11 +92,13 @@ public enum Training {
       case .log(let r, let total):
         if let v = r.validationBits { lastValidation = v }
         let eta = r.stepsPerSecond > 0 ? Double(total - r.step) / r.stepsPerSecond : 0
-        let line = String(
-          format: "step %d/%d  epoch %.2f  loss %.4f nats = %.4f bits/%@  val %@  %.1f steps/s  %@ %@/s  ETA %@",
-          r.step, total, r.epoch, r.trainLoss, r.trainBits, D.stepUnit,
-          lastValidation.map { String(format: "%.4f bits", $0) } ?? "–", r.stepsPerSecond,
-          Int(r.itemsPerSecond).formatted(), D.stepUnit, duration(eta))
+        let line =
+          String(
+            format: "step %d/%d  epoch %.2f  loss %.4f nats = %.4f bits/%@  val %@  %.1f steps/s  %@ %@/s  ETA %@",
+            r.step, total, r.epoch, r.trainLoss, r.trainBits, D.stepUnit,
+            lastValidation.map { String(format: "%.4f bits", $0) } ?? "–", r.stepsPerSecond,
+            Int(r.itemsPerSecond).formatted(), D.stepUnit, duration(eta))
+          + (r.reduceMsPerStep.map { String(format: "  allreduce %.1f ms/step", $0) } ?? "")
         if live {
           Console.write("\r\u{1B}[K" + line)
         } else {

@@ -15,6 +15,9 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
   /// Predicted steps (characters, points, …) per second of training.
   public var itemsPerSecond: Double
   public var elapsedSeconds: Double
+  /// With several processes: milliseconds per step spent summing across them (the gradient
+  /// allreduce and its two small companions), waiting for the slowest included.
+  public var reduceMsPerStep: Double?
 }
 
 /// metrics.jsonl: appended line by line, trimmed on resume to the checkpoint's step so a

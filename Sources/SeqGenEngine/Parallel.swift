@@ -19,7 +19,25 @@ public enum Parallel {
   /// Set once: OpenBLAS single-threaded; our own second thread if there are two cores.
   public static let concurrent: Bool = {
     openblas_set_num_threads(1)
-    return ProcessInfo.processInfo.activeProcessorCount >= 2
+    return cores >= 2
+  }()
+
+  /// The cores this process may run on: on Linux its affinity mask, which `taskset` and
+  /// `mpirun --bind-to core` narrow (a process bound to one core gains nothing from a second
+  /// thread and loses to its spinning), else every core.
+  public static let cores: Int = {
+    #if os(Linux)
+      // "Cpus_allowed:\tff,ffffffff": the mask as hex digits.
+      if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") })
+      {
+        let count = line.dropFirst("Cpus_allowed:".count).reduce(0) {
+          $0 + (Int(String($1), radix: 16) ?? 0).nonzeroBitCount
+        }
+        if count > 0 { return min(count, ProcessInfo.processInfo.activeProcessorCount) }
+      }
+    #endif
+    return ProcessInfo.processInfo.activeProcessorCount
   }()
 
   /// Whether a split may use the second thread: off while this process shares the machine's
@@ -29,7 +47,6 @@ public enum Parallel {
   /// Tells the engine that `processes` processes (this one included) train on this machine's
   /// cores: the second thread is used only if each still has two cores to itself.
   public static func shareCores(among processes: Int) {
-    let cores = ProcessInfo.processInfo.activeProcessorCount
     secondThreadAllowed.store(cores / max(processes, 1) >= 2, ordering: .relaxed)
   }
 
@@ -47,8 +64,7 @@ public enum Parallel {
     let first = piece(0, of: count)
     let second = piece(1, of: count)
     // The pieces write disjoint memory; the closure only looks unsafe to the compiler.
-    if concurrent && count >= minimum && !second.isEmpty, secondThreadAllowed.load(ordering: .relaxed), worker.claim()
-    {
+    if concurrent && count >= minimum && !second.isEmpty, secondThreadAllowed.load(ordering: .relaxed), worker.claim() {
       withoutActuallyEscaping(body) { body in
         worker.run(body, on: second, while: { body(first) })
       }

@@ -97,7 +97,9 @@ public final class Trainer<D: SequenceDomain> {
     if resume && !collective.isSingle {
       var bytes = try resumed.map { [UInt8](try Data(contentsOf: $0.url, options: .mappedIfSafe)) } ?? []
       try collective.broadcast(&bytes)
-      resumed = try collective.agree { try resumed ?? RunDirectory.Checkpoint(decoding: Data(bytes), url: run.latestURL) }
+      resumed = try collective.agree {
+        try resumed ?? RunDirectory.Checkpoint(decoding: Data(bytes), url: run.latestURL)
+      }
     }
     let options = Self.options(newOptions, resuming: resumed?.manifest)
     self.options = options
@@ -108,7 +110,8 @@ public final class Trainer<D: SequenceDomain> {
       guard B % collective.size == 0 else {
         throw EngineError.invalidOption(
           name: "batchSize",
-          reason: "is \(B), which \(collective.size) processes cannot share evenly; use a multiple of \(collective.size)")
+          reason:
+            "is \(B), which \(collective.size) processes cannot share evenly; use a multiple of \(collective.size)")
       }
       let corpus = try Self.prepareCorpus(sequences, domain: domain, options: options, resumed: resumed)
       codec = corpus.codec
@@ -341,7 +344,9 @@ public final class Trainer<D: SequenceDomain> {
           trainBits: sumLoss / Double(max(logged, 1)) / M_LN2, validationLoss: nil, validationBits: nil,
           gradNorm: sumNorm / Double(max(logged, 1)), stepsPerSecond: Double(stepsSinceLog) / seconds,
           itemsPerSecond: Double(stepsSinceLog * rows) / seconds,
-          elapsedSeconds: startElapsed + (now - start).seconds)
+          elapsedSeconds: startElapsed + (now - start).seconds,
+          reduceMsPerStep: collective.isSingle ? nil : 1000 * reduceTime.seconds / Double(max(stepsSinceLog, 1)))
+        reduceTime = .zero
         manifest.progress.trainLoss = record.trainLoss
         if checkpointNow, validation.count > 0 {
           let v = try evaluateTogether(validation)
@@ -398,10 +403,12 @@ public final class Trainer<D: SequenceDomain> {
       chunk.input, steps: T, batch: B, state: state, resets: chunk.resets, training: true, rng: &rng,
       dropoutSlice: together ? (options.batchSize, streams.lowerBound) : nil)
     var count = chunk.targetCount
+    var reduceStart = ContinuousClock.now
     if together {
       var global = [Double(count)]
       try collective.sum(&global)
       count = Int(global[0])
+      reduceTime += ContinuousClock.now - reduceStart
     }
     count = max(count, 1)
     var nats = chunk.targets.withUnsafeBufferPointer {
@@ -411,11 +418,13 @@ public final class Trainer<D: SequenceDomain> {
     if injectNaNGradient { model.params.gradients[0] = .nan }
     var stateIsFinite = state.isFinite
     if together {
+      reduceStart = ContinuousClock.now
       try collective.sum(model.params.gradients.pointer, count: model.params.count)
       var sums = [nats, stateIsFinite ? 0 : 1]
       try collective.sum(&sums)
       nats = sums[0]
       stateIsFinite = sums[1] == 0
+      reduceTime += ContinuousClock.now - reduceStart
     }
     let norm = model.params.gradientNorm()
     let loss = nats / Double(count)
@@ -428,6 +437,9 @@ public final class Trainer<D: SequenceDomain> {
     adam.step(model.params, learningRate: options.learningRate(at: step))
     return StepResult(accepted: (loss, norm), reason: "")
   }
+
+  /// Time spent in the per-step reductions since the last log line.
+  private var reduceTime = Duration.zero
 
   /// Test hook: poison the gradient of every step, as an exploding loss would.
   var injectNaNGradient = false

@@ -82,7 +82,8 @@ import Testing
     let box = try Sandbox()
     defer { box.remove() }
     let data = try box.corpus()
-    let straight = try CLI.run(["train", "text", "--data", data, "--out", box.path("straight"), "--steps", "20"] + text)
+    let straight = try CLI.run(
+      ["train", "text", "--data", data, "--out", box.path("straight"), "--steps", "20"] + text)
     try #require(straight.succeeded, "\(straight)")
 
     let first = try mpirun(np: 2, ["train", "text", "--data", data, "--out", box.path("a"), "--steps", "10"] + text)
@@ -138,7 +139,8 @@ import Testing
     let result = try mpirun([args + ["--data", data], args + ["--data", box.path("missing.txt")]])
     #expect(!result.succeeded && !result.timedOut, "\(result)")
     let errors = result.stderrLines.filter { $0.hasPrefix("Error: ") }
-    #expect(errors.count == 1 && errors[0].hasPrefix("Error: rank 1 on ") && errors[0].contains("missing.txt"), "\(result)")
+    #expect(
+      errors.count == 1 && errors[0].hasPrefix("Error: rank 1 on ") && errors[0].contains("missing.txt"), "\(result)")
     #expect(!FileManager.default.fileExists(atPath: box.path("run")))
   }
 
@@ -154,7 +156,8 @@ import Testing
     let result = try mpirun([args + ["--data", data], args + ["--data", other]])
     #expect(!result.succeeded && !result.timedOut, "\(result)")
     let errors = result.stderrLines.filter { $0.hasPrefix("Error: ") }
-    #expect(errors.count == 1 && errors[0].contains("rank 1 on ") && errors[0].contains("other training data"), "\(result)")
+    #expect(
+      errors.count == 1 && errors[0].contains("rank 1 on ") && errors[0].contains("other training data"), "\(result)")
     #expect(!FileManager.default.fileExists(atPath: box.path("run")))
   }
 
