@@ -118,6 +118,55 @@ import Testing
     try expectSameState(box.path("one"), box.path("two"))
   }
 
+  /// Notes (transposed and stretched variants each epoch) and handwriting (the mixture-density
+  /// head), two layers with dropout.
+  @Test(arguments: ["notes", "handwriting"])
+  func twoRanksTrainTheSameModelAsOneProcess(domain: String) throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("fixtures")
+    let data =
+      domain == "notes"
+      ? [NotesAugmentationCLITests.midi, "--transpose", "3", "--stretch", "5"]
+      : (1...6).map { root.appendingPathComponent("handwriting/hershey-lines/line-000\($0).inkml").path }
+    let args =
+      ["train", domain, "--data"] + data + [
+        "--steps", "16", "--hidden-size", "12", "--num-layers", "2", "--dropout", "0.3", "--batch-size", "4",
+        "--seq-length", "16", "--seed", "9", "--checkpoint-every", "8",
+      ]
+    let one = try CLI.run(args + ["--out", box.path("one")], timeout: 300)
+    try #require(one.succeeded, "\(one)")
+    let two = try mpirun(np: 2, args + ["--out", box.path("two")], timeout: 300)
+    try #require(two.succeeded, "\(two)")
+    try expectSameState(box.path("one"), box.path("two"))
+    let (v1, v2) = (try validationBits(box.path("one")), try validationBits(box.path("two")))
+    #expect(v1.count == 2 && v2.count == 2)
+    for (a, b) in zip(v1, v2) { #expect(abs(a - b) < 1e-3, "validation \(v1) against \(v2)") }
+  }
+
+  /// A failure of rank 0 alone while training (it cannot replace loss.svg, which something
+  /// turned into a folder) aborts the whole job with its one error line, rather than leaving
+  /// rank 1 waiting; the run stays loadable and resumable.
+  @Test func aRankThatFailsWhileTrainingAbortsTheJob() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let data = try box.corpus()
+    let run = box.path("run")
+    let first = try mpirun(np: 2, ["train", "text", "--data", data, "--out", run, "--steps", "10"] + text)
+    try #require(first.succeeded, "\(first)")
+    let plot = run + "/loss.svg"
+    try FileManager.default.removeItem(atPath: plot)
+    try FileManager.default.createDirectory(atPath: plot + "/in-the-way", withIntermediateDirectories: true)
+    let result = try mpirun(np: 2, ["train", "text", "--out", run, "--resume", "--steps", "30"] + text, timeout: 60)
+    #expect(!result.succeeded && !result.timedOut, "\(result)")
+    let errors = result.stderrLines.filter { $0.hasPrefix("Error: ") }
+    #expect(errors.count == 1 && errors[0].hasPrefix("Error: rank 0 on ") && errors[0].contains("loss.svg"), "\(result)")
+    try FileManager.default.removeItem(atPath: plot)
+    let resumed = try mpirun(np: 2, ["train", "text", "--out", run, "--resume", "--steps", "30"] + text)
+    #expect(resumed.succeeded, "\(resumed)")
+  }
+
   @Test func aBatchTheRanksCannotShareIsOneLine() throws {
     let box = try Sandbox()
     defer { box.remove() }
