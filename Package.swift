@@ -15,7 +15,9 @@ let package = Package(
     .library(name: "SeqGenCLI", targets: ["SeqGenCLI"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    // The playground's HTTP server (`seqgen serve`): no dependencies of its own.
+    .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
   ],
   targets: [
     // OpenBLAS through its CBLAS interface: every matrix product in the engine.
@@ -42,9 +44,11 @@ let package = Package(
     .target(
       name: "NoteDomain", dependencies: ["SeqGenEngine", "SoundFile", "CFluidSynth"], path: "domains/Notes/Sources"),
     .target(name: "AudioDomain", dependencies: ["SeqGenEngine", "SoundFile"], path: "domains/Audio/Sources"),
+    // The browser playground: an HTTP server over the domains' generation library API.
+    .target(name: "SeqGenServe", dependencies: ["SeqGenEngine", .product(name: "FlyingFox", package: "FlyingFox")]),
     // The command-line kit every domain's commands are built on: shared flag groups, the
     // progress display, and the commands that derive from the domain registry.
-    .target(name: "SeqGenCLI", dependencies: ["SeqGenEngine", "SeqGenMPI", argumentParser]),
+    .target(name: "SeqGenCLI", dependencies: ["SeqGenEngine", "SeqGenMPI", "SeqGenServe", argumentParser]),
     .target(name: "TextCLI", dependencies: ["TextDomain", "SeqGenCLI", argumentParser], path: "domains/Text/CLI"),
     .target(
       name: "HandwritingCLI", dependencies: ["HandwritingDomain", "SeqGenCLI", argumentParser],

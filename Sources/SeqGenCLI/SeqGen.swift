@@ -17,11 +17,12 @@ public struct SeqGen: ParsableCommand {
           seqgen generate runs/shakespeare --prime "ROMEO:" --length 400
           seqgen eval runs/shakespeare --data other.txt
           seqgen inspect runs/shakespeare
+          seqgen serve runs/shakespeare
         """,
       version: Manifest.seqgenVersion,
       subcommands: [
         TrainCommand.self, GenerateCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self,
-        DemoCommand.self,
+        DemoCommand.self, ServeCommand.self,
       ]
     )
   }

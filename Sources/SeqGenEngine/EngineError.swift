@@ -26,6 +26,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
   case otherProcessFailed
   /// The processes of a parallel job disagree (about the corpus, the run).
   case processesDisagree(String)
+  /// A generation stopped early by its front end (`GenerationCancellation`).
+  case cancelled(String)
 
   public var description: String {
     switch self {
@@ -40,6 +42,7 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
       "training stopped at step \(step): \(reason); the last good checkpoint is kept"
     case .otherProcessFailed: "another process of this parallel job failed; it printed why"
     case .processesDisagree(let m): m
+    case .cancelled(let why): "generation \(why)"
     }
   }
 }

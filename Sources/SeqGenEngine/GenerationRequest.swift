@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What every front end asks of generation, whatever the domain: the shared part of a
 /// `seqgen generate` command line and of a playground request's JSON. What only one domain
@@ -18,6 +19,9 @@ public struct GenerationRequest: Codable, Sendable, Equatable {
   public var primeFile: String?
   /// Where the samples are written; nil streams them (domains that stream) or is refused.
   public var out: String?
+  /// Set by a front end that may stop the generation early (a client gone, a time limit); not
+  /// part of the request's JSON.
+  public var cancellation: GenerationCancellation?
 
   public static let maxCount = 4096
 
@@ -33,6 +37,15 @@ public struct GenerationRequest: Codable, Sendable, Equatable {
     self.prime = prime
     self.primeFile = primeFile
     self.out = out
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case checkpoint, controls, seed, count, prime, primeFile, out
+  }
+
+  public static func == (a: Self, b: Self) -> Bool {
+    a.checkpoint == b.checkpoint && a.controls == b.controls && a.seed == b.seed && a.count == b.count
+      && a.prime == b.prime && a.primeFile == b.primeFile && a.out == b.out && a.cancellation === b.cancellation
   }
 
   /// Decodes JSON in which every field may be left out (it then takes its default).
@@ -58,6 +71,28 @@ public struct GenerationRequest: Codable, Sendable, Equatable {
     }
     guard prime == nil || primeFile == nil else { throw .invalidArgument("give `prime` or `primeFile`, not both") }
     try controls.validate()
+  }
+}
+
+/// A front end's way to stop a generation between two steps: `cancel()` from any thread,
+/// or a deadline; the generation then throws `EngineError.cancelled`.
+public final class GenerationCancellation: Sendable {
+  private let flag = Atomic<Bool>(false)
+  /// When the generation stops by itself, if ever.
+  public let deadline: ContinuousClock.Instant?
+
+  public init(deadline: ContinuousClock.Instant? = nil) { self.deadline = deadline }
+
+  public func cancel() { flag.store(true, ordering: .relaxed) }
+
+  public var isCancelled: Bool {
+    flag.load(ordering: .relaxed) || deadline.map { ContinuousClock.now >= $0 } ?? false
+  }
+
+  /// Throws `EngineError.cancelled` once cancelled or past the deadline.
+  public func check() throws(EngineError) {
+    guard isCancelled else { return }
+    throw .cancelled(deadline.map { ContinuousClock.now >= $0 } ?? false ? "the time limit was reached" : "stopped")
   }
 }
 

@@ -47,10 +47,12 @@ public final class Generator<D: SequenceDomain> {
   ///   - isComplete: a sample for which this returns true stops growing (e.g. enough strokes
   ///     or seconds); generation ends when every sample is complete or `length` is reached.
   ///   - onStep: called with (sample index, step) as each step is drawn, for streaming.
+  ///   - cancellation: checked before every step; generation throws once it is cancelled.
   /// - Returns: the generated steps of each sample (without the prime).
   public func generate(
     prime: [D.Step], length: Int, count: Int, controls: SamplingControls, seed: UInt64,
-    isComplete: ([D.Step]) -> Bool = { _ in false }, onStep: (Int, D.Step) -> Void = { _, _ in }
+    isComplete: ([D.Step]) -> Bool = { _ in false }, onStep: (Int, D.Step) -> Void = { _, _ in },
+    cancellation: GenerationCancellation? = nil
   ) throws -> [[D.Step]] {
     precondition(!prime.isEmpty && count >= 1)
     try head.check(controls)
@@ -76,6 +78,7 @@ public final class Generator<D: SequenceDomain> {
     var start = 0
     var steps = 0
     while start < prime.count {
+      try cancellation?.check()
       steps = min(piece, prime.count - start)
       for t in 0..<steps {
         for b in 0..<count {
@@ -92,6 +95,7 @@ public final class Generator<D: SequenceDomain> {
     var last = Array(repeating: prime[prime.count - 1], count: count)
     var outputRow = (steps - 1) * count
     for _ in 0..<length {
+      try cancellation?.check()
       for b in 0..<count {
         let row = model.output + (outputRow + b) * config.outputSize
         let sample =

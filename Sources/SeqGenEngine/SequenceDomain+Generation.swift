@@ -20,7 +20,7 @@ extension SequenceDomain {
     let samples = try generator.generate(
       prime: primeSteps, length: length, count: request.count, controls: controls ?? request.controls,
       seed: request.seed,
-      isComplete: isComplete, onStep: { onStep($0, $1, generator) })
+      isComplete: isComplete, onStep: { onStep($0, $1, generator) }, cancellation: request.cancellation)
     return (samples, primeSteps, generator)
   }
 }

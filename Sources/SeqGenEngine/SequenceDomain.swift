@@ -23,6 +23,9 @@ public protocol SequenceDomain: Sendable {
   static var stepUnit: String { get }
   /// How a new run holds out validation steps unless the user chooses (`tail` by default).
   static var defaultValidationSplit: ValidationSplit { get }
+  /// The generation options a playground starts from, as JSON (fields left out take their
+  /// defaults): what is quick to make and worth showing there ("{}" by default).
+  static var playgroundOptions: String { get }
 
   /// This domain with the settings a new run takes from its corpus files themselves (audio: the
   /// sample rate they share) resolved, before the corpus is read and the codec learnt. The
@@ -56,6 +59,13 @@ public protocol SequenceDomain: Sendable {
   func generate(
     run: RunDirectory, request: GenerationRequest, options: GenerationOptions, events: (GenerationEvent) -> Void
   ) throws -> GenerationOutput
+  /// The request and options as a server runs them: every file they would write goes into
+  /// `folder` under its own file name only (the domain's usual output where none is named), and
+  /// every file they would read is refused, so a server never opens a path a client wrote. The
+  /// server sets `primeFile` itself. The default confines `out` and names no default output.
+  func served(_ request: GenerationRequest, options: GenerationOptions, in folder: URL) throws -> (
+    GenerationRequest, GenerationOptions
+  )
   /// Lines that put a training run in this domain's units (bits per second of music, per
   /// sample, in data units, beside baselines), from the run's own split: before training
   /// starts and after it ends. Empty by default.
@@ -81,7 +91,15 @@ public protocol SequenceDomain: Sendable {
 
 extension SequenceDomain {
   public static var defaultValidationSplit: ValidationSplit { .tail }
+  public static var playgroundOptions: String { "{}" }
   public func resolved(for urls: [URL]) throws -> Self { self }
+  public func served(_ request: GenerationRequest, options: GenerationOptions, in folder: URL) throws -> (
+    GenerationRequest, GenerationOptions
+  ) {
+    var request = request
+    request.out = ServedFile.path(request.out, in: folder)
+    return (request, options)
+  }
   public func trainingReport(
     _ moment: TrainingMoment, split: CorpusSplit<Step>, codec: Codec, manifest: Manifest
   ) throws -> [String] { [] }

@@ -161,7 +161,8 @@ import Testing
     let result = try mpirun(np: 2, ["train", "text", "--out", run, "--resume", "--steps", "30"] + text, timeout: 60)
     #expect(!result.succeeded && !result.timedOut, "\(result)")
     let errors = result.stderrLines.filter { $0.hasPrefix("Error: ") }
-    #expect(errors.count == 1 && errors[0].hasPrefix("Error: rank 0 on ") && errors[0].contains("loss.svg"), "\(result)")
+    #expect(
+      errors.count == 1 && errors[0].hasPrefix("Error: rank 0 on ") && errors[0].contains("loss.svg"), "\(result)")
     try FileManager.default.removeItem(atPath: plot)
     let resumed = try mpirun(np: 2, ["train", "text", "--out", run, "--resume", "--steps", "30"] + text)
     #expect(resumed.succeeded, "\(resumed)")

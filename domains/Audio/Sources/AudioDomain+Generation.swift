@@ -131,3 +131,20 @@ extension AudioDomain {
     natsPerFrame / M_LN2 / Double(codec.frameSize)
   }
 }
+
+extension AudioDomain {
+  /// A served generation writes clip.wav (and the waveform when asked for) in the server's folder.
+  public func served(_ request: GenerationRequest, options: AudioGenerationOptions, in folder: URL) throws -> (
+    GenerationRequest, AudioGenerationOptions
+  ) {
+    var (request, options) = (request, options)
+    request.out = ServedFile.path(request.out, in: folder, default: "clip.wav")
+    options.waveform = ServedFile.path(options.waveform, in: folder)
+    return (request, options)
+  }
+}
+
+extension AudioDomain {
+  /// A two-second clip with its waveform and spectrogram.
+  public static var playgroundOptions: String { #"{"seconds": 2, "waveform": "waveform.svg"}"# }
+}

@@ -52,3 +52,19 @@ extension HandwritingDomain {
     return GenerationOutput(files: [url], figures: ["points": Double(points), "penLifts": Double(strokeCount)])
   }
 }
+
+extension HandwritingDomain {
+  /// A served generation writes handwriting.svg (or the .inkml named) in the server's folder.
+  public func served(_ request: GenerationRequest, options: HandwritingGenerationOptions, in folder: URL) throws -> (
+    GenerationRequest, HandwritingGenerationOptions
+  ) {
+    var request = request
+    request.out = ServedFile.path(request.out, in: folder, default: "handwriting.svg")
+    return (request, options)
+  }
+}
+
+extension HandwritingDomain {
+  /// Three hundred points: a line of handwriting in a few seconds.
+  public static var playgroundOptions: String { #"{"length": 300}"# }
+}

@@ -130,3 +130,25 @@ extension NoteDomain {
     ]
   }
 }
+
+extension NoteDomain {
+  /// A served generation writes notes.mid (and the piano roll and rendering when asked for) in
+  /// the server's folder, with the bundled SoundFont only.
+  public func served(_ request: GenerationRequest, options: NoteGenerationOptions, in folder: URL) throws -> (
+    GenerationRequest, NoteGenerationOptions
+  ) {
+    guard options.soundfont == nil else {
+      throw EngineError.invalidOption(name: "soundfont", reason: "is the server's to choose")
+    }
+    var (request, options) = (request, options)
+    request.out = ServedFile.path(request.out, in: folder, default: "notes.mid")
+    options.pianoRoll = ServedFile.path(options.pianoRoll, in: folder)
+    options.render = ServedFile.path(options.render, in: folder)
+    return (request, options)
+  }
+}
+
+extension NoteDomain {
+  /// Ten seconds, drawn as a piano roll and rendered with FluidSynth for the page's player.
+  public static var playgroundOptions: String { #"{"seconds": 10, "pianoRoll": "roll.svg", "render": "render.wav"}"# }
+}

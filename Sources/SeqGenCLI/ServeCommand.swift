@@ -1,0 +1,114 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import SeqGenEngine
+import SeqGenServe
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `seqgen serve RUN…`: the browser playground over the named runs.
+struct ServeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "serve",
+    abstract: "Serve a playground page and a JSON API that generate from the given runs.",
+    discussion: """
+      Serves only the runs named (a folder of runs serves each run in it), each under a short \
+      id, on 127.0.0.1 unless --host says otherwise; open the printed address. The page has a \
+      panel per run with the controls its domain's generation has; text streams as it is \
+      drawn, files (SVG, audio, MIDI) appear when done, with the seqgen generate command that \
+      makes the same result. The JSON API the page uses: GET /api/runs, POST \
+      /api/runs/ID/generate and POST /api/runs/ID/stream (server-sent events), each taking \
+      {"request": {…}, "options": {…}, "prime": {"text": …} or {"name": …, "base64": …}}. \
+      Requests are bounded: --max-body bytes, --max-count samples, --time-limit seconds, \
+      --slots generations at once and --queue waiting (then 429).
+
+      Example: seqgen serve runs/shakespeare runs/hw --port 8080
+      """
+  )
+
+  @Argument(help: ArgumentHelp("Run directories, or folders of them.", valueName: "run-dir")) var runs: [String]
+  @Option(help: "Address to listen on (127.0.0.1: this machine only).") var host = "127.0.0.1"
+  @Option(help: "Port to listen on (0: any free port, printed).") var port: UInt16 = 8080
+  @Option(help: "Generations that run at once.") var slots = 1
+  @Option(help: "Requests that wait for a slot before later ones get 429.") var queue = 8
+  @Option(help: "Seconds one generation may run before it is stopped.") var timeLimit = 60.0
+  @Option(help: "Samples one request may ask for.") var maxCount = 8
+  @Option(help: "Largest request body in bytes (a prime file travels in it).") var maxBody = 4 << 20
+
+  func validate() throws {
+    guard !runs.isEmpty else { throw ValidationError("name at least one run directory") }
+    guard slots >= 1, queue >= 0, maxCount >= 1, maxBody >= 1024, timeLimit > 0, timeLimit <= 3600 else {
+      throw ValidationError(
+        "--slots and --max-count must be at least 1, --queue at least 0, --max-body at least 1024, --time-limit in (0, 3600]"
+      )
+    }
+  }
+
+  func run() throws {
+    var limits = Playground.Limits()
+    (limits.slots, limits.queue, limits.seconds, limits.count, limits.bodyBytes) =
+      (slots, queue, timeLimit, maxCount, maxBody)
+    let playground = try Playground(runs: try Self.served(runs), limits: limits)
+    let started = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var failure: (any Error)?
+    nonisolated(unsafe) var address = ""
+    let (host, port) = (host, port)
+    Task {
+      do { address = try await playground.start(host: host, port: port).url } catch { failure = error }
+      started.signal()
+    }
+    started.wait()
+    if let failure { throw EngineError.invalidArgument("cannot listen on \(host):\(port): \(failure)") }
+    Console.line("serving \(playground.runs.map(\.id).joined(separator: ", ")) at \(address)")
+    let stop = { (_: Int32) in
+      playground.removeResults()
+      Foundation.exit(0)
+    }
+    for sig in [SIGINT, SIGTERM] {
+      signal(sig, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
+      source.setEventHandler { stop(sig) }
+      source.resume()
+      Self.signalSources.append(source)
+    }
+    dispatchMain()
+  }
+
+  nonisolated(unsafe) static var signalSources: [any DispatchSourceSignal] = []
+
+  /// The runs to serve, each under its folder's name (made unique): a path that is a run, or
+  /// the runs directly inside a folder that is not one.
+  static func served(_ paths: [String]) throws -> [ServedRun] {
+    var found: [RunDirectory] = []
+    for path in paths {
+      let dir = RunDirectory(URL(fileURLWithPath: path))
+      if dir.exists {
+        found.append(dir)
+        continue
+      }
+      let inside = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+        .map { RunDirectory(URL(fileURLWithPath: path).appendingPathComponent($0)) }.filter(\.exists)
+      guard !inside.isEmpty else { throw EngineError.notARun(path: path) }
+      found += inside
+    }
+    var ids: Set<String> = []
+    return try found.map { dir in
+      let base = String(dir.url.lastPathComponent.filter { $0.isLetter || $0.isNumber || "-_".contains($0) }.prefix(40))
+      var id = base.isEmpty ? "run" : base
+      var n = 2
+      while ids.contains(id) {
+        id = "\(base)-\(n)"
+        n += 1
+      }
+      ids.insert(id)
+      let commands = try DomainRegistry.named(try dir.manifest().domain)
+      return try served(commands, id: id, run: dir)
+    }
+  }
+
+  static func served<C: DomainCommands>(_ commands: C.Type, id: String, run: RunDirectory) throws -> ServedRun {
+    try ServedRun(id: id, run: run, domain: C.domain, flag: { DomainRegistry.flag(for: $0) })
+  }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import SeqGenEngine
+
+/// The engine's JSON value (FlyingFox has one of its own).
+public typealias JSONValue = SeqGenEngine.JSONValue
+
+/// One run the playground serves: what the page shows of it, and its domain's generation
+/// pipeline with the domain's options erased to JSON, so the server itself names no domain.
+public struct ServedRun: Sendable {
+  /// The short id in the API's paths ("shakespeare", or "run-2" when two runs share a name).
+  public let id: String
+  public let run: RunDirectory
+  /// The run's domain, its step unit and the figures the page shows.
+  public let domain: String
+  public let stepUnit: String
+  public let figures: [String: JSONValue]
+  /// The sampling controls the run's head reads (`OutputHead.acceptedControls`).
+  public let controls: [String]
+  /// The domain's generation options: name, kind (number, integer, bool, text) and the value
+  /// the playground starts from.
+  public let options: [Option]
+  /// Spells a setting as the command-line flag that sets it (`topK` → `--top-k`).
+  let flag: @Sendable (String) -> String
+  let generateBody:
+    @Sendable (GenerationRequest, Data, URL, (GenerationEvent) -> Void) throws -> (
+      GenerationOutput, [String: JSONValue]
+    )
+
+  public struct Option: Codable, Sendable, Equatable {
+    public var name: String
+    public var kind: String
+    public var value: JSONValue
+  }
+
+  /// - Parameters:
+  ///   - domain: the domain as generation uses it (its settings come from the run's codec).
+  ///   - flag: the CLI's spelling of a setting, for the command shown beside each result.
+  public init<D: SequenceDomain>(
+    id: String, run: RunDirectory, domain: D, flag: @escaping @Sendable (String) -> String
+  ) throws {
+    let manifest = try run.manifest()
+    guard manifest.domain == D.name else {
+      throw EngineError.badCheckpoint(path: run.url.path, reason: "holds a \(manifest.domain) model, not \(D.name)")
+    }
+    let codec = try manifest.codec(as: D.Codec.self, path: run.url.path)
+    let head = domain.configured(for: codec).makeHead(codec)
+    self.id = id
+    self.run = run
+    self.domain = D.name
+    stepUnit = D.stepUnit
+    self.flag = flag
+    controls = type(of: head).acceptedControls.map(\.rawValue).sorted()
+    let progress = manifest.progress
+    var figures: [String: JSONValue] = [
+      "parameters": .number(Double(manifest.model.parameterCount)), "step": .number(Double(progress.step)),
+      "layers": .number(Double(manifest.model.numLayers)), "hiddenSize": .number(Double(manifest.model.hiddenSize)),
+      "trainingSeconds": .number(progress.elapsedSeconds.rounded()),
+    ]
+    if let v = progress.bestValidationLoss { figures["bestValidationBits"] = .number(v / M_LN2) }
+    if let v = progress.validationLoss { figures["validationBits"] = .number(v / M_LN2) }
+    self.figures = figures
+    let start = try JSONDecoder().decode(D.GenerationOptions.self, from: Data(D.playgroundOptions.utf8))
+    options = Self.describe(start)
+    generateBody = { request, json, folder, events in
+      let given: D.GenerationOptions
+      do { given = try JSONDecoder().decode(D.GenerationOptions.self, from: json) } catch {
+        throw PlaygroundError.badRequest("`options`: \(PlaygroundError.describe(error))")
+      }
+      let (served, options) = try domain.served(request, options: given, in: folder)
+      let output = try domain.generate(run: run, request: served, options: options, events: events)
+      let settings = try JSONDecoder().decode([String: JSONValue].self, from: JSONEncoder().encode(given))
+      return (output, settings)
+    }
+  }
+
+  /// The options' fields as the page's controls, read off the starting value itself: an
+  /// optional left nil still names its type.
+  static func describe(_ value: Any) -> [Option] {
+    let encoded = (try? JSONEncoder().encode(AnyEncodable(value))).flatMap {
+      try? JSONDecoder().decode([String: JSONValue].self, from: $0)
+    }
+    return Mirror(reflecting: value).children.compactMap { child in
+      guard let name = child.label else { return nil }
+      let type = String(describing: Swift.type(of: child.value))
+      let kind =
+        type.contains("Bool")
+        ? "bool"
+        : type.contains("Int")
+          ? "integer"
+          : type.contains("Double")
+            || type.contains(
+              "Float")
+            ? "number" : type.contains("String") ? "text" : nil
+      guard let kind else { return nil }
+      return Option(name: name, kind: kind, value: encoded?[name] ?? .null)
+    }
+  }
+
+  /// Runs one generation; `folder` receives every file it writes.
+  func generate(_ request: GenerationRequest, options: Data, in folder: URL, events: (GenerationEvent) -> Void)
+    throws -> (GenerationOutput, [String: JSONValue])
+  {
+    try generateBody(request, options, folder, events)
+  }
+}
+
+/// Encodes a value known only as `Any` when it is `Encodable`.
+private struct AnyEncodable: Encodable {
+  let value: Any
+  init(_ value: Any) { self.value = value }
+  func encode(to encoder: any Encoder) throws {
+    guard let value = value as? any Encodable else { return }
+    try value.encode(to: encoder)
+  }
+}

@@ -1,0 +1,328 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `seqgen serve`: the JSON API and the page, hostile input, limits, and the page in headless
+/// Chromium, against the real binary on loopback.
+@Suite(.serialized) struct ServeTests {
+  /// A running `seqgen serve`; stopped (SIGTERM) by `stop()`.
+  final class Server {
+    let process: Process
+    let port: UInt16
+
+    init(_ args: [String]) throws {
+      process = Process()
+      process.executableURL = try #require(CLI.executable)
+      process.arguments = ["serve", "--port", "0"] + args
+      let out = Pipe()
+      process.standardOutput = out
+      process.standardError = FileHandle.nullDevice
+      process.standardInput = FileHandle.nullDevice
+      try process.run()
+      // "serving a, b at http://127.0.0.1:PORT/"
+      var line = Data()
+      while !line.contains(UInt8(ascii: "\n")) {
+        let byte = out.fileHandleForReading.readData(ofLength: 1)
+        if byte.isEmpty { break }
+        line.append(byte)
+      }
+      let text = String(decoding: line, as: UTF8.self)
+      let digits = text.split(separator: ":").last?.prefix { $0.isNumber } ?? ""
+      port = try #require(UInt16(digits), "no address in \(text)")
+    }
+
+    func stop() {
+      process.terminate()
+      process.waitUntilExit()
+    }
+
+    var cpuSeconds: Double {
+      let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+      let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+      guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+      return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+  }
+
+  struct Response {
+    var status: Int
+    var headers: [String: String]
+    var body: Data
+    var text: String { String(decoding: body, as: UTF8.self) }
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+  }
+
+  /// One raw HTTP/1.1 exchange (the path sent as given, `..` and all); reads to the close.
+  static func request(
+    _ port: UInt16, _ method: String, _ path: String, body: Data? = nil, headers: [String] = [],
+    readLimit: Int = 64 << 20, closeAfter bytes: Int? = nil
+  ) throws -> Response {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    try #require(fd >= 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = port.bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var timeout = timeval(tv_sec: 90, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    try #require(connected == 0, "cannot connect to port \(port)")
+    var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    for h in headers { head += h + "\r\n" }
+    if let body { head += "Content-Length: \(body.count)\r\nContent-Type: application/json\r\n" }
+    var message = Data((head + "\r\n").utf8)
+    if let body { message.append(body) }
+    _ = message.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    var received = Data()
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while received.count < readLimit {
+      let n = recv(fd, &buffer, buffer.count, 0)
+      if n <= 0 { break }
+      received.append(contentsOf: buffer[0..<n])
+      if let bytes, received.count >= bytes { break }
+    }
+    guard let split = received.range(of: Data("\r\n\r\n".utf8)) else {
+      return Response(status: 0, headers: [:], body: received)
+    }
+    let lines = String(decoding: received[..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+    let status = Int(lines.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
+    var fields: [String: String] = [:]
+    for line in lines.dropFirst() {
+      let parts = line.split(separator: ":", maxSplits: 1)
+      if parts.count == 2 { fields[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces) }
+    }
+    var body = Data(received[split.upperBound...])
+    if fields["transfer-encoding"] == "chunked" { body = dechunk(body) }
+    return Response(status: status, headers: fields, body: body)
+  }
+
+  static func dechunk(_ data: Data) -> Data {
+    var out = Data()
+    var rest = data[...]
+    while let end = rest.range(of: Data("\r\n".utf8)) {
+      let size = Int(String(decoding: rest[..<end.lowerBound], as: UTF8.self), radix: 16) ?? 0
+      guard size > 0, rest.distance(from: end.upperBound, to: rest.endIndex) >= size else { break }
+      let start = end.upperBound
+      out.append(rest[start..<rest.index(start, offsetBy: size)])
+      rest = rest[rest.index(start, offsetBy: size + 2)...]
+    }
+    return out
+  }
+
+  static func json(_ object: Any) -> Data { try! JSONSerialization.data(withJSONObject: object) }
+
+  /// Server-sent events as (event, data) pairs.
+  static func events(_ body: String) -> [(String, [String: Any])] {
+    body.components(separatedBy: "\n\n").compactMap { block in
+      var event = ""
+      var data = ""
+      for line in block.split(separator: "\n") {
+        if line.hasPrefix("event: ") { event = String(line.dropFirst(7)) }
+        if line.hasPrefix("data: ") { data += line.dropFirst(6) }
+      }
+      guard !event.isEmpty, let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any]
+      else { return nil }
+      return (event, object)
+    }
+  }
+
+  /// A text run and a handwriting run, trained for a few steps.
+  static func runs(in box: Sandbox) throws -> (text: String, handwriting: String) {
+    let text = box.path("shakespeare")
+    let t = try CLI.run(
+      ["train", "text", "--data", try box.corpus(), "--out", text, "--steps", "12"] + tiny)
+    try #require(t.succeeded, "\(t)")
+    let lines = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("fixtures/handwriting/hershey-lines")
+    let hw = box.path("hw")
+    let h = try CLI.run(
+      ["train", "handwriting", "--data"] + (1...4).map { lines.appendingPathComponent("line-000\($0).inkml").path }
+        + [
+          "--out", hw, "--steps", "6", "--hidden-size", "8", "--num-layers", "1", "--batch-size", "2",
+          "--seq-length", "16",
+        ])
+    try #require(h.succeeded, "\(h)")
+    return (text, hw)
+  }
+
+  @Test func theAPIListsRunsAndGeneratesWhatTheCLIGenerates() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let (text, hw) = try Self.runs(in: box)
+    let server = try Server([text, hw])
+    defer { server.stop() }
+
+    let list = try Self.request(server.port, "GET", "/api/runs")
+    #expect(list.status == 200 && list.headers["content-type"] == "application/json", "\(list.text)")
+    let runs = try #require(try JSONSerialization.jsonObject(with: list.body) as? [[String: Any]])
+    #expect(runs.map { $0["id"] as? String } == ["shakespeare", "hw"])
+    #expect(runs.map { $0["domain"] as? String } == ["text", "handwriting"])
+    #expect((runs[0]["controls"] as? [String])?.contains("topK") == true)
+    #expect((runs[1]["controls"] as? [String])?.contains("bias") == true)
+    #expect((runs[0]["figures"] as? [String: Any])?["step"] as? Double == 12)
+
+    // Same seed and settings: the same text as seqgen generate.
+    let cli = try CLI.run([
+      "generate", text, "--prime", "the ", "--length", "60", "--seed", "4", "--temperature", "0.7",
+    ])
+    try #require(cli.succeeded, "\(cli)")
+    let body = Self.json([
+      "request": ["seed": 4, "controls": ["temperature": 0.7]], "options": ["length": 60], "prime": ["text": "the "],
+    ])
+    let answer = try Self.request(server.port, "POST", "/api/runs/shakespeare/generate", body: body)
+    #expect(answer.status == 200, "\(answer.text)")
+    let texts = try #require(answer.json["texts"] as? [String], "\(answer.text)")
+    #expect("the " + texts[0] == cli.stdout.trimmingCharacters(in: .newlines))
+    let command = try #require(answer.json["command"] as? String)
+    #expect(command.contains("--seed 4") && command.contains("--temperature 0.7") && command.contains("--length 60"))
+
+    // Streamed: the steps as events, then the result.
+    let streamed = try Self.request(server.port, "POST", "/api/runs/shakespeare/stream", body: body)
+    #expect(streamed.status == 200 && streamed.headers["content-type"] == "text/event-stream")
+    let events = Self.events(streamed.text)
+    let steps = events.filter { $0.0 == "step" }.compactMap { $0.1["text"] as? String }.joined()
+    #expect(steps == texts[0], "\(streamed.text.prefix(400))")
+    #expect(events.last?.0 == "done" && (events.last?.1["texts"] as? [String]) == texts)
+
+    // Handwriting: an SVG made in the server's folder and served back.
+    let drawn = try Self.request(
+      server.port, "POST", "/api/runs/hw/generate",
+      body: Self.json(["request": ["seed": 2, "controls": ["bias": 1]], "options": ["length": 80]]))
+    #expect(drawn.status == 200, "\(drawn.text)")
+    let files = try #require(drawn.json["files"] as? [[String: Any]], "\(drawn.text)")
+    let url = try #require(files.first?["url"] as? String)
+    #expect(files.first?["name"] as? String == "handwriting.svg" && files.first?["type"] as? String == "image/svg+xml")
+    let svg = try Self.request(server.port, "GET", url)
+    #expect(svg.status == 200 && svg.text.contains("<svg"), "\(svg.text.prefix(200))")
+    #expect((drawn.json["command"] as? String)?.contains("--out handwriting.svg --length 80") == true)
+    #expect(!(drawn.json["notices"] as? [String] ?? []).joined().contains("seqgen-serve-"), "server paths stay hidden")
+  }
+
+  /// Every hostile request gets a 4xx with a one-line JSON error, and the server goes on serving.
+  @Test func hostileRequestsGetClientErrorsAndTheServerKeepsServing() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let (text, hw) = try Self.runs(in: box)
+    let server = try Server([text, hw, "--max-body", "65536", "--max-count", "4"])
+    defer { server.stop() }
+    let generate = "/api/runs/shakespeare/generate"
+    let cases: [(String, String, Data?, Int)] = [
+      ("GET", "/../../etc/passwd", nil, 404),
+      ("GET", "/%2e%2e/%2e%2e/etc/passwd", nil, 404),
+      ("GET", "/api/files/r1/..%2f..%2fmanifest.json", nil, 404),
+      ("GET", "/api/files/nothing/model.safetensors", nil, 404),
+      ("GET", "/api/runs/shakespeare/../../../etc/passwd", nil, 404),
+      ("POST", "/api/runs/nobody/generate", Data("{}".utf8), 404),
+      ("GET", generate, nil, 400),
+      ("POST", generate, Data("{\"request\":".utf8), 400),
+      ("POST", generate, Data("[1, 2]".utf8), 400),
+      ("POST", generate, Data([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D]), 400),
+      ("POST", generate, Self.json(["request": ["seed": "x"]]), 400),
+      ("POST", generate, Self.json(["request": ["seed": -1]]), 400),
+      ("POST", generate, Self.json(["request": ["count": 5]]), 400),
+      ("POST", generate, Self.json(["request": ["controls": ["temperature": 0]]]), 400),
+      ("POST", generate, Self.json(["request": ["controls": ["temprature": 1]]]), 400),
+      ("POST", generate, Self.json(["request": ["primeFile": "/etc/passwd"]]), 400),
+      ("POST", generate, Self.json(["options": ["length": -3]]), 400),
+      ("POST", generate, Self.json(["options": ["length": 1e30]]), 400),
+      ("POST", generate, Self.json(["options": ["lenght": 3]]), 400),
+      ("POST", generate, Self.json(["prime": ["text": "\u{1F600} not in the corpus"]]), 400),
+      ("POST", generate, Self.json(["prime": ["name": "x.txt", "base64": "***"]]), 400),
+      ("POST", "/api/runs/hw/generate", Self.json(["prime": ["name": "line.inkml", "base64": "bm90IGlua21s"]]), 400),
+      ("POST", "/api/runs/hw/generate", Self.json(["request": ["controls": ["topK": 3]]]), 400),
+      ("POST", generate, Data(repeating: 0x20, count: 70_000), 413),
+    ]
+    for (method, path, body, status) in cases {
+      let answer = try Self.request(server.port, method, path, body: body)
+      #expect(
+        answer.status == status,
+        "\(method) \(path) \(body.map { String(decoding: $0.prefix(80), as: UTF8.self) } ?? ""): \(answer.status) \(answer.text)"
+      )
+      let message = answer.json["error"] as? String
+      #expect(message != nil && !message!.contains("\n"), "\(path): \(answer.text)")
+    }
+    // A body announced larger than the limit is refused before it is read.
+    let announced = try Self.request(
+      server.port, "POST", generate, headers: ["Content-Length: 999999999", "Content-Type: application/json"])
+    #expect(announced.status == 413, "\(announced.text)")
+    #expect(try Self.request(server.port, "GET", "/api/runs").status == 200)
+  }
+
+  @Test func limitsStopLongGenerationsAndTurnAwayOverflow() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let (text, _) = try Self.runs(in: box)
+    let server = try Server([text, "--time-limit", "1.5", "--slots", "1", "--queue", "0"])
+    defer { server.stop() }
+    let endless = Self.json(["options": ["length": 100_000_000]])
+    let started = Date()
+    let late = try Self.request(server.port, "POST", "/api/runs/shakespeare/generate", body: endless)
+    #expect(late.status == 503 && (late.json["error"] as? String)?.contains("time limit") == true, "\(late.text)")
+    #expect(Date().timeIntervalSince(started) < 10)
+
+    // One generation holds the only slot; the next request is turned away at once.
+    let port = server.port
+    let first = Thread { _ = try? Self.request(port, "POST", "/api/runs/shakespeare/generate", body: endless) }
+    first.start()
+    usleep(400_000)
+    let second = try Self.request(server.port, "POST", "/api/runs/shakespeare/generate", body: Self.json([:]))
+    #expect(second.status == 429, "\(second.text)")
+    sleep(2)
+
+    // A client that goes away stops its generation: the server's CPU time stops growing.
+    _ = try Self.request(server.port, "POST", "/api/runs/shakespeare/stream", body: endless, closeAfter: 2000)
+    usleep(300_000)
+    let before = server.cpuSeconds
+    sleep(1)
+    #expect(server.cpuSeconds - before < 0.4, "still generating after the client left")
+  }
+
+  /// The page in headless Chromium, driven through the DevTools protocol: its own controls
+  /// stream a result into it.
+  @Test func thePageGeneratesInAHeadlessBrowser() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let (text, hw) = try Self.runs(in: box)
+    let server = try Server([text, hw])
+    defer { server.stop() }
+    let page = try Self.request(server.port, "GET", "/")
+    #expect(page.status == 200 && page.text.contains("SeqGen playground"))
+    #expect(page.headers["content-security-policy"]?.contains("default-src 'none'") == true)
+    #expect(!page.text.contains("http://") && !page.text.contains("https://"), "the page loads nothing from elsewhere")
+
+    // The page's own controls: set the temperature and the length, press Generate.
+    let browser = try HeadlessChromium(profile: box.path("chromium"))
+    try browser.open("http://127.0.0.1:\(server.port)/")
+    #expect(try browser.wait(until: "document.body.dataset.ready", timeout: 30), "the page did not list the runs")
+    let panel = "document.querySelector('[data-run=shakespeare]')"
+    _ = try browser.evaluate(
+      """
+      (() => { const p = \(panel);
+        p.querySelector('input[name=temperature]').value = '0.6';
+        p.querySelector('input[name=length]').value = '300';
+        p.querySelector('button.generate').click(); })()
+      """)
+    #expect(try browser.wait(until: "\(panel).dataset.done", timeout: 60), "no result in the page")
+    let shown = try browser.evaluate("\(panel).querySelector('pre.text').textContent") as? String ?? ""
+    #expect(shown.count == 300, "the streamed text is in the page: \(shown)")
+    let command = try browser.evaluate("\(panel).querySelector('code.command').textContent") as? String ?? ""
+    #expect(command.contains("--temperature 0.6") && command.contains("--length 300"), "\(command)")
+
+    // ?generate=ID presses a panel's Generate button: the handwriting is drawn into the page.
+    try browser.open("http://127.0.0.1:\(server.port)/?generate=hw")
+    let hwPanel = "document.querySelector('[data-run=hw]')"
+    #expect(try browser.wait(until: "\(hwPanel) && \(hwPanel).dataset.done", timeout: 60), "no drawing in the page")
+    let image = "\(hwPanel).querySelector('img[alt=\"handwriting.svg\"]')"
+    #expect(try browser.wait(until: "\(image) && \(image).naturalWidth > 0", timeout: 10), "the SVG is shown")
+    let png = try browser.screenshot()
+    #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+  }
+}
