@@ -206,6 +206,91 @@ import Testing
     #expect(!(drawn.json["notices"] as? [String] ?? []).joined().contains("seqgen-serve-"), "server paths stay hidden")
   }
 
+  /// Notes and audio: the files their playground options ask for (the .mid with its piano roll
+  /// and FluidSynth rendering; the clip with its waveform), each served back; a SoundFont path
+  /// from the client is refused, and so is a prime upload that is not the domain's format.
+  @Test func notesAndAudioMakeTheirFilesInTheServersFolder() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let notes = try CLI.run(
+      ["train", "notes", "--data", NotesAugmentationCLITests.midi, "--out", box.path("midi"), "--steps", "4"]
+        + NotesAugmentationCLITests().small)
+    try #require(notes.succeeded, "\(notes)")
+    let audio = try CLI.run(
+      ["train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("speech"), "--steps", "3"]
+        + AudioAugmentationCLITests().small)
+    try #require(audio.succeeded, "\(audio)")
+    let server = try Server([box.path("midi"), box.path("speech")])
+    defer { server.stop() }
+    let runs = try JSONSerialization.jsonObject(with: try Self.request(server.port, "GET", "/api/runs").body)
+    let options = (runs as? [[String: Any]])?.map {
+      ($0["options"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+    }
+    #expect(options?[0].contains("pianoRoll") == true && options?[1].contains("waveform") == true, "\(runs)")
+
+    let piece = try Self.request(
+      server.port, "POST", "/api/runs/midi/generate",
+      body: Self.json(["options": ["seconds": 2, "pianoRoll": "../../roll.svg", "render": "render.wav"]]))
+    #expect(piece.status == 200, "\(piece.text)")
+    let names = (piece.json["files"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+    #expect(names == ["notes.mid", "render.wav", "roll.svg"], "\(piece.text)")
+    for file in piece.json["files"] as? [[String: Any]] ?? [] {
+      let got = try Self.request(server.port, "GET", file["url"] as? String ?? "")
+      #expect(got.status == 200 && got.body.count > 20, "\(file)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: box.path("roll.svg")))
+    let refused = try Self.request(
+      server.port, "POST", "/api/runs/midi/generate", body: Self.json(["options": ["soundfont": "/etc/passwd"]]))
+    #expect(refused.status == 400 && (refused.json["error"] as? String)?.contains("soundfont") == true)
+    let notMIDI = try Self.request(
+      server.port, "POST", "/api/runs/midi/generate",
+      body: Self.json(["prime": ["name": "prime.mid", "base64": Data("not a midi file".utf8).base64EncodedString()]]))
+    #expect(notMIDI.status == 400, "\(notMIDI.text)")
+
+    let clip = try Self.request(
+      server.port, "POST", "/api/runs/speech/generate",
+      body: Self.json(["options": ["seconds": 0.2, "waveform": "waveform.svg"]]))
+    #expect(clip.status == 200, "\(clip.text)")
+    let clipFiles = (clip.json["files"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+    #expect(clipFiles == ["clip.wav", "waveform.svg"], "\(clip.text)")
+    #expect((clip.json["figures"] as? [String: Any])?["realTimeFactor"] != nil, "\(clip.text)")
+  }
+
+  /// Seeded random mutations of a valid body (bytes flipped, inserted, cut): every answer is
+  /// a result or a client error, never a crash or a hang.
+  @Test func mutatedBodiesNeverBreakTheServer() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let (text, _) = try Self.runs(in: box)
+    let server = try Server([text, "--time-limit", "2"])
+    defer { server.stop() }
+    let valid = Array(
+      #"{"request":{"seed":1,"count":2,"checkpoint":"latest","controls":{"temperature":0.8,"topK":5}},"options":{"length":8,"skipUnknown":true},"prime":{"text":"the cat"}}"#
+        .utf8)
+    var rng = SplitMix(seed: 2026)
+    var statuses: [Int: Int] = [:]
+    for _ in 0..<300 {
+      var body = valid
+      for _ in 0...Int(rng.next() % 3) {
+        let at = Int(rng.next() % UInt64(body.count))
+        switch rng.next() % 4 {
+        case 0: body[at] = UInt8(truncatingIfNeeded: rng.next())
+        case 1: body.insert(UInt8(truncatingIfNeeded: rng.next()), at: at)
+        case 2: body.removeSubrange(at..<min(body.count, at + Int(rng.next() % 8) + 1))
+        default: body.insert(contentsOf: body[at..<min(body.count, at + 12)], at: at)
+        }
+        if body.isEmpty { body = valid }
+      }
+      let answer = try Self.request(server.port, "POST", "/api/runs/shakespeare/generate", body: Data(body))
+      statuses[answer.status, default: 0] += 1
+      #expect(
+        [200, 400, 503].contains(answer.status),
+        "\(String(decoding: body, as: UTF8.self)) → \(answer.status) \(answer.text)")
+    }
+    #expect((statuses[400] ?? 0) > 50 && (statuses[200] ?? 0) > 0, "\(statuses)")
+    #expect(try Self.request(server.port, "GET", "/api/runs").status == 200)
+  }
+
   /// Every hostile request gets a 4xx with a one-line JSON error, and the server goes on serving.
   @Test func hostileRequestsGetClientErrorsAndTheServerKeepsServing() throws {
     let box = try Sandbox()
@@ -324,5 +409,18 @@ import Testing
     #expect(try browser.wait(until: "\(image) && \(image).naturalWidth > 0", timeout: 10), "the SVG is shown")
     let png = try browser.screenshot()
     #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+  }
+}
+
+/// SplitMix64, for seeded mutations.
+struct SplitMix {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
 }
