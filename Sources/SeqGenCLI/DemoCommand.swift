@@ -24,6 +24,8 @@ struct DemoCommand: ParsableCommand {
   @Option(help: "Comma-separated domains to run (default: all).") var domains: String?
   @Flag(help: "Tiny budgets (about a minute in all): a smoke test, not a showcase.") var quick = false
   @Flag(help: "Delete earlier demo runs and train from scratch.") var retrain = false
+  @Flag(help: "Then serve the playground over the demo's runs (seqgen serve OUT/runs).") var serve = false
+  @Option(help: "The playground's port with --serve (0: any free port).") var port: UInt16 = 8080
 
   /// The domains in the demo, in registry order, with their recipes (data under `fixtures`).
   func specs(_ fixtures: String) -> [Spec] {
@@ -111,6 +113,7 @@ struct DemoCommand: ParsableCommand {
       String(
         format: "\ndemo finished in %@; open %@", Training.duration((ContinuousClock.now - started) / .seconds(1)),
         page.path))
+    if serve { try runCommand(["serve", outURL.appendingPathComponent("runs").path, "--port", String(port)]) }
   }
 
   /// Runs one seqgen command in this process, echoing it first.

@@ -59,15 +59,18 @@ public final class Playground: Sendable {
     let address: any SocketAddress =
       host.contains(":") ? try sockaddr_in6.inet6(ip6: host, port: port) : try sockaddr_in.inet(ip4: host, port: port)
     let server = HTTPServer(
-      config: HTTPServer.Configuration(address: address, timeout: limits.seconds + 30, logger: .disabled),
+      // FlyingFox answers 500 past its timeout: allow for a full queue ahead of a request.
+      config: HTTPServer.Configuration(
+        address: address, timeout: Double(limits.queue + 1) * limits.seconds + 30,
+        pool: NoDelayPool(base: HTTPServer.defaultPool()), logger: .disabled),
       handler: Handler(playground: self))
     Task { try await server.run() }
     try await server.waitUntilListening(timeout: 10)
-    guard case .ip4(_, let bound)? = await server.listeningAddress ?? nil else {
-      if case .ip6(_, let bound)? = await server.listeningAddress { return (server, "http://[\(host)]:\(bound)/") }
-      throw PlaygroundError.failed("the server is not listening")
+    switch await server.listeningAddress {
+    case .ip4(let ip, let bound)?: return (server, "http://\(ip):\(bound)/")
+    case .ip6(let ip, let bound)?: return (server, "http://[\(ip)]:\(bound)/")
+    default: throw PlaygroundError.failed("the server is not listening")
     }
-    return (server, "http://\(host):\(bound)/")
   }
 
   struct Handler: HTTPHandler {
@@ -153,7 +156,6 @@ public final class Playground: Sendable {
     var run: ServedRun
     var request: GenerationRequest
     var options: Data
-    var given: [String: JSONValue]
     var primeText: String?
     var primeName: String?
     var result: String
@@ -211,7 +213,7 @@ public final class Playground: Sendable {
     }
     request.cancellation = GenerationCancellation(deadline: .now + .seconds(limits.seconds))
     return Job(
-      run: run, request: request, options: try JSONEncoder().encode(optionsJSON), given: given, primeText: primeText,
+      run: run, request: request, options: try JSONEncoder().encode(optionsJSON), primeText: primeText,
       primeName: primeName, result: result, folder: folder)
   }
 
