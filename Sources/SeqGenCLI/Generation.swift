@@ -15,6 +15,7 @@ public enum Generation {
       case .step(_, let text): if live { Console.write(text) }
       case .report(let line): Console.line(line)
       case .notice(let line): Console.warn(line)
+      case .pen: break
       }
     }
     guard request.out == nil, let texts = output.texts else { return }

@@ -102,6 +102,10 @@ public enum GenerationEvent: Sendable {
   case primed(text: String)
   /// One generated step of sample `sample`, as text (domains that stream).
   case step(sample: Int, text: String)
+  /// One generated step of sample `sample` of a domain that draws with a pen: its move to the
+  /// next point (in the drawing's units, y down) and whether it lifts after that point, for
+  /// front ends that draw as it goes.
+  case pen(sample: Int, dx: Double, dy: Double, lift: Bool)
   /// A line of results: figures, files written with their measures (the CLI prints it on stdout).
   case report(String)
   /// A side remark: a file written, a warning (the CLI prints it on stderr).

@@ -16,8 +16,8 @@ import SeqGenEngine
 /// - `POST /api/runs/{id}/generate`: body `{"request": {…}, "options": {…}, "prime": {…}}`
 ///   (the shared `GenerationRequest`, the domain's options, and a prime as `text` or as
 ///   `name` + `base64` file contents); answers the result.
-/// - `POST /api/runs/{id}/stream`: the same body; answers server-sent events `primed`, `step`,
-///   `report`, `notice`, then `done` (the result) or `error`.
+/// - `POST /api/runs/{id}/stream`: the same body; answers server-sent events `primed`, `step`
+///   (text), `pen` (a pen offset), `report`, `notice`, then `done` (the result) or `error`.
 /// - `GET /api/files/{result}/{name}`: a file a generation wrote.
 public final class Playground: Sendable {
   public struct Limits: Sendable {
@@ -269,6 +269,9 @@ public final class Playground: Sendable {
           case .primed(let text): body.send("primed", ["text": .string(text)])
           case .step(let sample, let text):
             body.send("step", ["sample": .number(Double(sample)), "text": .string(text)])
+          case .pen(let sample, let dx, let dy, let lift):
+            body.send(
+              "pen", ["sample": .number(Double(sample)), "dx": .number(dx), "dy": .number(dy), "lift": .bool(lift)])
           case .report(let line):
             body.send("report", ["line": .string(line.replacingOccurrences(of: folder, with: ""))])
           case .notice(let line):

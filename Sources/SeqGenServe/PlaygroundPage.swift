@@ -31,6 +31,7 @@ enum PlaygroundPage {
     .status { color: #666; font-size: 13px; }
     .status.error { color: #b00020; }
     pre.text { white-space: pre-wrap; background: #fafaf7; border: 1px solid #e4e4dc; padding: 8px; max-height: 320px; overflow: auto; margin: 0; }
+    canvas.pen { width: 100%; background: #fafaf7; border: 1px solid #e4e4dc; margin-top: 6px; }
     .files img { max-width: 100%; background: #fff; border: 1px solid #e4e4dc; margin-top: 6px; }
     .files audio { width: 100%; margin-top: 6px; }
     .files a { margin-right: 10px; font-size: 13px; }
@@ -123,6 +124,7 @@ enum PlaygroundPage {
       section.append(el("div", { class: "buttons" }, go, stop, status));
       const text = el("pre", { class: "text" });
       text.hidden = true;
+      const drawing = pen(section);
       const files = el("div", { class: "files" });
       const reports = el("ul", { class: "reports" });
       const command = el("code", { class: "command" });
@@ -151,6 +153,7 @@ enum PlaygroundPage {
         }
         text.textContent = "";
         text.hidden = true;
+        drawing.reset();
         files.replaceChildren();
         reports.replaceChildren();
         command.hidden = true;
@@ -164,9 +167,11 @@ enum PlaygroundPage {
           await stream(run.id, body, controller.signal, {
             primed: d => { text.hidden = false; text.textContent += d.text; },
             step: d => { if (d.sample === 0) { text.hidden = false; text.textContent += d.text; text.scrollTop = text.scrollHeight; } },
+            pen: d => { if (d.sample === 0) drawing.add(d); },
             report: d => reports.append(el("li", { text: d.line })),
             notice: d => reports.append(el("li", { text: d.line })),
             done: d => {
+              drawing.finish();
               if (d.texts && d.texts.length > 1) text.textContent = d.texts.map((t, i) => `=== sample ${i + 1} ===\n${t}`).join("\n\n");
               show(d.files, files);
               command.textContent = d.command;
@@ -185,6 +190,42 @@ enum PlaygroundPage {
         controller = null;
       });
       return section;
+    }
+
+    // Pen offsets drawn on a canvas as they arrive (scaled to fit, redrawn once a frame);
+    // the finished drawing replaces it when the result comes.
+    function pen(section) {
+      const canvas = el("canvas", { class: "pen", width: 900, height: 160 });
+      canvas.hidden = true;
+      section.append(canvas);
+      let points = [], x = 0, y = 0, lifted = false, queued = false;
+      const draw = () => {
+        queued = false;
+        const g = canvas.getContext("2d");
+        g.clearRect(0, 0, canvas.width, canvas.height);
+        if (points.length < 2) return;
+        const xs = points.map(p => p[0]), ys = points.map(p => p[1]);
+        const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+        const scale = Math.min((canvas.width - 20) / Math.max(x1 - x0, 1e-9), (canvas.height - 20) / Math.max(y1 - y0, 1e-9));
+        g.lineWidth = 2; g.lineCap = "round"; g.strokeStyle = "#1b2a38";
+        g.beginPath();
+        points.forEach(([px, py], i) => {
+          const cx = 10 + (px - x0) * scale, cy = 10 + (py - y0) * scale;
+          if (i === 0 || points[i - 1][2]) g.moveTo(cx, cy); else g.lineTo(cx, cy);
+        });
+        g.stroke();
+      };
+      return {
+        add(d) {
+          canvas.hidden = false;
+          x += d.dx; y += d.dy;
+          points.push([x, y, d.lift]);
+          canvas.dataset.points = points.length;
+          if (!queued) { queued = true; requestAnimationFrame(draw); }
+        },
+        finish() { if (points.length) draw(); canvas.hidden = true; },
+        reset() { points = []; x = 0; y = 0; canvas.hidden = true; delete canvas.dataset.points; },
+      };
     }
 
     function show(list, into) {

@@ -203,6 +203,15 @@ import Testing
     let svg = try Self.request(server.port, "GET", url)
     #expect(svg.status == 200 && svg.text.contains("<svg"), "\(svg.text.prefix(200))")
     #expect((drawn.json["command"] as? String)?.contains("--out handwriting.svg --length 80") == true)
+    // Streamed, every point arrives as a pen event while it is drawn.
+    let penStream = try Self.request(
+      server.port, "POST", "/api/runs/hw/stream",
+      body: Self.json(["request": ["seed": 2, "controls": ["bias": 1]], "options": ["length": 80]]))
+    let penEvents = Self.events(penStream.text)
+    let pens = penEvents.filter { $0.0 == "pen" }
+    let points = (penEvents.last?.1["figures"] as? [String: Any])?["points"] as? Double
+    #expect(pens.count == 80 && points == 80, "\(penStream.text.prefix(300))")
+    #expect(pens.allSatisfy { $0.1["dx"] is Double && $0.1["lift"] is Bool })
     #expect(!(drawn.json["notices"] as? [String] ?? []).joined().contains("seqgen-serve-"), "server paths stay hidden")
   }
 
@@ -405,6 +414,8 @@ import Testing
     try browser.open("http://127.0.0.1:\(server.port)/?generate=hw")
     let hwPanel = "document.querySelector('[data-run=hw]')"
     #expect(try browser.wait(until: "\(hwPanel) && \(hwPanel).dataset.done", timeout: 60), "no drawing in the page")
+    let drawnPoints = try browser.evaluate("\(hwPanel).querySelector('canvas.pen').dataset.points") as? String
+    #expect(drawnPoints == "300", "the pen was drawn point by point on the canvas: \(drawnPoints ?? "none")")
     let image = "\(hwPanel).querySelector('img[alt=\"handwriting.svg\"]')"
     #expect(try browser.wait(until: "\(image) && \(image).naturalWidth > 0", timeout: 10), "the SVG is shown")
     let png = try browser.screenshot()

@@ -27,7 +27,8 @@ extension HandwritingDomain {
       }
     let (samples, prime, generator) = try sample(
       run: run, request: request, prime: PrimeRequest(file: primeURL), length: options.pointLimit,
-      isComplete: isComplete)
+      isComplete: isComplete,
+      onStep: { b, step, _ in events(.pen(sample: b, dx: Double(step.dx), dy: Double(step.dy), lift: step.eos)) })
     let manifest = try run.manifest()
     var metadata: [(key: String, value: String)] = [
       ("model", run.url.path), ("checkpoint", request.checkpoint.rawValue), ("step", "\(manifest.progress.step)"),
