@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes SeqGen's readers with libFuzzer + AddressSanitizer (swiftc -sanitize=fuzzer,address).
+# Fuzzes SeqGen's readers (and the playground's request decoding) with libFuzzer + AddressSanitizer (swiftc -sanitize=fuzzer,address).
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]      explore (default 60 s each), random seeds
 #   scripts/fuzz.sh --ci                       the fixed, repeatable pass CI runs (seeded, fixed run count)
 #   scripts/fuzz.sh SECONDS ink,midi           only the named targets
@@ -35,7 +35,7 @@ build() { # name, sources... [-- extra swiftc flags...]
 module_copy() { # name, source folders -> copies under $out/src-<name>
   local dir="$out/src-$1"; shift
   mkdir -p "$dir"
-  for f in $(for d in "$@"; do echo "$d"/*.swift; done); do
+  for f in $(for d in "$@"; do if [ -d "$d" ]; then echo "$d"/*.swift; else echo "$d"; fi; done); do
     case "$f" in *NoteRenderer.swift | *NoteDomain+Generation.swift) continue ;; esac
     # Copied only when changed, so unchanged sources do not trigger a rebuild.
     sed -E '/^import (SeqGenEngine|LSTMMath|AVX512Kernels)$/d' "$f" > "$dir/.next"
@@ -48,6 +48,8 @@ build checkpoint $(module_copy engine "${engine[@]}") Fuzz/CheckpointFuzzer.swif
 build text $(module_copy text "${engine[@]}" domains/Text/Sources) Fuzz/TextFuzzer.swift
 build midi $(module_copy midi "${engine[@]}" domains/Notes/Sources) Fuzz/MIDIFuzzer.swift
 build ink $(module_copy ink "${engine[@]}" domains/Handwriting/Sources) Fuzz/InkFuzzer.swift
+serve=(Sources/SeqGenServe/PlaygroundRequest.swift Sources/SeqGenServe/PlaygroundError.swift)
+build playground $(module_copy playground "${engine[@]}" "${serve[@]}") Fuzz/PlaygroundFuzzer.swift
 sndfile=(-I Sources/CSndFile -I Sources/CSampleRate $(pkg-config --cflags-only-I sndfile samplerate | sed 's/-I/-Xcc -I/g') -lsndfile -lsamplerate)
 build audio Sources/SoundFile/*.swift Fuzz/AudioFuzzer.swift -- "${sndfile[@]}"
 
@@ -73,4 +75,5 @@ run checkpoint fixtures/reference
 run text fixtures/text
 run midi fixtures/notes/openmsx
 run ink fixtures/handwriting/hershey-lines
+run playground fixtures/fuzz/seeds/playground
 run audio fixtures/fuzz/seeds/audio fixtures/audio/drums

@@ -162,66 +162,27 @@ public final class Playground: Sendable {
     var folder: URL
   }
 
-  /// Decodes and checks a generation body: known fields only, the limits, and the prime
-  /// written to the job's folder.
+  /// Checks a generation body (`PlaygroundRequest`) and writes its prime to the job's folder.
   func prepare(_ run: ServedRun, body: Data) async throws -> Job {
-    let top: [String: JSONValue]
-    do { top = try JSONDecoder().decode([String: JSONValue].self, from: body) } catch {
-      throw PlaygroundError.badRequest("the body is not a JSON object: \(PlaygroundError.describe(error))")
-    }
-    try Self.known(top, ["request", "options", "prime"], in: "the body")
-    let requestJSON = top["request"] ?? .object([:])
-    guard case .object(let requestFields) = requestJSON else {
-      throw PlaygroundError.badRequest("`request` must be an object")
-    }
-    try Self.known(requestFields, ["checkpoint", "controls", "seed", "count", "out"], in: "`request`")
-    if case .object(let controls)? = requestFields["controls"] {
-      try Self.known(controls, Set(SamplingControl.allCases.map(\.rawValue)), in: "`request.controls`")
-    }
-    var request: GenerationRequest
-    do { request = try JSONDecoder().decode(GenerationRequest.self, from: JSONEncoder().encode(requestJSON)) } catch {
-      throw PlaygroundError.badRequest("`request`: \(PlaygroundError.describe(error))")
-    }
-    guard (1...limits.count).contains(request.count) else {
-      throw PlaygroundError.badRequest("`request.count` must be in 1...\(limits.count) here, got \(request.count)")
-    }
-    let optionsJSON = top["options"] ?? .object([:])
-    guard case .object(let given) = optionsJSON else { throw PlaygroundError.badRequest("`options` must be an object") }
-    try Self.known(given, Set(run.options.map(\.name)), in: "`options`")
-
+    let decoded = try PlaygroundRequest(body: body, options: Set(run.options.map(\.name)), maxCount: limits.count)
+    var request = decoded.request
     let (result, folder) = try await results.open()
     var primeText: String?
     var primeName: String?
-    if let prime = top["prime"] {
-      guard case .object(let p) = prime else { throw PlaygroundError.badRequest("`prime` must be an object") }
-      try Self.known(p, ["text", "name", "base64"], in: "`prime`")
-      switch (p["text"], p["name"], p["base64"]) {
-      case (.string(let text)?, nil, nil):
-        guard !text.isEmpty else { throw PlaygroundError.badRequest("`prime.text` is empty") }
-        primeText = text
-        request.primeFile = try write(Data(text.utf8), named: "prime.txt", in: folder)
-      case (nil, .string(let name)?, .string(let base64)?):
-        guard let bytes = Data(base64Encoded: base64), !bytes.isEmpty else {
-          throw PlaygroundError.badRequest("`prime.base64` is not base64 data")
-        }
-        let path = try write(bytes, named: name, in: folder)
-        primeName = URL(fileURLWithPath: path).lastPathComponent
-        request.primeFile = path
-      default:
-        throw PlaygroundError.badRequest("`prime` takes `text`, or `name` and `base64` (strings)")
-      }
+    switch decoded.prime {
+    case .text(let text)?:
+      primeText = text
+      request.primeFile = try write(Data(text.utf8), named: "prime.txt", in: folder)
+    case .file(let name, let bytes)?:
+      let path = try write(bytes, named: name, in: folder)
+      primeName = URL(fileURLWithPath: path).lastPathComponent
+      request.primeFile = path
+    case nil: break
     }
     request.cancellation = GenerationCancellation(deadline: .now + .seconds(limits.seconds))
     return Job(
-      run: run, request: request, options: try JSONEncoder().encode(optionsJSON), primeText: primeText,
-      primeName: primeName, result: result, folder: folder)
-  }
-
-  static func known(_ object: [String: JSONValue], _ names: Set<String>, in place: String) throws {
-    if let unknown = object.keys.sorted().first(where: { !names.contains($0) }) {
-      throw PlaygroundError.badRequest(
-        "\(place) has no field `\(unknown)` (it takes \(names.sorted().map { "`\($0)`" }.joined(separator: ", ")))")
-    }
+      run: run, request: request, options: decoded.options, primeText: primeText, primeName: primeName,
+      result: result, folder: folder)
   }
 
   func write(_ data: Data, named name: String, in folder: URL) throws -> String {
