@@ -78,6 +78,11 @@ public enum Training {
         + "\(trainer.chunksPerEpoch) steps/epoch, steps \(trainer.step)→\(trainer.totalSteps), BLAS \(BLAS.coreName)"
     )
     phase(true)
+    Console.line(
+      SeqGen.oneLine(
+        TrainingAdvice.sizes(
+          parameters: m.model.parameterCount, steps: trainer.trainingSteps, unit: D.stepUnit, options: o,
+          augments: domain.augments(trainer.codec))))
     if collective.rank == 0 {
       for line in try domain.trainingReport(
         .beforeTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest)
@@ -111,12 +116,21 @@ public enum Training {
             String(format: ", validation %.4f nats = %.4f bits/%@", $0, $0 / M_LN2, D.stepUnit)
           } ?? ""
         Console.line("checkpoint at step \(step)\(v)\(best ? " (best so far)" : "") → \(run.url.path)")
+        // (After the last checkpoint the summary says it.)
+        if step < trainer.totalSteps,
+          let advice = TrainingAdvice.overfitting(trainer.manifest.progress, checkpointEvery: o.checkpointEvery)
+        {
+          Console.line("advice: " + SeqGen.oneLine(advice))
+        }
       case .rejected(let step, let reason):
         if live { Console.line("") }
         Console.line("step \(step) rejected: \(reason); state reset, weights unchanged")
       }
     }
     Console.line("done: \(run.url.path) (generate with: seqgen generate \(run.url.path))")
+    if let advice = TrainingAdvice.overfitting(trainer.manifest.progress, checkpointEvery: o.checkpointEvery) {
+      Console.line("advice: " + SeqGen.oneLine(advice))
+    }
     if collective.rank == 0 {
       for line in try domain.trainingReport(
         .afterTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest)

@@ -1,0 +1,59 @@
+/// One-line advice a front end prints about a run: before training, from the corpus and model
+/// sizes; while and after training, from the validation curve. Settings are named as
+/// properties in backticks, which front ends spell their own way.
+public enum TrainingAdvice {
+  /// Consecutive checkpoints without a better validation loss after which a run is called
+  /// overfitting.
+  public static let patience = 3
+
+  /// char-rnn's rule of thumb: parameters of the same order as training steps (characters).
+  /// Far more parameters and the model memorises the corpus; far fewer and a larger model
+  /// would fit it better.
+  ///
+  /// - Parameters:
+  ///   - steps: the training corpus's predicted steps (characters, points, events, frames).
+  ///   - augments: whether the run trains on fresh variants of the corpus each epoch.
+  public static func sizes(
+    parameters: Int, steps: Int, unit: String, options: TrainingOptions, augments: Bool
+  ) -> String {
+    let ratio = Double(parameters) / Double(max(steps, 1))
+    let times =
+      ratio >= 10
+      ? "\(Int(ratio.rounded()))×"
+      : ratio >= 1
+        ? String(format: "%.1f×", ratio)
+        : String(
+          format: "1/%.0f of", 1 / ratio)
+    let head = "advice: \(parameters.formatted()) parameters for \(steps.formatted()) training \(unit)s (\(times))"
+    if ratio > 10 {
+      var cures = ["a smaller `hiddenSize` or `numLayers`"]
+      if options.dropout < 0.25 && options.numLayers > 1 { cures.append("`dropout` 0.25–0.5") }
+      if !augments { cures.append("augmentation if this domain has it") }
+      cures.append("more data")
+      return head + ": the model will memorise the corpus; consider "
+        + cures.joined(separator: ", ") + ", and generate from the best checkpoint"
+    }
+    if ratio < 0.1 {
+      return head + ": a larger model (`hiddenSize`, `numLayers`) would likely fit this corpus better"
+    }
+    let dropout =
+      ratio > 1 && options.dropout == 0 && options.numLayers > 1 ? "; `dropout` 0.1–0.3 guards against memorising" : ""
+    return head + ": of the same order, as char-rnn's rule of thumb asks\(dropout)"
+  }
+
+  /// Whether validation has not improved for `patience` checkpoints and now lies clearly (1%)
+  /// above its best, and what to do: nil while it still improves or hovers at its best (or no
+  /// validation ran).
+  public static func overfitting(_ progress: Manifest.Progress, checkpointEvery: Int) -> String? {
+    guard let best = progress.bestStep, let bestLoss = progress.bestValidationLoss,
+      let latest = progress.validationLoss
+    else { return nil }
+    let since = (progress.step - best) / max(checkpointEvery, 1)
+    let above = (latest - bestLoss) / abs(bestLoss)
+    guard since >= patience, above > 0.01 else { return nil }
+    return String(
+      format:
+        "validation has not improved for %d checkpoints and is %.0f%% above its best (step %d): the model is overfitting; the best checkpoint keeps step %d, so stop here or retrain with more `dropout`, a smaller model or more data",
+      since, 100 * above, best, best)
+  }
+}

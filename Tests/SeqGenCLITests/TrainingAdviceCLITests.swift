@@ -1,0 +1,26 @@
+import Foundation
+import Testing
+
+/// `seqgen train` says when the model is far larger than the corpus, and when validation has
+/// stopped improving (on the progress output and in the summary).
+@Suite struct TrainingAdviceCLITests {
+  @Test func aMemorisingRunIsToldSo() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let run = try CLI.run(
+      [
+        "train", "text", "--data", try box.corpus(), "--out", box.path("run"), "--steps", "240", "--hidden-size", "64",
+        "--num-layers", "1", "--batch-size", "4", "--seq-length", "16", "--checkpoint-every", "20", "--learning-rate",
+        "0.02",
+      ], timeout: 300)
+    try #require(run.succeeded, "\(run)")
+    let lines = run.stdoutLines
+    let sizes = try #require(lines.first { $0.hasPrefix("advice: ") && $0.contains("parameters for") }, "\(run)")
+    #expect(sizes.contains("memorise") && sizes.contains("--hidden-size"), "\(sizes)")
+    let done = try #require(lines.firstIndex { $0.hasPrefix("done: ") })
+    let during = lines[..<done].filter { $0.hasPrefix("advice: validation has not improved") }
+    let summary = lines[done...].filter { $0.hasPrefix("advice: validation has not improved") }
+    #expect(!during.isEmpty && summary.count == 1, "\(run)")
+    #expect(summary.first?.contains("--dropout") == true)
+  }
+}

@@ -1,0 +1,47 @@
+import Testing
+
+@testable import SeqGenEngine
+
+/// The advice lines: parameters against corpus size, and a validation curve that stopped improving.
+@Suite struct TrainingAdviceTests {
+  func progress(step: Int, best: Int?, bestLoss: Double?, latest: Double?) -> Manifest.Progress {
+    Manifest.Progress(
+      step: step, totalSteps: 1000, adamSteps: step, cursor: step, epoch: 0, rng: [], trainLoss: nil,
+      validationLoss: latest, bestValidationLoss: bestLoss, bestStep: best, elapsedSeconds: 0)
+  }
+
+  @Test func sizesFollowCharRNNsRuleOfThumb() {
+    var options = TrainingOptions()
+    options.numLayers = 2
+    let big = TrainingAdvice.sizes(parameters: 500_000, steps: 10_000, unit: "char", options: options, augments: false)
+    #expect(big.contains("(50×)") && big.contains("memorise") && big.contains("`dropout`"), "\(big)")
+    #expect(big.contains("augmentation"))
+    let augmented = TrainingAdvice.sizes(
+      parameters: 500_000, steps: 10_000, unit: "char", options: options, augments: true)
+    #expect(!augmented.contains("augmentation"), "\(augmented)")
+    let even = TrainingAdvice.sizes(
+      parameters: 900_000, steps: 1_000_000, unit: "char", options: options, augments: false)
+    #expect(even.contains("same order") && !even.contains("memorise"), "\(even)")
+    let small = TrainingAdvice.sizes(
+      parameters: 10_000, steps: 1_000_000, unit: "event", options: options, augments: false)
+    #expect(small.contains("1/100 of") && small.contains("larger model"), "\(small)")
+  }
+
+  @Test func overfittingNeedsPatienceAndARise() {
+    // Three checkpoints without a better loss, 10% above the best: overfitting.
+    let risen = TrainingAdvice.overfitting(
+      progress(step: 400, best: 100, bestLoss: 1, latest: 1.1), checkpointEvery: 100)
+    #expect(risen?.contains("3 checkpoints and is 10% above its best (step 100)") == true, "\(risen ?? "nil")")
+    // Two checkpoints: too soon.
+    #expect(
+      TrainingAdvice.overfitting(progress(step: 300, best: 100, bestLoss: 1, latest: 1.1), checkpointEvery: 100) == nil)
+    // Hovering at the best: not a rise.
+    #expect(
+      TrainingAdvice.overfitting(progress(step: 900, best: 100, bestLoss: 1, latest: 1.005), checkpointEvery: 100)
+        == nil)
+    // No validation ran.
+    #expect(
+      TrainingAdvice.overfitting(progress(step: 900, best: nil, bestLoss: nil, latest: nil), checkpointEvery: 100)
+        == nil)
+  }
+}
