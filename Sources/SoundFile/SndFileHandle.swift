@@ -87,6 +87,18 @@ final class SndFileHandle {
       decoding: buffer.prefix(max(0, min(n, buffer.count - 1))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
+  /// Sets a string field (`sf_set_string`) of a file open for writing, before any frame is
+  /// written; false where the format has no such field.
+  @discardableResult
+  func setString(_ type: Int32, _ value: String) -> Bool {
+    sf_set_string(handle, type, value) == 0
+  }
+
+  /// A string field of the file (`sf_get_string`), or nil.
+  func string(_ type: Int32) -> String? {
+    sf_get_string(handle, type).map { String(cString: $0) }
+  }
+
   /// Sends a command with an integer-flag argument (`sf_command`), e.g. `SFC_SET_CLIPPING`.
   @discardableResult
   func command(_ command: Int32, flag: Bool) -> Int32 {

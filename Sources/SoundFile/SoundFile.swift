@@ -79,19 +79,47 @@ public enum SoundFile {
       SndFileHandle.openVirtual(MemoryIO([UInt8](data)), mode: Int32(SFM_READ), name: name), name: name, limits: limits)
   }
 
+  /// The string fields a file can carry (WAV's LIST INFO chunk, FLAC and Ogg's Vorbis
+  /// comments), as `soxi` and `ffprobe` show them.
+  public enum Tag: CaseIterable, Sendable {
+    case title, comment, software, artist, date
+
+    var sfType: Int32 {
+      switch self {
+      case .title: Int32(SF_STR_TITLE)
+      case .comment: Int32(SF_STR_COMMENT)
+      case .software: Int32(SF_STR_SOFTWARE)
+      case .artist: Int32(SF_STR_ARTIST)
+      case .date: Int32(SF_STR_DATE)
+      }
+    }
+  }
+
   /// Encodes interleaved samples and writes them atomically (temporary file, fsync, rename), in
-  /// the format the extension names (.wav, .flac, .ogg).
+  /// the format the extension names (.wav, .flac, .ogg), with `tags` in its string fields.
   ///
   /// Samples beyond [−1, 1] are clipped, not wrapped (`SFC_SET_CLIPPING`).
-  public static func write(_ samples: [Float], channels: Int, sampleRate: Int, to url: URL) throws(SoundFileError) {
+  public static func write(
+    _ samples: [Float], channels: Int, sampleRate: Int, to url: URL, tags: [Tag: String] = [:]
+  ) throws(SoundFileError) {
     guard let format = SoundFileFormat(extension: url.pathExtension) else { throw .unknownOutputFormat(path: url.path) }
-    let data = try encode(samples, channels: channels, sampleRate: sampleRate, format: format, name: url.path)
+    let data = try encode(
+      samples, channels: channels, sampleRate: sampleRate, format: format, name: url.path, tags: tags)
     try atomicWrite(data, to: url)
+  }
+
+  /// The string fields of an audio file.
+  public static func tags(of url: URL) throws(SoundFileError) -> [Tag: String] {
+    let handle = try SndFileHandle.open(path: url.path)
+    var tags: [Tag: String] = [:]
+    for tag in Tag.allCases { tags[tag] = handle.string(tag.sfType) }
+    return tags
   }
 
   /// Encodes interleaved samples in memory through libsndfile's virtual I/O.
   public static func encode(
-    _ samples: [Float], channels: Int, sampleRate: Int, format: SoundFileFormat, name: String = "<memory>"
+    _ samples: [Float], channels: Int, sampleRate: Int, format: SoundFileFormat, name: String = "<memory>",
+    tags: [Tag: String] = [:]
   ) throws(SoundFileError) -> Data {
     guard channels >= 1, channels <= 1024 else { throw .invalidArgument("\(name): cannot write \(channels) channels") }
     guard sampleRate >= 1, sampleRate <= 768_000 else {
@@ -117,6 +145,7 @@ public enum SoundFile {
       let handle = try SndFileHandle.openVirtual(buffer, mode: Int32(SFM_WRITE), info: info, name: name)
       handle.command(Int32(SFC_SET_CLIPPING), flag: true)
       if format == .ogg { handle.command(Int32(SFC_SET_VBR_ENCODING_QUALITY), value: 0.6) }
+      for (tag, value) in tags.sorted(by: { $0.key.sfType < $1.key.sfType }) { handle.setString(tag.sfType, value) }
       let frames = samples.count / channels
       let written = samples.withUnsafeBufferPointer { handle.writeFrames($0.baseAddress!, frames: frames) }
       guard written == frames else { throw SoundFileError.unwritable(path: name, message: handle.errorMessage) }

@@ -33,6 +33,13 @@ import Testing
       ])
     try #require(clip.succeeded, "\(clip)")
     #expect(try String(contentsOfFile: box.path("w.svg"), encoding: .utf8).contains("top-k 5 above -45.0 dBFS"))
+    // The clip says how it was made in its string fields, as soxi and ffprobe show them.
+    let tags = try SoundFile.tags(of: URL(fileURLWithPath: box.path("clip.wav")))
+    let comment = tags[.comment] ?? ""
+    #expect(
+      comment.contains("run=\(box.path("run"))") && comment.contains("checkpoint=best") && comment.contains("seed=1")
+        && comment.contains("top-k=5") && comment.contains("sharpen-above=-45.0"), "\(tags)")
+    #expect(tags[.software]?.hasPrefix("seqgen ") == true && tags[.title]?.contains("seed 1") == true, "\(tags)")
     for bad in ["--sharpen-above=3", "--sharpen-above=nan"] {
       expectCleanFailure(
         try CLI.run(["generate", box.path("run"), "--out", box.path("bad.wav"), bad]), mentions: ["--sharpen-above"])

@@ -24,6 +24,20 @@ import Testing
     #expect(worst <= 1.0 / 32768 + 1e-7, "worst difference \(worst)")
   }
 
+  /// Title, comment and software fields survive a write and a read in every format written.
+  @Test(arguments: [SoundFileFormat.wav, .flac, .ogg])
+  func stringFieldsRoundTrip(format: SoundFileFormat) throws {
+    let dir = try TemporaryDirectory("seqgen-tags")
+    defer { dir.remove() }
+    let url = dir.at("tagged.\(format.rawValue)")
+    let tags: [SoundFile.Tag: String] = [.title: "a title", .comment: "seed=3 top-k=5", .software: "seqgen test"]
+    try SoundFile.write(
+      sine(frequency: 440, seconds: 0.2, rate: 8000), channels: 1, sampleRate: 8000, to: url, tags: tags)
+    let read = try SoundFile.tags(of: url)
+    #expect(read[.title] == "a title" && read[.comment] == "seed=3 top-k=5", "\(read)")
+    #expect(read[.software]?.hasPrefix("seqgen test") == true, "\(read)")
+  }
+
   @Test func oggVorbisRoundTripKeepsLengthAndShape() throws {
     let dir = try TempDir()
     defer { dir.remove() }

@@ -54,7 +54,9 @@ extension AudioDomain {
       clips = try clips.map { try SoundFile.resample($0, channels: 1, from: rate, to: outputRate, quality: .best) }
       rate = outputRate
     }
-    var files = try domain.writeClips(clips, rate: rate, to: URL(fileURLWithPath: out))
+    var files = try domain.writeClips(
+      clips, rate: rate, to: URL(fileURLWithPath: out),
+      tags: try Self.provenance(run: run, request: request, options: options))
     let count = request.count
     let realTimeFactor = Double(count) * seconds / max(wallSeconds, 1e-9)
     events(
@@ -133,6 +135,29 @@ extension AudioDomain {
 }
 
 extension AudioDomain {
+  /// How a clip was made, for its string fields (as the SVG and MIDI outputs carry it): the run,
+  /// checkpoint and step, seed and sampling settings, and the seqgen version.
+  static func provenance(run: RunDirectory, request: GenerationRequest, options: AudioGenerationOptions) throws
+    -> [SoundFile.Tag: String]
+  {
+    let manifest = try run.manifest()
+    let c = request.controls
+    var settings = [
+      "run=\(run.url.path)", "checkpoint=\(request.checkpoint.rawValue)", "step=\(manifest.progress.step)",
+      "seed=\(request.seed)", "temperature=\(c.temperature)",
+    ]
+    if let k = c.topK { settings.append("top-k=\(k)") }
+    if let p = c.topP { settings.append("top-p=\(p)") }
+    if c.argmax { settings.append("argmax") }
+    if let gate = options.sharpenAbove { settings.append("sharpen-above=\(gate)") }
+    if let prime = request.primePath { settings.append("prime=\(prime)") }
+    return [
+      .title: "seqgen audio: \(run.url.lastPathComponent), seed \(request.seed)",
+      .comment: settings.joined(separator: " "),
+      .software: "seqgen \(Manifest.seqgenVersion)",
+    ]
+  }
+
   /// A served generation writes clip.wav (and the waveform when asked for) in the server's folder.
   public func served(_ request: GenerationRequest, options: AudioGenerationOptions, in folder: URL) throws -> (
     GenerationRequest, AudioGenerationOptions

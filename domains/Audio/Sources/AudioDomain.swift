@@ -196,12 +196,17 @@ public struct AudioDomain: SequenceDomain {
     }
   }
 
-  /// Writes waveforms at `rate` (see `write`); returns the files written.
+  /// Writes waveforms at `rate` (see `write`), with `tags` in each file's string fields;
+  /// returns the files written.
   @discardableResult
-  public func writeClips(_ clips: [[Float]], rate: Int, to url: URL) throws -> [URL] {
+  public func writeClips(_ clips: [[Float]], rate: Int, to url: URL, tags: [SoundFile.Tag: String] = [:]) throws
+    -> [URL]
+  {
     let urls = Self.clipURLs(url, count: clips.count)
     for (clip, file) in zip(clips, urls) {
-      do { try SoundFile.write(clip, channels: 1, sampleRate: rate, to: file) } catch { throw AudioError.sound(error) }
+      do { try SoundFile.write(clip, channels: 1, sampleRate: rate, to: file, tags: tags) } catch {
+        throw AudioError.sound(error)
+      }
     }
     return urls
   }
