@@ -35,7 +35,7 @@ public struct TrainFlags: ParsableArguments {
   @Option(help: "Fraction of the data held out for validation.") var valFraction = TrainingOptions().valFraction
   @Option(
     help: ArgumentHelp(
-      "What is held out: tail (the end of every file) or files (whole files spread through the corpus, about --val-fraction of it). Default: files for audio, else tail.",
+      "What is held out: tail (the end of every file) or files (whole files spread through the corpus, about --val-fraction of it). Default: files for audio and handwriting, else tail.",
       valueName: "tail|files"))
   var valSplit: ValidationSplit?
   @Option(help: "Seed for initial weights and dropout: same seed, same run.") var seed = TrainingOptions().seed

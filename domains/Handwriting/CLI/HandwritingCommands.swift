@@ -7,8 +7,6 @@ public enum HandwritingCommands: DomainCommands {
   public static let domain = HandwritingDomain()
   public static let train: any ParsableCommand.Type = TrainHandwriting.self
   public static let generate: any ParsableCommand.Type = GenerateHandwriting.self
-  // The latest weights: the per-file validation tail scores pen data from a zeroed state,
-  // so "best" tends to pick an early checkpoint for handwriting.
   public static let demo: DemoRecipe? = DemoRecipe(
     title: "Handwriting — Hershey cursive lines", data: ["handwriting/hershey-lines"],
     train: ["--hidden-size", "128", "--num-layers", "2", "--seq-length", "100", "--batch-size", "16"],
@@ -17,7 +15,7 @@ public enum HandwritingCommands: DomainCommands {
       let file = "handwriting-bias\(bias).svg"
       return (
         [
-          "--strokes", "40", "--bias", "\(bias)", "--count", "3", "--seed", "2", "--checkpoint", "latest", "--out",
+          "--strokes", "40", "--bias", "\(bias)", "--count", "3", "--seed", "2", "--out",
           file,
         ], [file]
       )
