@@ -58,8 +58,12 @@ public struct PlainGenerateFlags: ParsableArguments {
 
   @Option(help: "Steps to generate per sample.") public var length = PlainGenerationOptions().length
   @Flag(help: "Skip prime characters the model has never seen instead of failing.") public var skipUnknown = false
+  @Flag(help: "With --out FILE, also write FILE.json: the run, checkpoint, seed and settings that made it.")
+  public var provenance = false
 
-  public var options: PlainGenerationOptions { PlainGenerationOptions(length: length, skipUnknown: skipUnknown) }
+  public var options: PlainGenerationOptions {
+    PlainGenerationOptions(length: length, skipUnknown: skipUnknown, provenance: provenance)
+  }
 
   public func validate() throws { try validating { try options.validate() } }
 }

@@ -136,12 +136,16 @@ public struct PlainGenerationOptions: Codable, Sendable, Equatable {
   public var length: Int
   /// Skip prime steps the model cannot represent instead of failing.
   public var skipUnknown: Bool
+  /// Beside `out`, write `out`.json: how the samples were made (asked for: a text file itself
+  /// stays the samples alone).
+  public var provenance: Bool
 
   public static let maxLength = 100_000_000
 
-  public init(length: Int = 500, skipUnknown: Bool = false) {
+  public init(length: Int = 500, skipUnknown: Bool = false, provenance: Bool = false) {
     self.length = length
     self.skipUnknown = skipUnknown
+    self.provenance = provenance
   }
 
   /// Decodes JSON in which every field may be left out.
@@ -149,6 +153,7 @@ public struct PlainGenerationOptions: Codable, Sendable, Equatable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     length = try c.decodeIfPresent(Int.self, forKey: .length) ?? 500
     skipUnknown = try c.decodeIfPresent(Bool.self, forKey: .skipUnknown) ?? false
+    provenance = try c.decodeIfPresent(Bool.self, forKey: .provenance) ?? false
   }
 
   public func validate() throws(EngineError) {

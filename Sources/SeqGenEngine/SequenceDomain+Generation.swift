@@ -26,6 +26,19 @@ extension SequenceDomain {
 }
 
 extension SequenceDomain where GenerationOptions == PlainGenerationOptions {
+  /// How samples were made, as JSON: the run, its checkpoint and step, and the request and
+  /// options as given (`seqgen generate` takes them back flag for flag).
+  static func provenance(run: RunDirectory, request: GenerationRequest, options: PlainGenerationOptions) throws
+    -> Data
+  {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(
+      PlainProvenance(
+        domain: Self.name, run: run.url.path, step: try run.manifest().progress.step, request: request,
+        options: options))
+  }
+
   /// Generic generation: each step streamed as text through `events` when the domain streams,
   /// the samples written to `request.out` when given.
   public func generate(
@@ -33,6 +46,9 @@ extension SequenceDomain where GenerationOptions == PlainGenerationOptions {
   ) throws -> GenerationOutput {
     try request.validate()
     try options.validate()
+    if options.provenance, request.out == nil {
+      throw EngineError.invalidArgument("`provenance` writes beside `out` FILE; give `out`")
+    }
     var streams = false
     let primeRequest = PrimeRequest(
       text: request.prime, file: request.primeFile.map { URL(fileURLWithPath: $0) }, skipUnknown: options.skipUnknown)
@@ -59,7 +75,22 @@ extension SequenceDomain where GenerationOptions == PlainGenerationOptions {
       try generator.domain.write(samples, codec: generator.codec, to: url)
       output.files = [url]
       events(.notice("wrote \(request.count) sample\(request.count == 1 ? "" : "s") to \(out)"))
+      if options.provenance {
+        let sidecar = URL(fileURLWithPath: out + ".json")
+        try AtomicFile.write(try Self.provenance(run: run, request: request, options: options), to: sidecar)
+        output.files.append(sidecar)
+      }
     }
     return output
   }
+}
+
+/// What `PlainGenerationOptions.provenance` writes beside the samples.
+struct PlainProvenance: Encodable {
+  var seqgen = Manifest.seqgenVersion
+  var domain: String
+  var run: String
+  var step: Int
+  var request: GenerationRequest
+  var options: PlainGenerationOptions
 }
