@@ -15,6 +15,8 @@ public protocol DomainCommands {
   static var generate: any ParsableCommand.Type { get }
   /// `seqgen bench <…>` commands of this domain (none by default).
   static var bench: [any ParsableCommand.Type] { get }
+  /// Top-level commands of this domain's own (`seqgen hershey`): data tools (none by default).
+  static var tools: [any ParsableCommand.Type] { get }
   /// What `seqgen demo` trains and generates for this domain (nil: not in the demo).
   static var demo: DemoRecipe? { get }
   /// Flags spelled otherwise than their setting's kebab-cased name (`loudnessGate` is
@@ -26,6 +28,7 @@ extension DomainCommands {
   public static var name: String { Domain.name }
   public static var stepUnit: String { Domain.stepUnit }
   public static var bench: [any ParsableCommand.Type] { [] }
+  public static var tools: [any ParsableCommand.Type] { [] }
   public static var demo: DemoRecipe? { nil }
   public static var flagNames: [String: String] { [:] }
 }

@@ -23,7 +23,7 @@ public struct SeqGen: ParsableCommand {
       subcommands: [
         TrainCommand.self, GenerateCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self,
         DemoCommand.self, ServeCommand.self,
-      ]
+      ] + DomainRegistry.all.flatMap { $0.tools }
     )
   }
 
