@@ -50,7 +50,6 @@ public final class Trainer<D: SequenceDomain> {
   public let collective: any Collective
   /// This process's share of the batch's streams (all of them for a single process).
   public let streams: Range<Int>
-  let fingerprint: String
   /// Consecutive non-finite steps after which training stops.
   public var maxRejectedSteps = 5
 
@@ -118,7 +117,6 @@ public final class Trainer<D: SequenceDomain> {
       split = corpus.split
       validation = corpus.validation
       heldOutFiles = corpus.heldOutFiles
-      fingerprint = corpus.plain.fingerprint
       var batcher = try Batcher(pairs: corpus.plain.count, batchSize: B, seqLength: options.seqLength)
       totalSteps =
         options.steps ?? options.epochs.map { max(1, Int(($0 * Double(batcher.chunksPerEpoch)).rounded(.up))) }
@@ -178,7 +176,9 @@ public final class Trainer<D: SequenceDomain> {
   /// read the same files, or the model would silently train on a mixture.
   private func checkSameCorpus() throws {
     guard !collective.isSingle else { return }
-    let seen = try collective.gather("\(fingerprint) \(collective.host)").map { $0.split(separator: " ") }
+    let seen = try collective.gather("\(manifest.data.fingerprint) \(collective.host)").map {
+      $0.split(separator: " ")
+    }
     guard let other = seen.firstIndex(where: { $0.first != seen[0].first }) else { return }
     throw EngineError.processesDisagree(
       "rank \(other) on \(seen[other].last ?? "?") read other training data than rank 0 on \(seen[0].last ?? "?") (corpus fingerprint \(seen[other].first ?? "?") against \(seen[0].first ?? "?")); every process needs the same files"
