@@ -49,13 +49,20 @@ public enum Training {
   ) throws {
     let run = RunDirectory(URL(fileURLWithPath: flags.out))
     var paths = flags.data
+    // A resumed run's manifest, read by rank 0 and sent to the others: the run directory need
+    // only be on rank 0's machine.
+    var resumed: Manifest?
+    if flags.resume {
+      var bytes = try collective.agree { collective.rank == 0 ? [UInt8](try run.manifest().encoded()) : [] }
+      try collective.broadcast(&bytes)
+      resumed = try Manifest.decode(Data(bytes), path: run.manifestURL.path)
+    }
     let (domain, sequences) = try collective.agree { () throws -> (D, [SourceSequence<D.Step>]) in
       var domain = newDomain
       let urls = { paths.map { URL(fileURLWithPath: $0) } }
       if !flags.resume { domain = try domain.resolved(for: urls()) }
-      if flags.resume {
+      if let manifest = resumed {
         // A resumed run reads (and augments) its files the way it started, whatever flags are given now.
-        let manifest = try run.manifest()
         if paths.isEmpty { paths = manifest.data.paths }
         if manifest.domain == D.name {
           domain = domain.configured(for: try manifest.codec(as: D.Codec.self, path: run.url.path))
