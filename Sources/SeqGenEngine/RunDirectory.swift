@@ -27,6 +27,12 @@ public struct RunDirectory: Sendable {
     public var tensors: [String: Safetensors.Tensor]
     public var url: URL
 
+    init(manifest: Manifest, tensors: [String: Safetensors.Tensor], url: URL) {
+      self.manifest = manifest
+      self.tensors = tensors
+      self.url = url
+    }
+
     /// Parses a checkpoint file's bytes; `url` names it in errors.
     public init(decoding data: Data, url: URL) throws(EngineError) {
       let (tensors, metadata) = try Safetensors.decode(data, path: url.path)
@@ -65,7 +71,8 @@ public struct RunDirectory: Sendable {
     return try Manifest.decode(data, path: manifestURL.path)
   }
 
-  /// Loads a checkpoint; `best` falls back to the latest when no validation ever ran.
+  /// Loads a checkpoint (from `CheckpointCache.shared` when it is on and the file unchanged);
+  /// `best` falls back to the latest when no validation ever ran.
   public func checkpoint(_ which: Which = .latest) throws(EngineError) -> Checkpoint {
     _ = try manifest()
     var file = which == .best ? bestURL : latestURL
@@ -73,11 +80,16 @@ public struct RunDirectory: Sendable {
     guard FileManager.default.fileExists(atPath: file.path) else {
       throw .badCheckpoint(path: file.path, reason: "missing; the run has no checkpoint yet")
     }
-    let data: Data
-    do { data = try Data(contentsOf: file, options: .mappedIfSafe) } catch {
-      throw .badCheckpoint(path: file.path, reason: "cannot read: \(error.localizedDescription)")
+    let url = file
+    func load() throws(EngineError) -> Checkpoint {
+      let data: Data
+      do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
+        throw .badCheckpoint(path: url.path, reason: "cannot read: \(error.localizedDescription)")
+      }
+      return try Checkpoint(decoding: data, url: url)
     }
-    return try Checkpoint(decoding: data, url: file)
+    guard let cache = CheckpointCache.shared else { return try load() }
+    return try cache.checkpoint(at: file, load: load)
   }
 
   /// Writes a checkpoint file atomically, then manifest.json if it is the latest.

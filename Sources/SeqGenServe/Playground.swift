@@ -45,6 +45,8 @@ public final class Playground: Sendable {
   public init(runs: [ServedRun], limits: Limits = Limits()) throws {
     self.runs = runs
     self.limits = limits
+    // Each request would read its run's checkpoint again; keep them (two per run: best and latest).
+    CheckpointCache.enable(capacity: max(2 * runs.count, 2))
     gate = GenerationGate(slots: limits.slots, queue: limits.queue)
     results = try ResultStore(keeping: limits.keptResults)
     page = Data(PlaygroundPage.html.utf8)
