@@ -1,4 +1,5 @@
 import Foundation
+import SeqGenEngine
 import Testing
 
 #if canImport(Glibc)
@@ -276,7 +277,7 @@ import Testing
     let valid = Array(
       #"{"request":{"seed":1,"count":2,"checkpoint":"latest","controls":{"temperature":0.8,"topK":5}},"options":{"length":8,"skipUnknown":true},"prime":{"text":"the cat"}}"#
         .utf8)
-    var rng = SplitMix(seed: 2026)
+    var rng = SeededGenerator(seed: 2026)
     var statuses: [Int: Int] = [:]
     for _ in 0..<300 {
       var body = valid
@@ -420,18 +421,5 @@ import Testing
     #expect(try browser.wait(until: "\(image) && \(image).naturalWidth > 0", timeout: 10), "the SVG is shown")
     let png = try browser.screenshot()
     #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
-  }
-}
-
-/// SplitMix64, for seeded mutations.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
