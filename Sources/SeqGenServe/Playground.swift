@@ -2,6 +2,7 @@ import FlyingFox
 import FlyingSocks
 import Foundation
 import SeqGenEngine
+import Synchronization
 
 /// The browser playground's server: the page, and a JSON API over the served runs' generation.
 ///
@@ -57,22 +58,42 @@ public final class Playground: Sendable {
 
   /// Starts listening on `host`:`port` (0: any free port); returns the server, running in
   /// a task, and the address it listens on.
+  /// A failure to bind (address in use, no such address) is thrown at once, as one line.
   public func start(host: String, port: UInt16) async throws -> (server: HTTPServer, url: String) {
-    let address: any SocketAddress =
-      host.contains(":") ? try sockaddr_in6.inet6(ip6: host, port: port) : try sockaddr_in.inet(ip4: host, port: port)
+    let address: any SocketAddress
+    do {
+      address =
+        host.contains(":") ? try sockaddr_in6.inet6(ip6: host, port: port) : try sockaddr_in.inet(ip4: host, port: port)
+    } catch {
+      throw PlaygroundError.failed("`host` \(host) is not an IP address (127.0.0.1, 0.0.0.0, ::1, …)")
+    }
     let server = HTTPServer(
       // FlyingFox answers 500 past its timeout: allow for a full queue ahead of a request.
       config: HTTPServer.Configuration(
         address: address, timeout: Double(limits.queue + 1) * limits.seconds + 30,
         pool: NoDelayPool(base: HTTPServer.defaultPool()), logger: .disabled),
       handler: Handler(playground: self))
-    Task { try await server.run() }
-    try await server.waitUntilListening(timeout: 10)
+    let failure = Mutex<(any Error)?>(nil)
+    Task {
+      do { try await server.run() } catch { failure.withLock { $0 = error } }
+    }
+    let deadline = ContinuousClock.now + .seconds(10)
+    while await !server.isListening {
+      if let error = failure.withLock({ $0 }) { throw PlaygroundError.failed(Self.describe(socketError: error)) }
+      guard ContinuousClock.now < deadline else { throw PlaygroundError.failed("the server did not start listening") }
+      try await Task.sleep(for: .milliseconds(10))
+    }
     switch await server.listeningAddress {
     case .ip4(let ip, let bound)?: return (server, "http://\(ip):\(bound)/")
     case .ip6(let ip, let bound)?: return (server, "http://[\(ip)]:\(bound)/")
     default: throw PlaygroundError.failed("the server is not listening")
     }
+  }
+
+  /// FlyingFox's socket error as "bind: Address already in use".
+  static func describe(socketError error: any Error) -> String {
+    if case .failed(let type, _, let message)? = error as? SocketError { return "\(type): \(message)" }
+    return PlaygroundError.oneLine("\(error)")
   }
 
   struct Handler: HTTPHandler {

@@ -301,6 +301,20 @@ import Testing
     #expect(try Self.request(server.port, "GET", "/api/runs").status == 200)
   }
 
+  /// Starting fails at once with one line: a port in use, a host that is not an address, no run.
+  @Test func aServerThatCannotStartSaysWhyAtOnce() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let (text, _) = try Self.runs(in: box)
+    let first = try Server([text])
+    defer { first.stop() }
+    let started = Date()
+    expectCleanFailure(try CLI.run(["serve", text, "--port", String(first.port)], timeout: 30), mentions: ["in use"])
+    #expect(Date().timeIntervalSince(started) < 5)
+    expectCleanFailure(try CLI.run(["serve", text, "--host", "bogus", "--port", "0"]), mentions: ["--host", "bogus"])
+    expectCleanFailure(try CLI.run(["serve", box.path("nothing"), "--port", "0"]), mentions: ["nothing"])
+  }
+
   /// Every hostile request gets a 4xx with a one-line JSON error, and the server goes on serving.
   @Test func hostileRequestsGetClientErrorsAndTheServerKeepsServing() throws {
     let box = try Sandbox()
