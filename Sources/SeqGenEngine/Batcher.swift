@@ -65,6 +65,7 @@ public struct Batcher: Sendable, Codable, Equatable {
     let k = position - epochStart
     let width = streams.count
     chunk.setShape(steps: seqLength, batch: width)
+    corpus.attach(chunk)
     for t in 0..<seqLength {
       for (j, b) in streams.enumerated() {
         corpus.fill(
@@ -90,6 +91,7 @@ public struct Batcher: Sendable, Codable, Equatable {
     guard !visited.isEmpty else { return }
     let width = visited.count
     let length = (n + streams - 1) / streams
+    corpus.attach(chunk)
     var start = 0
     while start < length {
       let steps = min(seqLength, length - start)

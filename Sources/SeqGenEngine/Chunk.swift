@@ -14,10 +14,13 @@ public final class Chunk<Target: Sendable> {
   let resets: UnsafeMutablePointer<Bool>
   /// (T·B) targets; nil marks padding.
   public var targets: [Target?]
+  /// The condition of each row, for a conditioned model; nil otherwise.
+  public let condition: ConditionRows?
 
-  public init(kind: InputKind, capacity: Int) {
+  public init(kind: InputKind, capacity: Int, conditioned: Bool = false) {
     self.kind = kind
     self.capacity = capacity
+    condition = conditioned ? ConditionRows(capacity: capacity) : nil
     indices = .allocate(capacity: capacity)
     indices.initialize(repeating: 0, count: capacity)
     resets = .allocate(capacity: capacity)

@@ -11,6 +11,11 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
   public private(set) var dense: [Float] = []
   public private(set) var targets: [Target] = []
   public private(set) var resets: [Bool] = []
+  /// For a conditioned domain: every sequence's condition classes one after the other, and for
+  /// each pair where its sequence's condition starts and how long it is. Empty otherwise.
+  public private(set) var conditionClasses: [Int32] = []
+  public private(set) var conditionStart: [Int32] = []
+  public private(set) var conditionCount: [Int32] = []
 
   public var count: Int { targets.count }
 
@@ -25,10 +30,18 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
     }
     targets.reserveCapacity(pairs)
     resets.reserveCapacity(pairs)
+    let conditionClasses = domain.conditionClasses(codec)
     for sequence in sequences {
       let steps = sequence.steps
       guard steps.count >= 2 else { continue }
       do {
+        if let conditionClasses {
+          let condition = try domain.condition(of: sequence, codec: codec)
+          precondition(condition.allSatisfy { $0 >= 0 && $0 < conditionClasses }, "condition class out of range")
+          conditionStart += repeatElement(Int32(self.conditionClasses.count), count: steps.count - 1)
+          conditionCount += repeatElement(Int32(condition.count), count: steps.count - 1)
+          self.conditionClasses += condition.map { Int32($0) }
+        }
         for i in 0..<(steps.count - 1) {
           switch (try domain.input(steps[i], codec: codec), kind) {
           case (.index(let k), .categorical(let classes)):
@@ -63,6 +76,16 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
     }
     chunk.targets[r] = targets[p]
     chunk.resets[r] = resets[p] || forceReset
+    if let condition = chunk.condition {
+      condition.start[r] = conditionStart[p]
+      condition.count[r] = conditionCount[p]
+    }
+  }
+
+  /// Points a chunk's condition rows at this corpus's classes (before filling it).
+  func attach(_ chunk: Chunk<Target>) {
+    precondition((chunk.condition != nil) == !conditionStart.isEmpty || count == 0, "condition and chunk disagree")
+    chunk.condition?.classes = conditionClasses
   }
 
   /// Fills row `r` of a chunk with padding: zero input, no target, no reset.
@@ -74,5 +97,6 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
     }
     chunk.targets[r] = nil
     chunk.resets[r] = false
+    chunk.condition?.count[r] = 0
   }
 }

@@ -48,18 +48,29 @@ public final class Generator<D: SequenceDomain> {
   ///     or seconds); generation ends when every sample is complete or `length` is reached.
   ///   - onStep: called with (sample index, step) as each step is drawn, for streaming.
   ///   - cancellation: checked before every step; generation throws once it is cancelled.
+  ///   - condition: the class sequence a conditioned model reads (prime and generation alike);
+  ///     a sample is complete once the window has moved past its end (Graves' stop rule), or
+  ///     at `length` steps.
   /// - Returns: the generated steps of each sample (without the prime).
   public func generate(
     prime: [D.Step], length: Int, count: Int, controls: SamplingControls, seed: UInt64,
-    isComplete: ([D.Step]) -> Bool = { _ in false }, onStep: (Int, D.Step) -> Void = { _, _ in },
-    cancellation: GenerationCancellation? = nil
+    condition: [Int]? = nil, isComplete: ([D.Step]) -> Bool = { _ in false },
+    onStep: (Int, D.Step) -> Void = { _, _ in }, cancellation: GenerationCancellation? = nil
   ) throws -> [[D.Step]] {
     precondition(!prime.isEmpty && count >= 1)
     try head.check(controls)
+    if let classes = config.condition?.classes {
+      guard let condition, !condition.isEmpty else {
+        throw EngineError.invalidArgument("this model writes a given condition; it needs a non-empty one")
+      }
+      precondition(condition.allSatisfy { $0 >= 0 && $0 < classes }, "condition class out of range")
+    }
     let piece = min(prime.count, Self.primePiece)
     let model = Model(config: config, head: head, params: params, maxSteps: piece, batch: count, trainable: false)
-    let state = RecurrentState(numLayers: config.numLayers, batch: count, hiddenSize: config.hiddenSize)
-    let chunk = Chunk<D.Head.Target>(kind: config.input, capacity: piece * count)
+    let state = RecurrentState(config, batch: count)
+    let chunk = Chunk<D.Head.Target>(
+      kind: config.input, capacity: piece * count, conditioned: config.condition != nil)
+    if let condition { chunk.condition?.set(condition, rows: piece * count) }
     var rng = SeededGenerator(seed: seed)
 
     /// Writes `step` as the input of row t·count + b.
@@ -86,7 +97,9 @@ public final class Generator<D: SequenceDomain> {
           try setInput(prime[i], previous: i > 0 ? prime[i - 1] : nil, t: t, b: b)
         }
       }
-      model.forward(chunk.input, steps: steps, batch: count, state: state, resets: chunk.resets, rng: &rng)
+      model.forward(
+        chunk.input, condition: chunk.condition, steps: steps, batch: count, state: state, resets: chunk.resets,
+        rng: &rng)
       start += steps
     }
 
@@ -108,13 +121,15 @@ public final class Generator<D: SequenceDomain> {
         if !complete[b] {
           samples[b].append(step)
           onStep(b, step)
-          complete[b] = isComplete(samples[b])
+          complete[b] = isComplete(samples[b]) || model.windowed?.hasPassedEnd(row: outputRow + b) == true
         }
         try setInput(step, previous: last[b], t: 0, b: b)
         last[b] = step
       }
       if !complete.contains(false) { break }
-      model.forward(chunk.input, steps: 1, batch: count, state: state, resets: chunk.resets, rng: &rng)
+      model.forward(
+        chunk.input, condition: chunk.condition, steps: 1, batch: count, state: state, resets: chunk.resets,
+        rng: &rng)
       outputRow = 0
     }
     return samples

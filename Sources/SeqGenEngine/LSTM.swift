@@ -130,28 +130,49 @@ public final class LSTM {
 }
 
 /// The (h, c) state of every layer for B streams, (L, B, H) each: carried from chunk to chunk.
+/// A conditioned model (`WindowedLSTM`) also carries its window's position κ, (B, K), and its
+/// last window vector w, (B, C); both are empty otherwise.
 public final class RecurrentState {
   public let numLayers: Int
   public let batch: Int
   public let hiddenSize: Int
   public let h: FloatBuffer
   public let c: FloatBuffer
+  public let kappa: FloatBuffer
+  public let window: FloatBuffer
 
-  public init(numLayers: Int, batch: Int, hiddenSize: Int) {
+  public init(numLayers: Int, batch: Int, hiddenSize: Int, condition: ConditionConfig? = nil) {
     self.numLayers = numLayers
     self.batch = batch
     self.hiddenSize = hiddenSize
     h = FloatBuffer(count: numLayers * batch * hiddenSize)
     c = FloatBuffer(count: numLayers * batch * hiddenSize)
+    kappa = FloatBuffer(count: batch * (condition?.mixtures ?? 0))
+    window = FloatBuffer(count: batch * (condition?.classes ?? 0))
+  }
+
+  /// The state a model of `config` carries for `batch` streams.
+  public convenience init(_ config: ModelConfig, batch: Int) {
+    self.init(
+      numLayers: config.numLayers, batch: batch, hiddenSize: config.hiddenSize, condition: config.condition)
+  }
+
+  /// The buffers in checkpoint order, each with the number of (B, width) blocks it holds:
+  /// h and c one per layer (saved as (L, B, H)), κ and w one each (saved as (B, width)).
+  var parts: [(name: String, buffer: FloatBuffer, blocks: Int, perLayer: Bool)] {
+    var parts = [("h", h, numLayers, true), ("c", c, numLayers, true)]
+    if kappa.count > 0 { parts += [("kappa", kappa, 1, false), ("window", window, 1, false)] }
+    return parts
   }
 
   public func zero() {
-    h.zero()
-    c.zero()
+    for part in parts { part.buffer.zero() }
   }
 
   public var isFinite: Bool {
-    for i in 0..<h.count where !h[i].isFinite || !c[i].isFinite { return false }
+    for part in parts {
+      for i in 0..<part.buffer.count where !part.buffer[i].isFinite { return false }
+    }
     return true
   }
 }

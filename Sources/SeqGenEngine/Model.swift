@@ -1,3 +1,5 @@
+import Foundation
+
 /// The sizes that define a model; saved in the manifest.
 public struct ModelConfig: Codable, Sendable, Equatable {
   public var input: InputKind
@@ -8,10 +10,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
   public var outputSize: Int
   /// The output head's own tensors (`OutputHead.parameterSpecs`), stored after the decoder.
   public var headParameters: [ParameterSpec]
+  /// The condition a `WindowedLSTM` reads; nil for a plain LSTM stack (and in manifests saved
+  /// before conditioning existed).
+  public var condition: ConditionConfig?
 
   public init(
     input: InputKind, hiddenSize: Int, numLayers: Int, dropout: Float, outputSize: Int,
-    headParameters: [ParameterSpec] = []
+    headParameters: [ParameterSpec] = [], condition: ConditionConfig? = nil
   ) {
     self.input = input
     self.hiddenSize = hiddenSize
@@ -19,14 +24,23 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     self.dropout = dropout
     self.outputSize = outputSize
     self.headParameters = headParameters
+    self.condition = condition
   }
 
   public var inputSize: Int { input.width }
 
+  /// Width of the decoder's input: the top layer's h, or every layer's (skip connections) in a
+  /// conditioned model.
+  public var decoderInputSize: Int { condition == nil ? hiddenSize : numLayers * hiddenSize }
+
   /// Tensor names and shapes in checkpoint order (torch names).
   public var parameterSpecs: [ParameterSpec] {
-    LSTM.parameterSpecs(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers)
-      + Linear.parameterSpecs(name: "decoder", inputSize: hiddenSize, outputSize: outputSize) + headParameters
+    let stack =
+      condition.map {
+        WindowedLSTM.parameterSpecs(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, condition: $0)
+      } ?? LSTM.parameterSpecs(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers)
+    return stack + Linear.parameterSpecs(name: "decoder", inputSize: decoderInputSize, outputSize: outputSize)
+      + headParameters
   }
 
   public var parameterCount: Int { parameterSpecs.reduce(0) { $0 + $1.count } }
@@ -40,13 +54,17 @@ public final class Model<Head: OutputHead> {
   public let config: ModelConfig
   public let head: Head
   public let params: ParameterStore
-  public let lstm: LSTM
+  /// The recurrent part: a plain stack, or one that reads a condition.
+  let stack: Stack
+  enum Stack {
+    case plain(LSTM)
+    case windowed(WindowedLSTM)
+  }
   let decoder: Linear
   public let maxSteps: Int
   public let maxBatch: Int
   /// Gradient of the loss with respect to the decoder output, (T·B, outputSize).
   let dLogits: FloatBuffer
-  private var lastTop: UnsafeMutablePointer<Float>?
 
   /// - Parameter trainable: allocate the buffers `backward` needs; evaluation and generation
   ///   pass false and use about a third less memory.
@@ -63,11 +81,21 @@ public final class Model<Head: OutputHead> {
     self.maxSteps = maxSteps
     maxBatch = batch
     let capacity = maxSteps * batch
-    lstm = LSTM(
-      params: self.params, inputSize: config.inputSize, hiddenSize: config.hiddenSize,
-      numLayers: config.numLayers, dropout: config.dropout, capacity: capacity, maxBatch: batch, trainable: trainable)
+    if let condition = config.condition {
+      stack = .windowed(
+        WindowedLSTM(
+          params: self.params, inputSize: config.inputSize, hiddenSize: config.hiddenSize,
+          numLayers: config.numLayers, condition: condition, dropout: config.dropout, capacity: capacity,
+          maxBatch: batch, trainable: trainable))
+    } else {
+      stack = .plain(
+        LSTM(
+          params: self.params, inputSize: config.inputSize, hiddenSize: config.hiddenSize,
+          numLayers: config.numLayers, dropout: config.dropout, capacity: capacity, maxBatch: batch,
+          trainable: trainable))
+    }
     decoder = Linear(
-      params: self.params, name: "decoder", inputSize: config.hiddenSize, outputSize: config.outputSize,
+      params: self.params, name: "decoder", inputSize: config.decoderInputSize, outputSize: config.outputSize,
       capacity: capacity,
       trainable: trainable)
     dLogits = FloatBuffer(count: trainable ? capacity * config.outputSize : 0)
@@ -82,6 +110,15 @@ public final class Model<Head: OutputHead> {
     head.initialize(headParameters, rng: &rng)
   }
 
+  /// Sets the window's κ̂ bias so that a new conditioned model starts by moving its window one
+  /// class per `stepsPerClass` steps, the data's own pace: with the bias at 0 it would move one
+  /// class per step (exp 0) and leave a long condition behind before learning anything.
+  public func paceWindow(stepsPerClass: Double) {
+    guard let K = config.condition?.mixtures, stepsPerClass > 0, stepsPerClass.isFinite else { return }
+    let bias = params.value("window.bias")
+    for k in 0..<K { bias[2 * K + k] = Float(-Foundation.log(stepsPerClass)) }
+  }
+
   /// Where the head's own tensors start in the flat buffers.
   var headOffset: Int { config.headParameters.first.map { params.entry($0.name).offset } ?? params.count }
 
@@ -90,18 +127,39 @@ public final class Model<Head: OutputHead> {
     HeadParameters(values: params.values.pointer + headOffset, gradients: params.gradients.pointer + headOffset)
   }
 
+  /// The plain stack (a model without a condition).
+  public var lstm: LSTM {
+    guard case .plain(let lstm) = stack else { preconditionFailure("a conditioned model has no plain LSTM stack") }
+    return lstm
+  }
+
+  /// The conditioned stack, or nil for a plain model.
+  public var windowed: WindowedLSTM? {
+    guard case .windowed(let stack) = stack else { return nil }
+    return stack
+  }
+
   /// Runs the chunk and returns the decoder output (T·B, outputSize); `dropoutSlice` as in
-  /// `LSTM.forward`.
+  /// `LSTM.forward`. A conditioned model needs the rows' `condition`.
   @discardableResult
   public func forward(
-    _ input: LayerInput, steps: Int, batch: Int, state: RecurrentState, resets: UnsafePointer<Bool>,
-    training: Bool = false, rng: inout SeededGenerator, dropoutSlice: (batch: Int, first: Int)? = nil
+    _ input: LayerInput, condition: ConditionRows? = nil, steps: Int, batch: Int, state: RecurrentState,
+    resets: UnsafePointer<Bool>, training: Bool = false, rng: inout SeededGenerator,
+    dropoutSlice: (batch: Int, first: Int)? = nil
   ) -> UnsafeMutablePointer<Float> {
     precondition(steps <= maxSteps && batch <= maxBatch, "chunk (\(steps), \(batch)) exceeds model capacity")
-    let top = lstm.forward(
-      input, steps: steps, batch: batch, state: state, resets: resets, training: training, rng: &rng,
-      dropoutSlice: dropoutSlice)
-    lastTop = top
+    let top: UnsafeMutablePointer<Float>
+    switch stack {
+    case .plain(let lstm):
+      top = lstm.forward(
+        input, steps: steps, batch: batch, state: state, resets: resets, training: training, rng: &rng,
+        dropoutSlice: dropoutSlice)
+    case .windowed(let windowed):
+      guard let condition else { preconditionFailure("a conditioned model run without its condition") }
+      top = windowed.forward(
+        input, condition: condition, steps: steps, batch: batch, state: state, resets: resets, training: training,
+        rng: &rng, dropoutSlice: dropoutSlice)
+    }
     return decoder.forward(top, rows: steps * batch)
   }
 
@@ -133,9 +191,15 @@ public final class Model<Head: OutputHead> {
     steps: Int, batch: Int, resets: UnsafePointer<Bool>, dState: RecurrentState? = nil, inputGradient: Bool = false
   ) {
     decoder.backward(dLogits.pointer, rows: steps * batch)
-    lstm.backward(
-      dOutput: decoder.dInput.pointer, steps: steps, batch: batch, resets: resets, dState: dState,
-      inputGradient: inputGradient)
+    switch stack {
+    case .plain(let lstm):
+      lstm.backward(
+        dOutput: decoder.dInput.pointer, steps: steps, batch: batch, resets: resets, dState: dState,
+        inputGradient: inputGradient)
+    case .windowed(let windowed):
+      precondition(!inputGradient, "a conditioned model does not compute input gradients")
+      windowed.backward(dOutput: decoder.dInput.pointer, steps: steps, batch: batch, resets: resets, dState: dState)
+    }
   }
 
   /// The decoder output of the last forward, (T·B, outputSize).

@@ -46,6 +46,13 @@ public protocol SequenceDomain: Sendable {
   func makeHead(_ codec: Codec) -> Head
   /// Turns a sampled output back into a step.
   func step(from sample: Head.Sample, codec: Codec) -> Step
+  /// Classes of the condition a model of `codec` reads (`ConditionConfig.classes`), or nil when
+  /// its model is unconditional (the default).
+  func conditionClasses(_ codec: Codec) -> Int?
+  /// The class sequence that conditions `sequence` (for handwriting, its transcription's
+  /// characters); asked only when `conditionClasses` is not nil. Throws, naming the file, when
+  /// the sequence has none.
+  func condition(of sequence: SourceSequence<Step>, codec: Codec) throws -> [Int]
   /// Whether the state is zeroed before `step` when it follows `previous` inside a sequence
   /// (the state is always zeroed between sequences).
   func resetsState(before step: Step, after previous: Step, codec: Codec) -> Bool
@@ -107,6 +114,8 @@ extension SequenceDomain {
     -> [String]
   { [] }
   public func resetsState(before step: Step, after previous: Step, codec: Codec) -> Bool { false }
+  public func conditionClasses(_ codec: Codec) -> Int? { nil }
+  public func condition(of sequence: SourceSequence<Step>, codec: Codec) throws -> [Int] { [] }
   public func streamed(_ step: Step, codec: Codec) -> String? { nil }
   public func configured(for codec: Codec) -> Self { self }
   public func augments(_ codec: Codec) -> Bool { false }
@@ -117,10 +126,14 @@ extension SequenceDomain {
 public struct SourceSequence<Step: Sendable>: Sendable {
   public var source: String
   public var steps: [Step]
+  /// What the file says the sequence is (for handwriting, its transcription), for a domain
+  /// that conditions on it; nil when the file says nothing.
+  public var annotation: String?
 
-  public init(source: String, steps: [Step]) {
+  public init(source: String, steps: [Step], annotation: String? = nil) {
     self.source = source
     self.steps = steps
+    self.annotation = annotation
   }
 }
 

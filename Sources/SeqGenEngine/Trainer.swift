@@ -125,12 +125,15 @@ public final class Trainer<D: SequenceDomain> {
       let head = domain.makeHead(codec)
       let config = ModelConfig(
         input: domain.inputKind(codec), hiddenSize: options.hiddenSize, numLayers: options.numLayers,
-        dropout: options.dropout, outputSize: head.outputSize, headParameters: head.parameterSpecs)
+        dropout: options.dropout, outputSize: head.outputSize, headParameters: head.parameterSpecs,
+        condition: domain.conditionClasses(codec).map {
+          ConditionConfig(classes: $0, mixtures: options.windowMixtures ?? TrainingOptions.defaultWindowMixtures)
+        })
       let localBatch = streams.count
       model = Model(config: config, head: head, maxSteps: options.seqLength, batch: localBatch)
       adam = Adam(parameterCount: model.params.count, beta1: options.beta1, beta2: options.beta2, eps: options.eps)
-      state = RecurrentState(numLayers: options.numLayers, batch: localBatch, hiddenSize: options.hiddenSize)
-      chunk = Chunk(kind: config.input, capacity: options.seqLength * localBatch)
+      state = RecurrentState(config, batch: localBatch)
+      chunk = Chunk(kind: config.input, capacity: options.seqLength * localBatch, conditioned: config.condition != nil)
 
       if let resumed {
         (manifest, rng) = try Self.restore(
@@ -139,6 +142,8 @@ public final class Trainer<D: SequenceDomain> {
       } else {
         var initRNG = SeededGenerator(seed: options.seed)
         model.initialize(rng: &initRNG)
+        let classes = corpus.plain.conditionClasses.count
+        if classes > 0 { model.paceWindow(stepsPerClass: Double(corpus.plain.count) / Double(classes)) }
         rng = SeededGenerator(seed: options.seed ^ 0x5EED_D809_0000_0001)
         manifest = Manifest(
           formatVersion: Manifest.currentFormatVersion, seqgenVersion: Manifest.seqgenVersion, domain: D.name,
@@ -270,16 +275,19 @@ public final class Trainer<D: SequenceDomain> {
     try model.params.load(model.params.values, from: resumed.tensors, path: path)
     try model.params.load(adam.expAvg, from: resumed.tensors, prefix: "optimizer.exp_avg.", path: path)
     try model.params.load(adam.expAvgSq, from: resumed.tensors, prefix: "optimizer.exp_avg_sq.", path: path)
-    // The saved state is the whole batch's, (L, B, H); this process carries its streams' rows.
-    let (L, H) = (state.numLayers, state.hiddenSize)
-    for (name, buffer) in [("trainer.state_h", state.h), ("trainer.state_c", state.c)] {
-      guard let t = resumed.tensors[name], t.values.count == L * options.batchSize * H else {
+    // The saved state is the whole batch's, (blocks, B, width); this process carries its
+    // streams' rows.
+    for (part, buffer, blocks, _) in state.parts {
+      let name = "trainer.state_\(part)"
+      let width = buffer.count / (blocks * streams.count)
+      guard let t = resumed.tensors[name], t.values.count == blocks * options.batchSize * width else {
         throw EngineError.badCheckpoint(path: path, reason: "tensor \(name) is missing or has the wrong size")
       }
-      for l in 0..<L {
-        let from = (l * options.batchSize + streams.lowerBound) * H
+      for l in 0..<blocks {
+        let from = (l * options.batchSize + streams.lowerBound) * width
         t.values.withUnsafeBufferPointer {
-          (buffer.pointer + l * streams.count * H).update(from: $0.baseAddress! + from, count: streams.count * H)
+          (buffer.pointer + l * streams.count * width).update(
+            from: $0.baseAddress! + from, count: streams.count * width)
         }
       }
     }
@@ -400,7 +408,8 @@ public final class Trainer<D: SequenceDomain> {
     batcher.next(from: train, into: chunk, streams: streams)
     model.params.zeroGradients()
     model.forward(
-      chunk.input, steps: T, batch: B, state: state, resets: chunk.resets, training: true, rng: &rng,
+      chunk.input, condition: chunk.condition, steps: T, batch: B, state: state, resets: chunk.resets, training: true,
+      rng: &rng,
       dropoutSlice: together ? (options.batchSize, streams.lowerBound) : nil)
     var count = chunk.targetCount
     var reduceStart = ContinuousClock.now
@@ -464,22 +473,24 @@ public final class Trainer<D: SequenceDomain> {
     .evaluate(corpus, collective: collective)
   }
 
-  /// The carried state of the whole batch, (L, B, H) for `h` and `c`, assembled from every
-  /// process's streams (on every process).
-  func globalState() throws -> (h: [Float], c: [Float]) {
-    guard !collective.isSingle else { return (state.h.array, state.c.array) }
-    let (L, H, B) = (options.numLayers, options.hiddenSize, options.batchSize)
-    let width = streams.count
-    let whole = FloatBuffer(count: 2 * L * B * H)
-    for (part, buffer) in [state.h, state.c].enumerated() {
-      for l in 0..<L {
-        (whole.pointer + ((part * L + l) * B + streams.lowerBound) * H)
-          .update(from: buffer.pointer + l * width * H, count: width * H)
+  /// The carried state of the whole batch as checkpoint tensors, (blocks, B, width) for each
+  /// part of the state (`RecurrentState.parts`), assembled from every process's streams (on
+  /// every process).
+  func globalState() throws -> [(name: String, tensor: Safetensors.Tensor)] {
+    let B = options.batchSize
+    let local = streams.count
+    return try state.parts.map { part, buffer, blocks, perLayer in
+      let width = buffer.count / (blocks * local)
+      let shape = perLayer ? [blocks, B, width] : [B, width]
+      guard !collective.isSingle else { return ("trainer.state_\(part)", .init(shape: shape, values: buffer.array)) }
+      let whole = FloatBuffer(count: blocks * B * width)
+      for l in 0..<blocks {
+        (whole.pointer + (l * B + streams.lowerBound) * width)
+          .update(from: buffer.pointer + l * local * width, count: local * width)
       }
+      try collective.sum(whole.pointer, count: whole.count)
+      return ("trainer.state_\(part)", .init(shape: shape, values: whole.array))
     }
-    try collective.sum(whole.pointer, count: whole.count)
-    let all = whole.array
-    return (Array(all[0..<(L * B * H)]), Array(all[(L * B * H)...]))
   }
 
   /// Writes best.safetensors if validation improved, then model.safetensors and manifest.json.
@@ -509,15 +520,10 @@ public final class Trainer<D: SequenceDomain> {
         try collective.broadcast(buffer.pointer, count: buffer.count)
       }
     }
-    let (h, c) = try globalState()
+    let extra = try globalState()
     guard collective.rank == 0 else { return improved }
     let weights = model.params.tensors(model.params.values)
     if improved { try run.save(manifest, tensors: weights, as: .best) }
-    let shape = [options.numLayers, options.batchSize, options.hiddenSize]
-    let extra: [(name: String, tensor: Safetensors.Tensor)] = [
-      ("trainer.state_h", .init(shape: shape, values: h)),
-      ("trainer.state_c", .init(shape: shape, values: c)),
-    ]
     try run.save(
       manifest,
       tensors: weights + model.params.tensors(adam.expAvg, prefix: "optimizer.exp_avg.")
@@ -539,6 +545,8 @@ extension EncodedCorpus {
     }
     mix(UInt64(count))
     for i in indices { mix(UInt64(UInt32(bitPattern: i))) }
+    for i in conditionClasses { mix(UInt64(UInt32(bitPattern: i))) }
+    for i in conditionCount { mix(UInt64(UInt32(bitPattern: i))) }
     for f in dense { mix(UInt64(f.bitPattern)) }
     for (i, r) in resets.enumerated() where r { mix(UInt64(i)) }
     return String(h, radix: 16)

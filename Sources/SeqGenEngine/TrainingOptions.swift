@@ -26,10 +26,15 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
   /// A new run takes its domain's `defaultValidationSplit` unless the user chose.
   public var valSplit: ValidationSplit?
   public var seed: UInt64 = 0
+  /// Gaussians of the attention window when the domain conditions the model (nil: 10, Graves').
+  public var windowMixtures: Int?
   public var checkpointEvery = 250
   public var logEvery = 25
 
   public init() {}
+
+  /// Gaussians of the attention window of a conditioned model when none are chosen.
+  public static let defaultWindowMixtures = 10
 
   /// Steps when neither --steps nor --epochs is given.
   public static let defaultSteps = 1500
@@ -77,6 +82,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     try check(lrDecayEvery >= 1, "`lrDecayEvery` must be at least 1, got \(lrDecayEvery)")
     try check(valFraction >= 0 && valFraction <= 0.5, "`valFraction` must be in [0, 0.5], got \(valFraction)")
     try check(checkpointEvery >= 1, "`checkpointEvery` must be at least 1, got \(checkpointEvery)")
+    if let windowMixtures {
+      try check((1...100).contains(windowMixtures), "`windowMixtures` must be in 1...100, got \(windowMixtures)")
+    }
     try check(logEvery >= 1, "`logEvery` must be at least 1, got \(logEvery)")
   }
 }

@@ -38,8 +38,8 @@ extension ValidationSplit {
       let held = Int((Double(n) * fraction).rounded())
       if held >= 1, n - held >= 2 {
         let k = n - held
-        train.append(SourceSequence(source: s.source, steps: Array(s.steps[..<k])))
-        validation.append(SourceSequence(source: s.source, steps: Array(s.steps[(k - 1)...])))
+        train.append(SourceSequence(source: s.source, steps: Array(s.steps[..<k]), annotation: s.annotation))
+        validation.append(SourceSequence(source: s.source, steps: Array(s.steps[(k - 1)...]), annotation: s.annotation))
       } else {
         train.append(s)
       }

@@ -21,6 +21,15 @@ struct CountingDomain: SequenceDomain {
   func resetsState(before step: Int, after previous: Int, codec: Int) -> Bool { step == 0 }
   func prime(_ request: PrimeRequest, codec: Int) throws -> [Int] { [1] }
   func write(_ samples: [[Int]], codec: Int, to url: URL) throws {}
+  /// Condition the model on each sequence's annotation, a list of digits 0…2.
+  var conditioned = false
+  func conditionClasses(_ codec: Int) -> Int? { conditioned ? 3 : nil }
+  func condition(of sequence: SourceSequence<Int>, codec: Int) throws -> [Int] {
+    guard let annotation = sequence.annotation else {
+      throw EngineError.badData(path: sequence.source, reason: "has no annotation to condition on")
+    }
+    return annotation.compactMap { $0.wholeNumberValue }
+  }
   /// Train on variants (`augment`) instead of the data itself.
   var augmenting = false
   func augments(_ codec: Int) -> Bool { augmenting }
