@@ -16,14 +16,20 @@ public enum Training {
   /// process 0 alone prints, unless `--log-every-rank`. A failure while setting up stops every
   /// process with one line naming the rank and host that failed; a failure of one process
   /// while training aborts the whole job, so none waits for it.
-  public static func run<D: SequenceDomain>(_ newDomain: D, flags: TrainFlags) throws {
-    guard MPIProcesses.isLaunched else { return try train(newDomain, flags: flags, collective: SingleProcess()) }
+  ///
+  /// - Parameter options: the training options when a domain's command sets some of its own
+  ///   (a conditioned model's window); `flags.options` by default.
+  public static func run<D: SequenceDomain>(_ newDomain: D, flags: TrainFlags, options: TrainingOptions? = nil) throws {
+    let options = options ?? flags.options
+    guard MPIProcesses.isLaunched else {
+      return try train(newDomain, flags: flags, options: options, collective: SingleProcess())
+    }
     let processes = try MPIProcesses()
     Parallel.shareCores(among: processes.localSize)
     Console.silent = processes.rank != 0 && !flags.logEveryRank
     var training = false
     do {
-      try train(newDomain, flags: flags, collective: processes) { training = $0 }
+      try train(newDomain, flags: flags, options: options, collective: processes) { training = $0 }
     } catch {
       // Errors every process throws together are the job's: rank 0 reports them for all. Any
       // other is this process's own, named by rank and host.
@@ -45,7 +51,8 @@ public enum Training {
   }
 
   private static func train<D: SequenceDomain>(
-    _ newDomain: D, flags: TrainFlags, collective: any Collective, phase: (_ training: Bool) -> Void = { _ in }
+    _ newDomain: D, flags: TrainFlags, options: TrainingOptions, collective: any Collective,
+    phase: (_ training: Bool) -> Void = { _ in }
   ) throws {
     let run = RunDirectory(URL(fileURLWithPath: flags.out))
     var paths = flags.data
@@ -71,7 +78,7 @@ public enum Training {
       return (domain, try domain.read(urls()))
     }
     let trainer = try Trainer(
-      domain: domain, sequences: sequences, dataPaths: paths, options: flags.options, run: run, resume: flags.resume,
+      domain: domain, sequences: sequences, dataPaths: paths, options: options, run: run, resume: flags.resume,
       collective: collective)
     let m = trainer.manifest
     let o = trainer.options

@@ -13,7 +13,12 @@ struct GenerateHandwriting: ParsableCommand {
       --prime takes a file of strokes (any format training reads) and the samples continue it. \
       Graves' --bias makes the strokes neater and less varied.
 
+      A run trained with --condition text writes a given text: --text (or --text-file, one row \
+      per line; --count rows each); each row ends once the attention window has passed the text's \
+      end. With --prime FILE (a line with its transcription) the text continues in that hand.
+
       Example: seqgen generate runs/hw --strokes 40 --bias 1 --count 3 --out hw.svg
+      Example: seqgen generate runs/hwtext --text "To be, or not to be" --bias 1 --out line.svg
       """
   )
 
@@ -31,11 +36,15 @@ struct GenerateHandwriting: ParsableCommand {
   @Option(help: ArgumentHelp("SVG line width in data units (default: 1/40 of the row height).", valueName: "units"))
   var strokeWidth: Double?
   @Flag(help: "Pen-plotter SVG: one bare path per stroke, no fill or styling.") var singleLine = false
+  @Option(help: "The text to write (a run trained with --condition text).") var text: String?
+  @Option(help: ArgumentHelp("Write each line of this UTF-8 file as a row.", valueName: "file")) var textFile: String?
+  @Flag(help: "Leave out characters of the text the model has no class for, instead of failing.")
+  var skipUnknown = false
 
   var options: HandwritingGenerationOptions {
     HandwritingGenerationOptions(
       length: length, steps: steps, strokes: strokes, showPrime: showPrime, strokeWidth: strokeWidth,
-      singleLine: singleLine)
+      singleLine: singleLine, text: text, textFile: textFile, skipUnknown: skipUnknown)
   }
 
   var request: GenerationRequest { shared.request(SamplingControls(bias: bias)) }

@@ -16,7 +16,14 @@ struct TrainHandwriting: ParsableCommand {
       offsets; the summary at the end also gives them in the data's own units (bits per point \
       with the normalisation undone) beside a one-Gaussian baseline.
 
+      With --condition text the model learns to write a given text: each line's transcription \
+      (InkML <annotation type="truth">, or JSON {"text": …, "strokes": …}) conditions it through \
+      Graves' soft attention window of --window-size Gaussians, with skip connections from the \
+      input to every layer and from every layer to the head; `seqgen generate RUN --text …` then \
+      writes a line. A file without a transcription is an error. The other defaults are the same.
+
       Example: seqgen train handwriting --data fixtures/handwriting/hershey-lines --out runs/hw --steps 2000
+      Example: seqgen train handwriting --data fixtures/handwriting/hershey-lines --out runs/hwtext --condition text
       """
   )
 
@@ -31,7 +38,18 @@ struct TrainHandwriting: ParsableCommand {
       valueName: "units"))
   var maxOffset: Float?
 
+  enum Condition: String, ExpressibleByArgument, CaseIterable { case text }
+
+  @Option(help: "Condition the model on each line's transcription, so it writes a given text (`text`).")
+  var condition: Condition?
+
+  @Option(help: "Gaussians of the attention window of a --condition text model (Graves used 10).")
+  var windowSize = TrainingOptions.defaultWindowMixtures
+
   func validate() throws {
+    guard (1...100).contains(windowSize) else {
+      throw ValidationError("--window-size must be in 1...100, got \(windowSize)")
+    }
     guard (1...HandwritingCodec.maxComponents).contains(components) else {
       throw ValidationError("--components must be in 1...\(HandwritingCodec.maxComponents), got \(components)")
     }
@@ -41,6 +59,10 @@ struct TrainHandwriting: ParsableCommand {
   }
 
   func run() throws {
-    try Training.run(HandwritingDomain(components: components, maxOffset: maxOffset), flags: flags)
+    var options = flags.options
+    options.windowMixtures = windowSize
+    try Training.run(
+      HandwritingDomain(components: components, maxOffset: maxOffset, conditionOnText: condition == .text),
+      flags: flags, options: options)
   }
 }

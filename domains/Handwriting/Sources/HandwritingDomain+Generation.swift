@@ -25,10 +25,25 @@ extension HandwritingDomain {
       options.strokes.map { wanted in { $0.last?.eos == true && $0.lazy.filter(\.eos).count >= wanted } } ?? { _ in
         false
       }
-    let (samples, prime, generator) = try sample(
-      run: run, request: request, prime: PrimeRequest(file: primeURL), length: options.pointLimit,
-      isComplete: isComplete,
-      onStep: { b, step, _ in events(.pen(sample: b, dx: Double(step.dx), dy: Double(step.dy), lift: step.eos)) })
+    let texts = try options.texts()
+    let samples: [[PenStep]]
+    let prime: [PenStep]
+    let generator: Generator<HandwritingDomain>
+    if let texts {
+      (samples, prime, generator) = try write(
+        texts, run: run, request: request, options: options, prime: primeURL, events: events)
+    } else {
+      (samples, prime, generator) = try sample(
+        run: run, request: request, prime: PrimeRequest(file: primeURL), length: options.pointLimit,
+        isComplete: isComplete,
+        onPrime: { _, g in
+          if g.codec.alphabet != nil {
+            throw EngineError.invalidArgument(
+              "\(run.url.path) writes a given text (it was trained on transcriptions); give `text` or `textFile`")
+          }
+        },
+        onStep: { b, step, _ in events(.pen(sample: b, dx: Double(step.dx), dy: Double(step.dy), lift: step.eos)) })
+    }
     let manifest = try run.manifest()
     var metadata: [(key: String, value: String)] = [
       ("model", run.url.path), ("checkpoint", request.checkpoint.rawValue), ("step", "\(manifest.progress.step)"),
@@ -39,6 +54,7 @@ extension HandwritingDomain {
     if let steps = options.steps { metadata.append(("steps", "\(steps)")) }
     if let strokes = options.strokes { metadata.append(("strokes", "\(strokes)")) }
     if let primeURL { metadata.append(("prime", primeURL.path)) }
+    if let texts { metadata.append(("text", texts.joined(separator: "\n"))) }
     metadata.append(("seqgen", Manifest.seqgenVersion))
     let drawing = SVGWriter.Options(
       strokeWidth: options.strokeWidth, singleLine: options.singleLine, showPrime: options.showPrime, metadata: metadata
@@ -48,19 +64,63 @@ extension HandwritingDomain {
     let strokeCount = samples.map { $0.filter(\.eos).count }.reduce(0, +)
     events(
       .notice(
-        "wrote \(request.count) sample\(request.count == 1 ? "" : "s") (\(points) points, \(strokeCount) pen lifts) to \(out)"
+        "wrote \(samples.count) sample\(samples.count == 1 ? "" : "s") (\(points) points, \(strokeCount) pen lifts) to \(out)"
       ))
     return GenerationOutput(files: [url], figures: ["points": Double(points), "penLifts": Double(strokeCount)])
   }
 }
 
 extension HandwritingDomain {
+  /// Each text written `count` times by a text-conditioned model, the rows of one text after
+  /// another. A `--prime` file is Graves' style priming: its strokes prime the model while its
+  /// own transcription, followed by the text, is the condition, so the text continues in that hand.
+  /// A row ends when the window has passed the text's end, or after three times the corpus's
+  /// points per character (so it always ends).
+  func write(
+    _ texts: [String], run: RunDirectory, request: GenerationRequest, options: HandwritingGenerationOptions,
+    prime primeURL: URL?, events: (GenerationEvent) -> Void
+  ) throws -> (samples: [[PenStep]], prime: [PenStep], generator: Generator<HandwritingDomain>) {
+    let generator = try Generator(domain: self, checkpoint: try run.checkpoint(request.checkpoint))
+    let codec = generator.codec
+    guard codec.alphabet != nil else {
+      throw EngineError.invalidArgument(
+        "\(run.url.path) was trained without transcriptions (no text condition); it cannot write a given text")
+    }
+    var style: [Int] = []
+    if let primeURL {
+      let written = try InkReader.read(primeURL).compactMap(\.text).joined(separator: " ")
+      guard !written.isEmpty else { throw HandwritingError.noTranscription(path: primeURL.path) }
+      style = try codec.classes(of: written + " ", source: primeURL.path, skipUnknown: true)
+    }
+    let prime = try generator.domain.prime(PrimeRequest(file: primeURL), codec: codec)
+    var samples: [[PenStep]] = []
+    for (i, text) in texts.enumerated() {
+      let classes = try codec.classes(of: text, source: "`text`", skipUnknown: options.skipUnknown)
+      guard !classes.isEmpty else {
+        throw EngineError.invalidOption(
+          name: "text", reason: "\(text.debugDescription) has no character the model knows")
+      }
+      let perCharacter = codec.pointsPerCharacter ?? 30
+      let limit = min(
+        Int((3 * perCharacter * Double(classes.count + 1)).rounded(.up)), HandwritingGenerationOptions.maxSteps)
+      let first = samples.count
+      samples += try generator.generate(
+        prime: prime, length: limit, count: request.count, controls: request.controls,
+        seed: request.seed &+ UInt64(i), condition: style + classes,
+        onStep: { b, step in
+          events(.pen(sample: first + b, dx: Double(step.dx), dy: Double(step.dy), lift: step.eos))
+        }, cancellation: request.cancellation)
+    }
+    return (samples, prime, generator)
+  }
+
   /// A served generation writes handwriting.svg (or the .inkml named) in the server's folder.
   public func served(_ request: GenerationRequest, options: HandwritingGenerationOptions, in folder: URL) throws -> (
     GenerationRequest, HandwritingGenerationOptions
   ) {
     var request = request
     request.out = ServedFile.path(request.out, in: folder, default: "handwriting.svg")
+    if options.textFile != nil { throw EngineError.invalidArgument("a server reads no `textFile`; send `text`") }
     return (request, options)
   }
 }

@@ -27,12 +27,27 @@ public struct HandwritingDomain: SequenceDomain {
   public var components: Int
   /// Clip offsets to ±this many data units before normalising (nil: no clipping).
   public var maxOffset: Float?
+  /// Train a model that writes a given text: each line's transcription conditions it through
+  /// Graves' attention window (section 5).
+  public var conditionOnText: Bool
 
-  public init(components: Int = HandwritingDomain.defaultComponents, maxOffset: Float? = nil) {
+  public init(
+    components: Int = HandwritingDomain.defaultComponents, maxOffset: Float? = nil, conditionOnText: Bool = false
+  ) {
     precondition((1...HandwritingCodec.maxComponents).contains(components))
     precondition(maxOffset.map { $0 > 0 && $0.isFinite } ?? true)
     self.components = components
     self.maxOffset = maxOffset
+    self.conditionOnText = conditionOnText
+  }
+
+  public func conditionClasses(_ codec: HandwritingCodec) -> Int? { codec.alphabet?.count }
+
+  public func condition(of sequence: SourceSequence<PenStep>, codec: HandwritingCodec) throws -> [Int] {
+    guard let text = sequence.annotation, !text.isEmpty else {
+      throw HandwritingError.noTranscription(path: sequence.source)
+    }
+    return try codec.classes(of: text, source: sequence.source)
   }
 
   public func read(_ urls: [URL]) throws -> [SourceSequence<PenStep>] {
@@ -40,7 +55,7 @@ public struct HandwritingDomain: SequenceDomain {
     for url in urls {
       for file in try InkReader.files(at: url) {
         for piece in try InkReader.read(file) {
-          sequences.append(SourceSequence(source: piece.source, steps: piece.ink.steps))
+          sequences.append(SourceSequence(source: piece.source, steps: piece.ink.steps, annotation: piece.text))
         }
       }
     }
@@ -71,7 +86,20 @@ public struct HandwritingDomain: SequenceDomain {
     guard std.x > 1e-12, std.y > 1e-12, std.x.isFinite, std.y.isFinite else {
       throw HandwritingError.constantOffsets(paths)
     }
-    return HandwritingCodec(scaleX: Float(std.x), scaleY: Float(std.y), maxOffset: maxOffset, components: components)
+    var codec = HandwritingCodec(
+      scaleX: Float(std.x), scaleY: Float(std.y), maxOffset: maxOffset, components: components)
+    if conditionOnText {
+      var characters = Set<String>()
+      var count = 0
+      for s in corpus {
+        guard let text = s.annotation, !text.isEmpty else { throw HandwritingError.noTranscription(path: s.source) }
+        for c in text { characters.insert(String(c)) }
+        count += text.count
+      }
+      codec.alphabet = characters.sorted()
+      codec.pointsPerCharacter = n / Double(count)
+    }
+    return codec
   }
 
   public func inputKind(_ codec: HandwritingCodec) -> InputKind { .dense(width: 3) }

@@ -17,6 +17,10 @@ public enum HandwritingError: Error, CustomStringConvertible, Equatable {
   case constantOffsets(String)
   /// A generated file whose extension is neither .svg nor .inkml.
   case unsupportedOutput(path: String)
+  /// A sequence without the transcription a text-conditioned model needs.
+  case noTranscription(path: String)
+  /// A character a text-conditioned model has no class for.
+  case unknownCharacter(path: String, character: String)
 
   public var description: String {
     let text: String =
@@ -29,6 +33,10 @@ public enum HandwritingError: Error, CustomStringConvertible, Equatable {
       case .emptyCorpus(let paths): "\(paths): empty corpus (no pen offsets to learn from)"
       case .constantOffsets(let paths): "\(paths): every pen offset has the same dx or the same dy; nothing to learn"
       case .unsupportedOutput(let path): "\(path): handwriting is written as .svg or .inkml"
+      case .noTranscription(let path):
+        "\(path): no transcription (InkML <annotation type=\"truth\">, or JSON {\"text\": …, \"strokes\": …}), which a text-conditioned model needs"
+      case .unknownCharacter(let path, let character):
+        "\(path): the model has no class for the character \(character.debugDescription) (U+\(String(character.unicodeScalars.first!.value, radix: 16, uppercase: true))); use `skipUnknown` to leave it out"
       }
     return text.split(whereSeparator: \.isNewline).joined(separator: " ")
   }

@@ -16,14 +16,25 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable {
   public var strokeWidth: Double?
   /// Pen-plotter SVG: one bare path per stroke.
   public var singleLine = false
+  /// For a run trained with `--condition text`: the text to write, one row per `count`.
+  public var text: String?
+  /// Like `text`, one line of the file per text (rows: lines × `count`).
+  public var textFile: String?
+  /// Leave out characters of `text` the model has no class for, instead of failing.
+  public var skipUnknown = false
 
   public static let maxSteps = 10_000_000
+  /// Longest text written per row.
+  public static let maxTextLength = 1000
   public static let maxStrokes = 1_000_000
 
   public init(
     length: Int = 500, steps: Int? = nil, strokes: Int? = nil, showPrime: Bool = false, strokeWidth: Double? = nil,
-    singleLine: Bool = false
+    singleLine: Bool = false, text: String? = nil, textFile: String? = nil, skipUnknown: Bool = false
   ) {
+    self.text = text
+    self.textFile = textFile
+    self.skipUnknown = skipUnknown
     self.length = length
     self.steps = steps
     self.strokes = strokes
@@ -41,7 +52,10 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable {
       strokes: try c.decodeIfPresent(Int.self, forKey: .strokes),
       showPrime: try c.decodeIfPresent(Bool.self, forKey: .showPrime) ?? false,
       strokeWidth: try c.decodeIfPresent(Double.self, forKey: .strokeWidth),
-      singleLine: try c.decodeIfPresent(Bool.self, forKey: .singleLine) ?? false)
+      singleLine: try c.decodeIfPresent(Bool.self, forKey: .singleLine) ?? false,
+      text: try c.decodeIfPresent(String.self, forKey: .text),
+      textFile: try c.decodeIfPresent(String.self, forKey: .textFile),
+      skipUnknown: try c.decodeIfPresent(Bool.self, forKey: .skipUnknown) ?? false)
   }
 
   /// The points generated per sample at most: `steps`, else room for `strokes`, else `length`.
@@ -60,5 +74,38 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable {
     if let strokeWidth, !(strokeWidth > 0 && strokeWidth.isFinite) {
       throw .invalidOption(name: "strokeWidth", reason: "must be a positive number, got \(strokeWidth)")
     }
+    if text != nil && textFile != nil { throw .invalidArgument("give `text` or `textFile`, not both") }
+    if let text, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+      throw .invalidOption(name: "text", reason: "is empty; give the text to write")
+    }
+    if let text, text.count > Self.maxTextLength {
+      throw .invalidOption(name: "text", reason: "has \(text.count) characters, more than \(Self.maxTextLength)")
+    }
+  }
+}
+
+extension HandwritingGenerationOptions {
+  /// The texts to write: `text`, or the non-empty lines of `textFile` (which must be UTF-8 and
+  /// hold at least one); nil when neither is given.
+  public func texts() throws -> [String]? {
+    if let text { return [text] }
+    guard let textFile else { return nil }
+    let data: Data
+    do { data = try Data(contentsOf: URL(fileURLWithPath: textFile)) } catch {
+      throw EngineError.invalidArgument(
+        "\(textFile): cannot read the text file (\((error as NSError).localizedDescription))")
+    }
+    guard let content = String(data: data, encoding: .utf8) else {
+      throw EngineError.invalidArgument("\(textFile): not UTF-8 text")
+    }
+    let lines = content.split(whereSeparator: \.isNewline).map(String.init).filter {
+      !$0.trimmingCharacters(in: .whitespaces).isEmpty
+    }
+    guard !lines.isEmpty else { throw EngineError.invalidArgument("\(textFile): no text to write (the file is empty)") }
+    if let long = lines.first(where: { $0.count > Self.maxTextLength }) {
+      throw EngineError.invalidArgument(
+        "\(textFile): a line of \(long.count) characters, more than \(Self.maxTextLength)")
+    }
+    return lines
   }
 }

@@ -2,8 +2,9 @@ import Foundation
 import SeqGenEngine
 
 /// Finds ink files and reads them, choosing the format by content: XML whose root is `<ink>`
-/// (W3C InkML) or `<WhiteboardCaptureSession>`/`<StrokeSet>` (IAM On-Line), or a JSON list of
-/// strokes `[[[x, y], …], …]`.
+/// (W3C InkML) or `<WhiteboardCaptureSession>`/`<StrokeSet>` (IAM On-Line), a JSON list of
+/// strokes `[[[x, y], …], …]`, or a JSON object `{"text": "…", "strokes": [[[x, y], …], …]}`
+/// (the strokes with their transcription).
 enum InkReader {
   /// File extensions read when a directory is given (single files are read whatever their name).
   static let extensions: Set<String> = ["inkml", "xml", "json"]
@@ -14,6 +15,8 @@ enum InkReader {
   struct Piece {
     var source: String
     var ink: Ink
+    /// The transcription the file gives this ink, if any.
+    var text: String? = nil
   }
 
   /// The file itself, or the ink files under a directory (recursively, hidden files skipped),
@@ -49,22 +52,48 @@ enum InkReader {
     guard start < data.endIndex else { throw .noStrokes(path: path) }
     switch data[start] {
     case UInt8(ascii: "["): return [Piece(source: path, ink: try json(data, path: path))]
+    case UInt8(ascii: "{"):
+      let (ink, text) = try transcribedJSON(data, path: path)
+      return [Piece(source: path, ink: ink, text: text)]
     case UInt8(ascii: "<"): return try InkXMLParser.parse(data, path: path)
     default: throw .malformed(path: path, location: nil, reason: "not InkML, IAM stroke XML or a JSON list of strokes")
     }
   }
 
+  /// `{"text": "…", "strokes": [[[x, y], …], …]}`: strokes as `json` reads them, with their
+  /// transcription (`text` may be left out).
+  static func transcribedJSON(_ data: Data, path: String) throws(HandwritingError) -> (Ink, String?) {
+    struct Transcribed: Decodable {
+      var text: String?
+      var strokes: [[[Double]]]
+    }
+    let value = try decodeJSON(
+      Transcribed.self, data, path: path, what: "expected {\"text\": …, \"strokes\": [[[x, y], …], …]}")
+    return (try ink(value.strokes, path: path), value.text)
+  }
+
   /// A JSON list of strokes, each a list of [x, y] points (extra numbers per point, such as a
   /// time, are ignored).
   static func json(_ data: Data, path: String) throws(HandwritingError) -> Ink {
-    let raw: [[[Double]]]
-    do { raw = try JSONDecoder().decode([[[Double]]].self, from: data) } catch let error as DecodingError {
+    try ink(
+      decodeJSON(
+        [[[Double]]].self, data, path: path, what: "expected a list of strokes, each a list of [x, y] numbers"),
+      path: path)
+  }
+
+  /// Decodes JSON, with a decoding error turned into one line that says where (stroke n,
+  /// point m) and what was wrong.
+  static func decodeJSON<T: Decodable>(_ type: T.Type, _ data: Data, path: String, what mismatch: String)
+    throws(HandwritingError) -> T
+  {
+    do { return try JSONDecoder().decode(T.self, from: data) } catch let error as DecodingError {
       let (context, what): (DecodingError.Context?, String) =
         switch error {
-        case .typeMismatch(_, let c): (c, "expected a list of strokes, each a list of [x, y] numbers")
-        case .valueNotFound(_, let c): (c, "null where a number was expected")
+        case .typeMismatch(_, let c): (c, mismatch)
+        case .valueNotFound(_, let c): (c, "null where a value was expected")
         case .dataCorrupted(let c): (c, "invalid JSON")
-        default: (nil, "invalid JSON")
+        case .keyNotFound(let key, let c): (c, "no \"\(key.stringValue)\" (\(mismatch))")
+        @unknown default: (nil, "invalid JSON")
         }
       let indices = context?.codingPath.compactMap(\.intValue) ?? []
       let location =
@@ -78,6 +107,10 @@ enum InkReader {
     } catch {
       throw .malformed(path: path, location: nil, reason: "invalid JSON")
     }
+  }
+
+  /// Strokes of [x, y, …] numbers as ink, every point and stroke checked.
+  static func ink(_ raw: [[[Double]]], path: String) throws(HandwritingError) -> Ink {
     var strokes: [[SIMD2<Double>]] = []
     for (s, stroke) in raw.enumerated() {
       var points: [SIMD2<Double>] = []

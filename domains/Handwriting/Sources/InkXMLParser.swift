@@ -11,6 +11,9 @@ import Foundation
 ///   `<traceFormat>` (X Y when there is none), with InkML's explicit (`!`), first-difference
 ///   (`'`) and second-difference (`"`) value prefixes; `type="penUp"` traces are skipped; each
 ///   top-level `<traceGroup>` that holds traces is one piece, traces outside groups another.
+///   An `<annotation type="truth">` directly in `<ink>` is the file's transcription (of its
+///   loose traces, and of its one group if it has one); one directly in a top-level
+///   `<traceGroup>` is that group's.
 /// - IAM On-Line Handwriting Database: `<StrokeSet><Stroke><Point x= y= time=/>…`.
 final class InkXMLParser: NSObject, XMLParserDelegate {
   enum Format { case unknown, inkML, iam }
@@ -33,6 +36,12 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
   var groupDepth = 0
   var groups: [[[SIMD2<Double>]]] = []
   var loose: [[SIMD2<Double>]] = []
+  /// The text of the truth annotation being read, and whether it is a group's (else the file's).
+  var truthText: String?
+  var truthOfGroup = false
+  var fileTruth: String?
+  /// Per top-level group, its own truth annotation.
+  var groupTruths: [String?] = []
 
   // IAM state.
   var strokes: [[SIMD2<Double>]] = []
@@ -170,8 +179,14 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
         pendingChannels.append(attributes["name"] ?? "")
       }
     case (.inkML, "traceGroup"):
-      if groupDepth == 0 { groups.append([]) }
+      if groupDepth == 0 {
+        groups.append([])
+        groupTruths.append(nil)
+      }
       groupDepth += 1
+    case (.inkML, "annotation") where attributes["type"] == "truth" && (groupDepth == 0 || groupDepth == 1):
+      truthText = ""
+      truthOfGroup = groupDepth == 1
     case (.inkML, "trace"):
       traceNumber += 1
       traceText = ""
@@ -209,6 +224,7 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
 
   func parser(_ parser: XMLParser, foundCharacters string: String) {
     if traceText != nil { traceText! += string }
+    if truthText != nil { truthText! += string }
   }
 
   func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
@@ -225,6 +241,10 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
       }
     case (.inkML, "intermittentChannels"):
       inIntermittent = false
+    case (.inkML, "annotation"):
+      guard let text = truthText?.trimmingCharacters(in: .whitespacesAndNewlines) else { return }
+      truthText = nil
+      if truthOfGroup { groupTruths[groupTruths.count - 1] = text } else if fileTruth == nil { fileTruth = text }
     case (.inkML, "traceGroup"):
       groupDepth = max(groupDepth - 1, 0)
     case (.inkML, "trace"):
@@ -327,11 +347,13 @@ final class InkXMLParser: NSObject, XMLParserDelegate {
       return [InkReader.Piece(source: path, ink: Ink(strokes: strokes))]
     case .inkML:
       var pieces: [InkReader.Piece] = []
-      if !loose.isEmpty { pieces.append(InkReader.Piece(source: path, ink: Ink(strokes: loose))) }
+      if !loose.isEmpty { pieces.append(InkReader.Piece(source: path, ink: Ink(strokes: loose), text: fileTruth)) }
       let withInk = groups.enumerated().filter { !$0.element.isEmpty }
       for (k, group) in withInk {
         pieces.append(
-          InkReader.Piece(source: groups.count > 1 ? "\(path)#traceGroup\(k + 1)" : path, ink: Ink(strokes: group)))
+          InkReader.Piece(
+            source: groups.count > 1 ? "\(path)#traceGroup\(k + 1)" : path, ink: Ink(strokes: group),
+            text: groupTruths[k] ?? (groups.count == 1 && loose.isEmpty ? fileTruth : nil)))
       }
       guard !pieces.isEmpty else { throw .noStrokes(path: path) }
       return pieces

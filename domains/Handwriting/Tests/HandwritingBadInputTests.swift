@@ -88,6 +88,8 @@ import Testing
         "stroke 1, point 2, value 2: expected a list of strokes"))
     #expect(try failure("short.json", "[[[0, 0], [1]]]") == "stroke 1, point 2: has 1 value, expected [x, y]")
     #expect(try failure("empty.json", "[]") == "no pen-down strokes in the file")
+    #expect(try failure("nostrokes.json", #"{"text": "a"}"#).hasPrefix("no \"strokes\""))
+    #expect(try failure("badtext.json", #"{"text": 3, "strokes": []}"#).contains("expected {\"text\""))
   }
 
   @Test func otherFilesAndEmptyInkAreRejected() throws {

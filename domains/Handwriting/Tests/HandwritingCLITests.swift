@@ -126,6 +126,77 @@ struct HandwritingCLITests {
     }
   }
 
+  /// `--condition text`: a tiny model trained on transcribed lines writes given texts (one row
+  /// per text and count, each ending when the window passes the text's end or at the cap), with
+  /// the text in the SVG metadata; and every bad input is one line, non-zero, nothing written.
+  @Test func conditionedTrainingWritesAGivenText() throws {
+    let exe = try #require(seqgen)
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let runDir = dir.url.appendingPathComponent("run").path
+    let train = try trainTiny(
+      exe, out: runDir, ["--steps", "3", "--condition", "text", "--window-size", "2", "--val-fraction", "0.25"])
+    #expect(train.status == 0, "\(train.err)")
+    let manifest = try RunDirectory(URL(fileURLWithPath: runDir)).manifest()
+    let codec = try manifest.codec(as: HandwritingCodec.self, path: runDir)
+    let alphabet = try #require(codec.alphabet)
+    #expect(manifest.model.condition == ConditionConfig(classes: alphabet.count, mixtures: 2))
+    #expect(alphabet.contains("I") && alphabet.contains(" "))
+    let known = alphabet.filter { $0 != " " }.prefix(3).joined()
+
+    let svg = dir.url.appendingPathComponent("line.svg").path
+    let generated = try run(exe, ["generate", runDir, "--text", known, "--count", "2", "--bias", "1", "--out", svg])
+    #expect(generated.status == 0, "\(generated.err)")
+    let drawn = try String(contentsOfFile: svg, encoding: .utf8)
+    #expect(drawn.contains("text=\"\(known)\""))
+    let textFile = try dir.file("texts.txt", "\(known)\n\n\(known.prefix(1))\n")
+    let two = try run(exe, ["generate", runDir, "--text-file", textFile.path, "--out", svg, "--prime", lines[1]])
+    #expect(two.status == 0 && two.err.contains("wrote 2 samples"), "\(two.err)")
+
+    let plainRun = dir.url.appendingPathComponent("plain").path
+    #expect(try trainTiny(exe, out: plainRun, ["--steps", "1"]).status == 0)
+    let bare = try dir.file("bare.json", "[[[0, 0], [1, 2], [3, 1]], [[4, 4], [5, 6], [7, 5]]]")
+    let notUTF8 = dir.url.appendingPathComponent("latin1.txt")
+    try Data([0x66, 0xE9, 0x0A]).write(to: notUTF8)
+    let empty = try dir.file("empty.txt", "\n\n")
+    let out = dir.url.appendingPathComponent("never.svg").path
+    let failures: [([String], String)] = [
+      (
+        [
+          "train", "handwriting", "--data", bare.path, "--out", dir.url.appendingPathComponent("r").path,
+          "--condition", "text",
+        ], "\(bare.path): no transcription"
+      ),
+      (
+        [
+          "train", "handwriting", "--data", lines[0], "--out", dir.url.appendingPathComponent("r").path,
+          "--condition", "text", "--window-size", "0",
+        ], "--window-size must be in 1...100"
+      ),
+      (["generate", runDir, "--out", out], "give --text or --text-file"),
+      (["generate", runDir, "--text", " ", "--out", out], "--text is empty"),
+      (["generate", runDir, "--text", "\u{1F600}", "--out", out], "no class for the character"),
+      (
+        ["generate", runDir, "--text", "\u{1F600}", "--skip-unknown", "--out", out], "has no character the model knows"
+      ),
+      (
+        ["generate", runDir, "--text-file", dir.url.appendingPathComponent("missing.txt").path, "--out", out],
+        "missing.txt: cannot read"
+      ),
+      (["generate", runDir, "--text-file", notUTF8.path, "--out", out], "latin1.txt: not UTF-8"),
+      (["generate", runDir, "--text-file", empty.path, "--out", out], "empty.txt: no text to write"),
+      (["generate", runDir, "--text", known, "--prime", bare.path, "--out", out], "\(bare.path): no transcription"),
+      (["generate", plainRun, "--text", known, "--out", out], "trained without transcriptions"),
+    ]
+    for (args, message) in failures {
+      let r = try run(exe, args)
+      #expect(r.status != 0, "\(args) succeeded")
+      let errLines = r.err.split(whereSeparator: \.isNewline)
+      #expect(errLines.count == 1 && errLines[0].hasPrefix("Error: ") && r.err.contains(message), "\(args): \(r.err)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
+
   /// The summary's baseline is fitted and scored on the run's own split: with `--val-split
   /// files` that is whole held-out files, not the tail of each (the summary once re-split by
   /// tail whatever the run used).

@@ -16,6 +16,43 @@ import Testing
       pieces[0].ink.strokes == [[SIMD2(10, 20), SIMD2(11, 22), SIMD2(13.5, 25)], [SIMD2(30, 20), SIMD2(31, 19)]])
   }
 
+  /// Transcriptions come with the strokes: InkML `truth` annotations of the file and of each
+  /// top-level group, the JSON object form, and none for a bare stroke list.
+  @Test func transcriptionsAreReadWithTheStrokes() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    let file = try dir.file(
+      "t.inkml",
+      inkML(
+        ["1 2, 3 4"],
+        head: "<annotation type=\"truth\"> To be, or not </annotation><annotation type=\"font\">x</annotation>"))
+    #expect(try InkReader.read(file).map(\.text) == ["To be, or not"])
+    let groups = try dir.file(
+      "g.inkml",
+      """
+      <ink xmlns="http://www.w3.org/2003/InkML"><annotation type="truth">page</annotation>
+      <traceGroup><annotation type="truth">first line</annotation><trace>0 0, 1 1</trace>
+      <traceGroup><annotation type="truth">word</annotation><trace>2 2, 3 3</trace></traceGroup></traceGroup>
+      <traceGroup><trace>4 4, 5 5</trace></traceGroup></ink>
+      """)
+    #expect(try InkReader.read(groups).map(\.text) == ["first line", nil])
+    let json = try dir.file("j.json", #"{"text": "Hark!", "strokes": [[[0, 0], [1, 2]]]}"#)
+    let piece = try InkReader.read(json)
+    #expect(piece.map(\.text) == ["Hark!"] && piece[0].ink.strokes == [[SIMD2(0, 0), SIMD2(1, 2)]])
+    #expect(try InkReader.read(try dir.file("bare.json", "[[[0, 0], [1, 2]]]")).map(\.text) == [nil])
+    let sequences = try HandwritingDomain().read([file])
+    #expect(sequences.map(\.annotation) == ["To be, or not"])
+  }
+
+  /// The bundled fixture has a transcription on every line.
+  @Test func everyFixtureLineIsTranscribed() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let sequences = try HandwritingDomain().read([root.appendingPathComponent("fixtures/handwriting/hershey-lines")])
+    #expect(sequences.count >= 300)
+    #expect(sequences.allSatisfy { !($0.annotation ?? "").isEmpty })
+  }
+
   @Test func traceFormatChoosesTheXAndYChannels() throws {
     let dir = try TempDir()
     defer { dir.remove() }
