@@ -28,7 +28,7 @@ public final class Generator<D: SequenceDomain> {
     let codec = try m.codec(as: D.Codec.self, path: path)
     let head = domain.makeHead(codec)
     guard head.outputSize == m.model.outputSize, head.parameterSpecs == m.model.headParameters,
-      domain.inputKind(codec) == m.model.input
+      domain.inputKind(codec) == m.model.input, domain.conditionClasses(codec) == m.model.condition?.classes
     else {
       throw .badCheckpoint(path: path, reason: "codec and model sizes disagree")
     }

@@ -282,6 +282,10 @@ import Testing
     #expect(throws: EngineError.self) {
       try generator.generate(prime: [0], length: 5, count: 1, controls: SamplingControls(), seed: 1)
     }
+    // A checkpoint whose codec and condition disagree is refused when loaded, not trapped on later.
+    var plain = CountingDomain()
+    plain.conditioned = false
+    #expect(throws: EngineError.self) { try Generator(domain: plain, checkpoint: checkpoint) }
   }
 
   /// A sequence without what the domain conditions on is an error naming it; so is a window of
