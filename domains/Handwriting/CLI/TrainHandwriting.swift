@@ -17,7 +17,8 @@ struct TrainHandwriting: ParsableCommand {
       with the normalisation undone) beside a one-Gaussian baseline.
 
       With --condition text the model learns to write a given text: each line's transcription \
-      (InkML <annotation type="truth">, or JSON {"text": …, "strokes": …}) conditions it through \
+      (InkML <annotation type="truth">; JSON {"text": …, "strokes": …}; for IAM On-Line's \
+      lineStrokes/…/FORM-NN.xml, line NN of the CSR: section of ascii/…/FORM.txt) conditions it through \
       Graves' soft attention window of --window-size Gaussians, with skip connections from the \
       input to every layer and from every layer to the head; `seqgen generate RUN --text …` then \
       writes a line. A file without a transcription is an error. The other defaults are the same.

@@ -88,8 +88,12 @@ extension HandwritingDomain {
     }
     var style: [Int] = []
     if let primeURL {
-      let written = try InkReader.read(primeURL).compactMap(\.text).joined(separator: " ")
-      guard !written.isEmpty else { throw HandwritingError.noTranscription(path: primeURL.path) }
+      var transcripts = IAMTranscripts()
+      let pieces = try InkReader.read(primeURL, transcripts: &transcripts)
+      let written = pieces.compactMap(\.text).joined(separator: " ")
+      guard !written.isEmpty else {
+        throw HandwritingError.noTranscription(path: primeURL.path, reason: pieces.first?.untranscribed)
+      }
       style = try codec.classes(of: written + " ", source: primeURL.path, skipUnknown: true)
     }
     let prime = try generator.domain.prime(PrimeRequest(file: primeURL), codec: codec)

@@ -52,9 +52,13 @@ public struct HandwritingDomain: SequenceDomain {
 
   public func read(_ urls: [URL]) throws -> [SourceSequence<PenStep>] {
     var sequences: [SourceSequence<PenStep>] = []
+    var transcripts = IAMTranscripts()
     for url in urls {
       for file in try InkReader.files(at: url) {
-        for piece in try InkReader.read(file) {
+        for piece in try InkReader.read(file, transcripts: &transcripts) {
+          if conditionOnText, piece.text?.isEmpty ?? true {
+            throw HandwritingError.noTranscription(path: piece.source, reason: piece.untranscribed)
+          }
           sequences.append(SourceSequence(source: piece.source, steps: piece.ink.steps, annotation: piece.text))
         }
       }

@@ -18,7 +18,7 @@ public enum HandwritingError: Error, CustomStringConvertible, Equatable {
   /// A generated file whose extension is neither .svg nor .inkml.
   case unsupportedOutput(path: String)
   /// A sequence without the transcription a text-conditioned model needs.
-  case noTranscription(path: String)
+  case noTranscription(path: String, reason: String? = nil)
   /// A character a text-conditioned model has no class for.
   case unknownCharacter(path: String, character: String)
 
@@ -33,8 +33,8 @@ public enum HandwritingError: Error, CustomStringConvertible, Equatable {
       case .emptyCorpus(let paths): "\(paths): empty corpus (no pen offsets to learn from)"
       case .constantOffsets(let paths): "\(paths): every pen offset has the same dx or the same dy; nothing to learn"
       case .unsupportedOutput(let path): "\(path): handwriting is written as .svg or .inkml"
-      case .noTranscription(let path):
-        "\(path): no transcription (InkML <annotation type=\"truth\">, or JSON {\"text\": …, \"strokes\": …}), which a text-conditioned model needs"
+      case .noTranscription(let path, let reason):
+        "\(path): no transcription (InkML <annotation type=\"truth\">, JSON {\"text\": …, \"strokes\": …}, or an IAM ascii/ file), which a text-conditioned model needs\(reason.map { "; \($0)" } ?? "")"
       case .unknownCharacter(let path, let character):
         "\(path): the model has no class for the character \(character.debugDescription) (U+\(String(character.unicodeScalars.first!.value, radix: 16, uppercase: true))); use `skipUnknown` to leave it out"
       }

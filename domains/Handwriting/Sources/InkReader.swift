@@ -17,6 +17,8 @@ enum InkReader {
     var ink: Ink
     /// The transcription the file gives this ink, if any.
     var text: String? = nil
+    /// Why an IAM stroke file has no text (its transcription file is missing or too short).
+    var untranscribed: String? = nil
   }
 
   /// The file itself, or the ink files under a directory (recursively, hidden files skipped),
@@ -58,6 +60,19 @@ enum InkReader {
     case UInt8(ascii: "<"): return try InkXMLParser.parse(data, path: path)
     default: throw .malformed(path: path, location: nil, reason: "not InkML, IAM stroke XML or a JSON list of strokes")
     }
+  }
+
+  /// Reads one file as `read(_:)` does, an IAM On-Line stroke line with its text from the
+  /// database's `ascii/` transcriptions.
+  static func read(_ url: URL, transcripts: inout IAMTranscripts) throws(HandwritingError) -> [Piece] {
+    var pieces = try read(url)
+    if pieces.count == 1, pieces[0].text == nil, let paired = transcripts.text(forStrokeFile: url) {
+      switch paired {
+      case .success(let text): pieces[0].text = text
+      case .failure(let missing): pieces[0].untranscribed = missing.reason
+      }
+    }
+    return pieces
   }
 
   /// `{"text": "…", "strokes": [[[x, y], …], …]}`: strokes as `json` reads them, with their

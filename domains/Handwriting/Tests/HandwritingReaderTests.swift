@@ -117,6 +117,64 @@ import Testing
       ])
   }
 
+  /// IAM On-Line's layout: `lineStrokes/a01/a01-000/a01-000u-NN.xml` is line NN of the `CSR:`
+  /// section of `ascii/a01/a01-000/a01-000u.txt` (not of its OCR section); a line the file does
+  /// not have, or a missing file, is an error under conditioning that says which, and no text
+  /// without it.
+  @Test func iamStrokeLinesArePairedWithTheirAsciiTranscription() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    func strokes(_ x: Int) -> String {
+      """
+      <WhiteboardCaptureSession><StrokeSet><Stroke><Point x="\(x)" y="10"/><Point x="\(x + 3)" y="12"/></Stroke>
+      </StrokeSet></WhiteboardCaptureSession>
+      """
+    }
+    let form = "lineStrokes/a01/a01-000/a01-000u"
+    for n in 1...2 { try dir.file("\(form)-0\(n).xml", strokes(n)) }
+    try dir.file(
+      "ascii/a01/a01-000/a01-000u.txt",
+      """
+      Data Set Name: a01-000u
+
+      OCR:
+
+      A MOVE to stop Mr. Gaitskell from nominating
+
+      CSR:
+
+      A MOVE to stop Mr. Gaitskell
+        from nominating any more Labour \r
+
+      """)
+    let conditioned = HandwritingDomain(conditionOnText: true)
+    let read = try conditioned.read([dir.at("lineStrokes")])
+    #expect(read.map(\.annotation) == ["A MOVE to stop Mr. Gaitskell", "from nominating any more Labour"])
+    #expect(read[1].source.hasSuffix("a01-000u-02.xml"))
+
+    try dir.file("\(form)-03.xml", strokes(3))
+    #expect(try HandwritingDomain().read([dir.at("lineStrokes")]).map(\.annotation).last == .some(nil))
+    #expect(
+      throws: HandwritingError.noTranscription(
+        path: dir.path("\(form)-03.xml"),
+        reason: "\(dir.path("ascii/a01/a01-000/a01-000u.txt")) has 2 CSR lines, not a line 3")
+    ) { try conditioned.read([dir.at("lineStrokes")]) }
+
+    let other = "lineStrokes/b02/b02-001/b02-001x-01.xml"
+    try dir.file(other, strokes(4))
+    let message = try #require(throws: HandwritingError.self) { try conditioned.read([dir.at(other)]) }.description
+    #expect(message.hasPrefix("\(dir.path(other)): no transcription"))
+    #expect(
+      message.hasSuffix("; no IAM transcription \(dir.path("ascii/b02/b02-001/b02-001x.txt")) beside lineStrokes/"))
+    try dir.file("ascii/b02/b02-001/b02-001x.txt", "Data Set Name: b02-001x\nOCR:\n\nnot corrected\n")
+    #expect(
+      try #require(throws: HandwritingError.self) { try conditioned.read([dir.at(other)]) }.description.hasSuffix(
+        "no \"CSR:\" section (not an IAM On-Line transcription)"))
+    // Not in a lineStrokes folder: no pairing is tried.
+    try dir.file("loose/a01-000u-01.xml", strokes(5))
+    #expect(try HandwritingDomain().read([dir.at("loose")]).map(\.annotation) == [nil])
+  }
+
   @Test func jsonStrokeListsAreRead() throws {
     let dir = try TempDir()
     defer { dir.remove() }
