@@ -15,14 +15,23 @@ public struct TrainFlags: ParsableArguments {
     name: .long, help: ArgumentHelp("Run directory for checkpoints, metrics.jsonl and loss.svg.", valueName: "run-dir"))
   public var out: String
 
-  @Option(help: "LSTM hidden units per layer.") var hiddenSize = TrainingOptions().hiddenSize
-  @Option(help: "Number of stacked LSTM layers.") var numLayers = TrainingOptions().numLayers
-  @Option(help: "Steps per truncated-BPTT chunk.") var seqLength = TrainingOptions().seqLength
-  @Option(help: "Parallel streams per batch (under mpirun, the global batch, shared by the processes).")
-  var batchSize = TrainingOptions().batchSize
+  @Option(
+    help: "LSTM hidden units per layer (default \(TrainingOptions().hiddenSize) unless the domain's defaults say).")
+  var hiddenSize: Int?
+  @Option(
+    help: "Number of stacked LSTM layers (default \(TrainingOptions().numLayers) unless the domain's defaults say).")
+  var numLayers: Int?
+  @Option(
+    help: "Steps per truncated-BPTT chunk (default \(TrainingOptions().seqLength) unless the domain's defaults say).")
+  var seqLength: Int?
   @Option(
     help:
-      "Total optimizer steps of the run (default \(TrainingOptions.defaultSteps); counts steps already done on --resume)."
+      "Parallel streams per batch (default \(TrainingOptions().batchSize); under mpirun, the global batch, shared by the processes)."
+  )
+  var batchSize: Int?
+  @Option(
+    help:
+      "Total optimizer steps of the run (default \(TrainingOptions.defaultSteps) unless the domain's defaults say; counts steps already done on --resume)."
   )
   var steps: Int?
   @Option(help: "Train for this many passes over the data instead of --steps.") var epochs: Double?
@@ -47,13 +56,17 @@ public struct TrainFlags: ParsableArguments {
   @Flag(help: "Under mpirun, every process prints its progress, not only process 0.")
   public var logEveryRank = false
 
-  public var options: TrainingOptions {
+  public var options: TrainingOptions { options(defaults: TrainingOptions()) }
+
+  /// The options the flags give, `defaults` (a domain's recipe) for the sizes and the length of
+  /// the run where the user gave none.
+  public func options(defaults: TrainingOptions) -> TrainingOptions {
     var o = TrainingOptions()
-    o.hiddenSize = hiddenSize
-    o.numLayers = numLayers
-    o.seqLength = seqLength
-    o.batchSize = batchSize
-    o.steps = steps
+    o.hiddenSize = hiddenSize ?? defaults.hiddenSize
+    o.numLayers = numLayers ?? defaults.numLayers
+    o.seqLength = seqLength ?? defaults.seqLength
+    o.batchSize = batchSize ?? defaults.batchSize
+    o.steps = steps ?? (epochs == nil ? defaults.steps : nil)
     o.epochs = epochs
     o.learningRate = learningRate
     o.lrDecay = lrDecay

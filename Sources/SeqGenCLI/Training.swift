@@ -17,19 +17,27 @@ public enum Training {
   /// process with one line naming the rank and host that failed; a failure of one process
   /// while training aborts the whole job, so none waits for it.
   ///
-  /// - Parameter options: the training options when a domain's command sets some of its own
-  ///   (a conditioned model's window); `flags.options` by default.
-  public static func run<D: SequenceDomain>(_ newDomain: D, flags: TrainFlags, options: TrainingOptions? = nil) throws {
+  /// - Parameters:
+  ///   - options: the training options when a domain's command sets some of its own (its
+  ///     recipe, a conditioned model's window); `flags.options` by default.
+  ///   - conditionedExample: what the closing `seqgen generate` hint adds for a conditioned
+  ///     model (the domain's flag that gives the condition).
+  public static func run<D: SequenceDomain>(
+    _ newDomain: D, flags: TrainFlags, options: TrainingOptions? = nil, conditionedExample: String? = nil
+  ) throws {
     let options = options ?? flags.options
     guard MPIProcesses.isLaunched else {
-      return try train(newDomain, flags: flags, options: options, collective: SingleProcess())
+      return try train(
+        newDomain, flags: flags, options: options, conditionedExample: conditionedExample, collective: SingleProcess())
     }
     let processes = try MPIProcesses()
     Parallel.shareCores(among: processes.localSize)
     Console.silent = processes.rank != 0 && !flags.logEveryRank
     var training = false
     do {
-      try train(newDomain, flags: flags, options: options, collective: processes) { training = $0 }
+      try train(
+        newDomain, flags: flags, options: options, conditionedExample: conditionedExample, collective: processes
+      ) { training = $0 }
     } catch {
       // Errors every process throws together are the job's: rank 0 reports them for all. Any
       // other is this process's own, named by rank and host.
@@ -51,7 +59,8 @@ public enum Training {
   }
 
   private static func train<D: SequenceDomain>(
-    _ newDomain: D, flags: TrainFlags, options: TrainingOptions, collective: any Collective,
+    _ newDomain: D, flags: TrainFlags, options: TrainingOptions, conditionedExample: String?,
+    collective: any Collective,
     phase: (_ training: Bool) -> Void = { _ in }
   ) throws {
     let run = RunDirectory(URL(fileURLWithPath: flags.out))
@@ -141,7 +150,8 @@ public enum Training {
         Console.line("step \(step) rejected: \(reason); state reset, weights unchanged")
       }
     }
-    Console.line("done: \(run.url.path) (generate with: seqgen generate \(run.url.path))")
+    let example = m.model.condition == nil ? "" : conditionedExample.map { " " + $0 } ?? ""
+    Console.line("done: \(run.url.path) (generate with: seqgen generate \(run.url.path)\(example))")
     if let advice = TrainingAdvice.overfitting(trainer.manifest.progress, checkpointEvery: o.checkpointEvery) {
       Console.line("advice: " + SeqGen.oneLine(advice))
     }

@@ -77,6 +77,24 @@ import Testing
       inspected.out.contains("domain       integers") && inspected.out.contains("step 60 of 60"), "\(inspected.out)")
   }
 
+  /// A domain's recipe fills what the user left out; what the user gave wins; --epochs replaces
+  /// the recipe's steps.
+  @Test func aDomainsTrainingDefaultsYieldToTheFlags() throws {
+    var recipe = TrainingOptions()
+    recipe.seqLength = 100
+    recipe.hiddenSize = 64
+    recipe.steps = 6000
+    let given = try TrainFlags.parse(["--data", "d", "--out", "r", "--seq-length", "7", "--batch-size", "8"])
+    let o = given.options(defaults: recipe)
+    #expect(o.seqLength == 7 && o.batchSize == 8 && o.hiddenSize == 64 && o.steps == 6000)
+    #expect(
+      given.options.hiddenSize == TrainingOptions().hiddenSize && given.options.seqLength == 7
+        && given.options.steps == nil)
+    let epochs = try TrainFlags.parse(["--data", "d", "--out", "r", "--epochs", "2"]).options(defaults: recipe)
+    #expect(epochs.steps == nil && epochs.epochs == 2)
+    #expect(try TrainFlags.parse(["--data", "d", "--out", "r", "--steps", "9"]).options(defaults: recipe).steps == 9)
+  }
+
   @Test func aFlagTheDomainLacksIsRefusedByTheParserNamingTheDomain() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }

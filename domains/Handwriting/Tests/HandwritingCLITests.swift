@@ -142,6 +142,18 @@ struct HandwritingCLITests {
     let alphabet = try #require(codec.alphabet)
     #expect(manifest.model.condition == ConditionConfig(classes: alphabet.count, mixtures: 2))
     #expect(alphabet.contains("I") && alphabet.contains(" "))
+    #expect(
+      train.out.contains("generate with: seqgen generate \(runDir) --text \"To be, or not to be\""), "\(train.out)")
+    // The synthesis recipe (chunks of 100 points, 6,000 steps) where no flag says otherwise.
+    let recipeRun = dir.url.appendingPathComponent("recipe").path
+    let recipe = try run(
+      exe,
+      ["train", "handwriting", "--data"] + lines + [
+        "--out", recipeRun, "--hidden-size", "8", "--num-layers", "1", "--batch-size", "2", "--components", "3",
+        "--condition", "text", "--epochs", "0.2",
+      ])
+    #expect(recipe.status == 0, "\(recipe.err)")
+    #expect(try RunDirectory(URL(fileURLWithPath: recipeRun)).manifest().training.seqLength == 100)
     let known = alphabet.filter { $0 != " " }.prefix(3).joined()
 
     let svg = dir.url.appendingPathComponent("line.svg").path
