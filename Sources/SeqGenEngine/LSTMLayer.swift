@@ -340,25 +340,9 @@ final class LSTMLayer {
     Parallel.split(G) { units in
       let g0 = units.lowerBound
       let m = units.count
-      BLAS.gemm(
-        transA: true, m: m, n: H, k: rows, a: dGates + g0, lda: G, b: hPrev, ldb: H, beta: 1, c: dWeightHH + g0 * H,
-        ldc: H)
-      // Bias gradients: column sums of dGates, 16 columns at a time down all rows.
-      var j = g0
-      while j < units.upperBound {
-        let width = min(16, units.upperBound - j)
-        var sum = VectorMath.V()
-        if width == 16 {
-          for r in 0..<rows { sum += VectorMath.load(dGates + r * G + j) }
-        } else {
-          for r in 0..<rows { for l in 0..<width { sum[l] += dGates[r * G + j + l] } }
-        }
-        for l in 0..<width {
-          dBiasIH[j + l] += sum[l]
-          dBiasHH[j + l] += sum[l]
-        }
-        j += width
-      }
+      Self.accumulateRecurrentGradients(
+        units: units, rows: rows, hiddenSize: H, dGates: dGates, hPrev: hPrev, dWeightHH: dWeightHH, dBiasIH: dBiasIH,
+        dBiasHH: dBiasHH)
       switch input {
       case .dense(let x):
         BLAS.gemm(
@@ -394,4 +378,31 @@ final class LSTMLayer {
     }
   }
 
+  /// The weight gradients every LSTM layer shares, for the gate units `units` over all `rows`
+  /// rows of a chunk: `dWeightHH += dGatesᵀ · hPrev` and both biases += the column sums of
+  /// dGates (16 columns at a time down all rows). A thread owning `units` owns what it writes.
+  static func accumulateRecurrentGradients(
+    units: Range<Int>, rows: Int, hiddenSize H: Int, dGates: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
+    dWeightHH: UnsafeMutablePointer<Float>, dBiasIH: UnsafeMutablePointer<Float>, dBiasHH: UnsafeMutablePointer<Float>
+  ) {
+    let G = 4 * H
+    BLAS.gemm(
+      transA: true, m: units.count, n: H, k: rows, a: dGates + units.lowerBound, lda: G, b: hPrev, ldb: H, beta: 1,
+      c: dWeightHH + units.lowerBound * H, ldc: H)
+    var j = units.lowerBound
+    while j < units.upperBound {
+      let width = min(16, units.upperBound - j)
+      var sum = VectorMath.V()
+      if width == 16 {
+        for r in 0..<rows { sum += VectorMath.load(dGates + r * G + j) }
+      } else {
+        for r in 0..<rows { for l in 0..<width { sum[l] += dGates[r * G + j + l] } }
+      }
+      for l in 0..<width {
+        dBiasIH[j + l] += sum[l]
+        dBiasHH[j + l] += sum[l]
+      }
+      j += width
+    }
+  }
 }

@@ -432,9 +432,9 @@ public final class WindowedLSTM {
     Parallel.split(G) { units in
       let g0 = units.lowerBound
       let m = units.count
-      BLAS.gemm(
-        transA: true, m: m, n: H, k: rows, a: dGates + g0, lda: G, b: hPrev, ldb: H, beta: 1, c: dWeightHH + g0 * H,
-        ldc: H)
+      LSTMLayer.accumulateRecurrentGradients(
+        units: units, rows: rows, hiddenSize: H, dGates: dGates, hPrev: hPrev, dWeightHH: dWeightHH, dBiasIH: dBiasIH,
+        dBiasHH: dBiasHH)
       BLAS.gemm(
         transA: true, m: m, n: C, k: rows, a: dGates + g0, lda: G, b: windowPrev, ldb: C, beta: 1,
         c: dWeightIH + g0 * W + I, ldc: W)
@@ -448,12 +448,6 @@ public final class WindowedLSTM {
           let k = Int(idx[r])
           for j in units { dWeightIH[j * W + k] += dGates[r * G + j] }
         }
-      }
-      for j in units {
-        var sum: Float = 0
-        for r in 0..<rows { sum += dGates[r * G + j] }
-        dBiasIH[j] += sum
-        dBiasHH[j] += sum
       }
     }
     BLAS.gemm(

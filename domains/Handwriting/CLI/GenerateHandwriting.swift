@@ -15,7 +15,7 @@ struct GenerateHandwriting: ParsableCommand {
 
       A run trained with --condition text writes a given text: --text (or --text-file, one row \
       per line; --count rows each); each row ends once the attention window has passed the text's \
-      end. With --prime FILE (a line with its transcription) the text continues in that hand.
+      end, cut back to its last pen lift (no stray stroke after the text). With --prime FILE (a line with its transcription) the text continues in that hand.
 
       Example: seqgen generate runs/hw --strokes 40 --bias 1 --count 3 --out hw.svg
       Example: seqgen generate runs/hwtext --text "To be, or not to be" --bias 1 --out line.svg

@@ -108,14 +108,24 @@ extension HandwritingDomain {
       let limit = min(
         Int((3 * perCharacter * Double(classes.count + 1)).rounded(.up)), HandwritingGenerationOptions.maxSteps)
       let first = samples.count
-      samples += try generator.generate(
+      let rows = try generator.generate(
         prime: prime, length: limit, count: request.count, controls: request.controls,
         seed: request.seed &+ UInt64(i), condition: style + classes,
         onStep: { b, step in
           events(.pen(sample: first + b, dx: Double(step.dx), dy: Double(step.dy), lift: step.eos))
         }, cancellation: request.cancellation)
+      samples += rows.map { $0.count < limit ? Self.endingAtLastLift($0) : $0 }
     }
     return (samples, prime, generator)
+  }
+
+  /// A row that Graves' rule ended, cut back to its last pen lift. The window passes the text's
+  /// end only after the pen has lifted from the last character, and in the steps between, the
+  /// model (which never saw anything written after a line's end) starts a stroke the text does
+  /// not have: the trailing dot or scribble users of other implementations report.
+  static func endingAtLastLift(_ row: [PenStep]) -> [PenStep] {
+    guard let lift = row.lastIndex(where: \.eos) else { return row }
+    return Array(row[...lift])
   }
 
   /// A served generation writes handwriting.svg (or the .inkml named) in the server's folder.

@@ -55,6 +55,10 @@ struct IAMTranscripts {
     guard FileManager.default.fileExists(atPath: url.path) else {
       throw Missing(reason: "no IAM transcription \(url.path) beside lineStrokes/")
     }
+    // Checked before reading, so a huge file is refused without being loaded.
+    if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int, size > maxFileBytes {
+      throw Missing(reason: "\(url.path): larger than the \(maxFileBytes >> 20) MiB limit for a transcription")
+    }
     let data: Data
     do { data = try Data(contentsOf: url) } catch {
       throw Missing(reason: "\(url.path): cannot read: \((error as NSError).localizedDescription)")

@@ -17,6 +17,18 @@ import Testing
     #expect(Ink(steps: ink.steps, origin: SIMD2(10, 20)) == ink)
   }
 
+  /// A row Graves' rule ended loses the stroke it had begun after the last character's pen lift.
+  @Test func aRowEndedByTheWindowStopsAtItsLastPenLift() {
+    let row = [
+      PenStep(dx: 1, dy: 0, eos: false), PenStep(dx: 1, dy: 1, eos: true), PenStep(dx: 20, dy: -4, eos: false),
+      PenStep(dx: -1, dy: -1, eos: false),
+    ]
+    #expect(HandwritingDomain.endingAtLastLift(row) == Array(row[..<2]))
+    #expect(HandwritingDomain.endingAtLastLift(Array(row[..<2])) == Array(row[..<2]))
+    // No pen lift at all: nothing to cut back to, the row stays as drawn.
+    #expect(HandwritingDomain.endingAtLastLift([row[0], row[2]]) == [row[0], row[2]])
+  }
+
   @Test func codecNormalisesByTheStandardDeviation() throws {
     let steps = [PenStep.start, PenStep(dx: 1, dy: 10, eos: false), PenStep(dx: 3, dy: -10, eos: true)]
     let codec = try HandwritingDomain(components: 3).makeCodec(for: [SourceSequence(source: "s", steps: steps)])

@@ -170,6 +170,13 @@ import Testing
     #expect(
       try #require(throws: HandwritingError.self) { try conditioned.read([dir.at(other)]) }.description.hasSuffix(
         "no \"CSR:\" section (not an IAM On-Line transcription)"))
+    let huge = "lineStrokes/c03/c03-000/c03-000a-01.xml"
+    try dir.file(huge, strokes(6))
+    try dir.file(
+      "ascii/c03/c03-000/c03-000a.txt", "CSR:\n" + String(repeating: "x", count: IAMTranscripts.maxFileBytes))
+    #expect(
+      try #require(throws: HandwritingError.self) { try conditioned.read([dir.at(huge)]) }.description.hasSuffix(
+        "c03-000a.txt: larger than the 1 MiB limit for a transcription"))
     // Not in a lineStrokes folder: no pairing is tried.
     try dir.file("loose/a01-000u-01.xml", strokes(5))
     #expect(try HandwritingDomain().read([dir.at("loose")]).map(\.annotation) == [nil])
