@@ -27,13 +27,18 @@ struct DemoCommand: ParsableCommand {
   @Flag(help: "Then serve the playground over the demo's runs (seqgen serve OUT/runs).") var serve = false
   @Option(help: "The playground's port with --serve (0: any free port).") var port: UInt16 = 8080
 
-  /// The domains in the demo, in registry order, with their recipes (data under `fixtures`).
+  /// The domains in the demo, in registry order, with their recipes' placeholders filled in
+  /// (data under `fixtures` unless a recipe makes its own in OUT/data/<domain>).
   func specs(_ fixtures: String) -> [Spec] {
     DomainRegistry.all.compactMap { d in
       d.demo.map { recipe in
+        let data = URL(fileURLWithPath: out).appendingPathComponent("data/\(d.name)").path
+        let expand = { DemoRecipe.expand($0, fixtures: fixtures, data: data) }
         var recipe = recipe
-        recipe.data = recipe.data.map { "\(fixtures)/\($0)" }
-        return Spec(domain: d.name, recipe: recipe)
+        recipe.prepare = recipe.prepare.map { $0.map(expand) }
+        recipe.data = recipe.data.map { $0.hasPrefix("{") ? expand($0) : "\(fixtures)/\($0)" }
+        recipe.generate = recipe.generate.map { ($0.args.map(expand), $0.files) }
+        return Spec(domain: d.name, recipe: recipe, dataFolder: data)
       }
     }
   }
@@ -41,6 +46,8 @@ struct DemoCommand: ParsableCommand {
   struct Spec {
     var domain: String
     var recipe: DemoRecipe
+    /// Where `prepare` writes (the recipe's `{data}`).
+    var dataFolder: String
   }
 
   func validate() throws {
@@ -71,13 +78,20 @@ struct DemoCommand: ParsableCommand {
       let budget = quick ? spec.recipe.steps.quick : spec.recipe.steps.full
       Console.line("\n== \(spec.recipe.title) ==")
       let existing = try? RunDirectory(URL(fileURLWithPath: runDir)).manifest()
+      let trainArgs = [
+        "train", spec.domain, "--out", runDir, "--steps", String(budget), "--checkpoint-every",
+        String(max(10, budget / 5)),
+      ]
+      let freshArgs =
+        trainArgs + ["--data"] + spec.recipe.data + spec.recipe.task + (quick ? Self.quickModel : spec.recipe.train)
       func train(resuming: Bool) throws {
-        var args = [
-          "train", spec.domain, "--out", runDir, "--steps", String(budget), "--checkpoint-every",
-          String(max(10, budget / 5)),
-        ]
-        args += resuming ? ["--resume"] : ["--data"] + spec.recipe.data + (quick ? Self.quickModel : spec.recipe.train)
-        try runCommand(args)
+        if !spec.recipe.prepare.isEmpty {
+          // Made again each time a run trains (the commands are seeded): a resumed run reads the same data.
+          try? FileManager.default.removeItem(atPath: spec.dataFolder)
+          try FileManager.default.createDirectory(atPath: spec.dataFolder, withIntermediateDirectories: true)
+          for command in spec.recipe.prepare { try runCommand(command) }
+        }
+        try runCommand(resuming ? trainArgs + ["--resume"] : freshArgs)
       }
       let reused = existing.map { $0.progress.step >= budget } ?? false
       if let existing, reused {
@@ -87,17 +101,18 @@ struct DemoCommand: ParsableCommand {
       }
       var commands: [String] = []
       func generateAll() throws {
-        commands = []
+        // How to make the result again: the data (if the recipe makes it), the training, the generations.
+        commands = (spec.recipe.prepare + [freshArgs]).map(Self.commandLine)
         for g in spec.recipe.generate {
           let args =
             ["generate", runDir]
             + g.args.map { arg in g.files.contains(arg) ? outURL.appendingPathComponent(arg).path : arg }
           try runCommand(args)
-          commands.append((["seqgen"] + args).map(Self.shellQuoted).joined(separator: " "))
+          commands.append(Self.commandLine(args))
         }
       }
-      do { try generateAll() } catch  where reused {
-        // A model kept from an older seqgen may no longer load: train it again, once.
+      do { try generateAll() } catch  where existing != nil {
+        // A model kept from an older seqgen may no longer load (or be another recipe's): train it again, once.
         Console.line("cannot use the saved model (\(error)); training it again")
         try FileManager.default.removeItem(atPath: runDir)
         try train(resuming: false)
@@ -118,9 +133,11 @@ struct DemoCommand: ParsableCommand {
 
   /// Runs one seqgen command in this process, echoing it first.
   private func runCommand(_ args: [String]) throws {
-    Console.line("$ seqgen " + args.map(Self.shellQuoted).joined(separator: " "))
+    Console.line("$ " + Self.commandLine(args))
     try SeqGen.run(args)
   }
+
+  static func commandLine(_ args: [String]) -> String { (["seqgen"] + args).map(shellQuoted).joined(separator: " ") }
 
   /// The model every domain gets under --quick: a smoke test in seconds, even in a debug build.
   static let quickModel = ["--hidden-size", "32", "--num-layers", "1", "--batch-size", "8", "--seq-length", "32"]

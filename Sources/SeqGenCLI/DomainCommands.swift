@@ -33,24 +33,39 @@ extension DomainCommands {
   public static var flagNames: [String: String] { [:] }
 }
 
-/// What the demo does for one domain: every step an ordinary seqgen command.
+/// What the demo does for one domain: every step an ordinary seqgen command. In `prepare`,
+/// `data` and `generate`, `{fixtures}` stands for the bundled fixtures folder and `{data}` for
+/// a folder of the domain's own under the demo's (made empty before `prepare` runs).
 public struct DemoRecipe: Sendable {
   public var title: String
-  /// Data paths relative to the fixtures folder.
+  /// seqgen commands that make the training data (say, synthetic lines) before training.
+  public var prepare: [[String]]
+  /// Data paths, relative to the fixtures folder unless they start with a placeholder.
   public var data: [String]
+  /// Training arguments that say what is learnt; kept under --quick, which swaps only `train`.
+  public var task: [String]
+  /// Training arguments for the model's size and batches.
   public var train: [String]
   public var steps: (full: Int, quick: Int)
   /// Generation commands (without "generate RUN"), each with the files it writes.
   public var generate: [(args: [String], files: [String])]
 
   public init(
-    title: String, data: [String], train: [String], steps: (full: Int, quick: Int),
+    title: String, prepare: [[String]] = [], data: [String], task: [String] = [], train: [String],
+    steps: (full: Int, quick: Int),
     generate: [(args: [String], files: [String])]
   ) {
     self.title = title
+    self.prepare = prepare
     self.data = data
+    self.task = task
     self.train = train
     self.steps = steps
     self.generate = generate
+  }
+
+  /// `arg` with the placeholders filled in.
+  static func expand(_ arg: String, fixtures: String, data: String) -> String {
+    arg.replacingOccurrences(of: "{fixtures}", with: fixtures).replacingOccurrences(of: "{data}", with: data)
   }
 }

@@ -26,7 +26,7 @@ public struct TrainFlags: ParsableArguments {
   var seqLength: Int?
   @Option(
     help:
-      "Parallel streams per batch (default \(TrainingOptions().batchSize); under mpirun, the global batch, shared by the processes)."
+      "Parallel streams per batch (default \(TrainingOptions().batchSize) unless the domain's defaults say; under mpirun, the global batch, shared by the processes)."
   )
   var batchSize: Int?
   @Option(

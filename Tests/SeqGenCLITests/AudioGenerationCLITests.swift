@@ -56,6 +56,45 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: box.path("bad.wav")))
   }
 
+  /// With no flags but sizes, training and generation follow the measured recipe: a window of
+  /// four frames the LSTM reads too, pre-emphasis 0.85, speed and gain variants, and top-k 20
+  /// above −45 dBFS; each part can still be turned off.
+  @Test func theDefaultsAreTheMeasuredRecipe() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let run = try CLI.run(
+      ["train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("run"), "--steps", "2"] + small)
+    try #require(run.succeeded, "\(run)")
+    let manifest = try String(contentsOfFile: box.path("run") + "/manifest.json", encoding: .utf8)
+    for field in [
+      "\"window\" : 16", "\"inputSamples\" : 20", "\"preEmphasis\" : 0.85", "\"speed\" : 0.1", "\"gainDB\" : 3",
+    ] {
+      #expect(manifest.contains(field), "\(field) in \(manifest)")
+    }
+    let clip = try CLI.run(["generate", box.path("run"), "--out", box.path("clip.wav"), "--seconds", "0.1"])
+    try #require(clip.succeeded, "\(clip)")
+    let comment = try SoundFile.tags(of: URL(fileURLWithPath: box.path("clip.wav")))[.comment] ?? ""
+    #expect(comment.contains("top-k=20") && comment.contains("sharpen-above=-45.0"), "\(comment)")
+    let plain = try CLI.run(
+      [
+        "generate", box.path("run"), "--out", box.path("plain.wav"), "--seconds", "0.1", "--top-p", "0.9",
+        "--sharpen-above=-120",
+      ])
+    try #require(plain.succeeded, "\(plain)")
+    let plainComment = try SoundFile.tags(of: URL(fileURLWithPath: box.path("plain.wav")))[.comment] ?? ""
+    #expect(!plainComment.contains("top-k") && plainComment.contains("sharpen-above=-120.0"), "\(plainComment)")
+    let bare = try CLI.run(
+      [
+        "train", "audio", "--data", AudioAugmentationCLITests.clip, "--out", box.path("bare"), "--steps", "1",
+        "--window", "4", "--input-samples", "4", "--pre-emphasis", "0", "--speed", "0", "--gain", "0",
+      ] + small)
+    try #require(bare.succeeded, "\(bare)")
+    let bareManifest = try String(contentsOfFile: box.path("bare") + "/manifest.json", encoding: .utf8)
+    #expect(
+      bareManifest.contains("\"window\" : 4") && bareManifest.contains("\"preEmphasis\" : 0,")
+        && !bareManifest.contains("gainDB"), "\(bareManifest)")
+  }
+
   @Test func anEmphasisedRunGeneratesWithAndWithoutItsPrime() throws {
     let box = try Sandbox()
     defer { box.remove() }

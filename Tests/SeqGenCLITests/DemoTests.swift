@@ -35,6 +35,13 @@ import Testing
       let parser = XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: out + "/" + svg)))
       #expect(parser.parse(), "\(svg) is not well-formed XML")
     }
+    // Handwriting writes the demo's own line, in the corpus's hand and primed with a line of each font.
+    for (i, font) in ["cursive", "scripts", "scriptc"].enumerated() {
+      let svg = try String(contentsOfFile: out + "/handwriting-\(font).svg", encoding: .utf8)
+      #expect(svg.contains("text=\"To be, or not to be\""), "\(font)")
+      #expect(svg.contains("hershey-lines/line-000\(i + 1).inkml\""), "\(font): not primed with its line")
+    }
+    #expect(html.contains("seqgen hershey --text-file"), "the page does not say how the lines were made")
     // Audio opens with libsndfile and is not empty.
     for clip in links where clip.hasSuffix(".wav") {
       let audio = try SoundFile.read(URL(fileURLWithPath: out + "/" + clip))

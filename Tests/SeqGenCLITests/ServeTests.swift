@@ -347,6 +347,8 @@ import Testing
       ("POST", generate, Self.json(["prime": ["name": "x.txt", "base64": "***"]]), 400),
       ("POST", "/api/runs/hw/generate", Self.json(["prime": ["name": "line.inkml", "base64": "bm90IGlua21s"]]), 400),
       ("POST", "/api/runs/hw/generate", Self.json(["request": ["controls": ["topK": 3]]]), 400),
+      ("POST", "/api/runs/hw/generate", Self.json(["options": ["text": "ab", "style": "/etc/passwd"]]), 400),
+      ("POST", "/api/runs/hw/generate", Self.json(["options": ["textFile": "/etc/passwd"]]), 400),
       ("POST", generate, Data(repeating: 0x20, count: 70_000), 413),
     ]
     for (method, path, body, status) in cases {

@@ -6,10 +6,12 @@ extension AudioDomain {
   /// Clips of `seconds` written through libsndfile (one file per clip), with the real-time
   /// factor and each clip's level, flatness, harmonicity and level spread.
   public func generate(
-    run: RunDirectory, request: GenerationRequest, options: AudioGenerationOptions, events: (GenerationEvent) -> Void
+    run: RunDirectory, request given: GenerationRequest, options givenOptions: AudioGenerationOptions,
+    events: (GenerationEvent) -> Void
   ) throws -> GenerationOutput {
-    try request.validate()
-    try options.validate()
+    try given.validate()
+    try givenOptions.validate()
+    var (request, options) = (given, givenOptions)
     guard let out = request.out else {
       throw EngineError.invalidArgument("audio is written, not printed; give `out` clip.wav (or .flac, .ogg)")
     }
@@ -26,6 +28,13 @@ extension AudioDomain {
     let codec = try run.manifest().codec(as: AudioCodec.self, path: run.url.path)
     if options.sharpenAbove != nil, codec.window == 0 {
       throw EngineError.invalidArgument("`sharpenAbove` needs a model with a sample window (`window` > 0)")
+    }
+    if codec.window > 0 {
+      let c = request.controls
+      if c.topK == nil && c.topP == nil && !c.argmax {
+        request.controls.topK = min(AudioGenerationOptions.defaultTopK, codec.levels)
+      }
+      options.sharpenAbove = options.sharpenAbove ?? AudioGenerationOptions.defaultSharpenAbove
     }
     let domain = AudioDomain(settings: codec)
     let seconds = options.seconds ?? AudioGenerationOptions.defaultSeconds

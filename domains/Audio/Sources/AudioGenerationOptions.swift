@@ -20,6 +20,11 @@ public struct AudioGenerationOptions: Codable, Sendable, Equatable {
   public var sharpenAbove: Double?
 
   public static let defaultSeconds = 2.0
+  /// Sampling left open gets the best measured recipe on speech: top-k 20 where the window is
+  /// louder than −45 dBFS (a median flatness of 0.25 against the plain softmax's hiss at 0.77).
+  /// `topK` 256 (every level) is the plain softmax; `sharpenAbove` −120 sharpens everywhere.
+  public static let defaultTopK = 20
+  public static let defaultSharpenAbove = -45.0
   public static let maxSeconds = 3600.0
 
   public init(

@@ -15,10 +15,14 @@ struct GenerateHandwriting: ParsableCommand {
 
       A run trained with --condition text writes a given text: --text (or --text-file, one row \
       per line; --count rows each); each row ends once the attention window has passed the text's \
-      end, cut back to its last pen lift (no stray stroke after the text). With --prime FILE (a line with its transcription) the text continues in that hand.
+      end, cut back to its last pen lift (no stray stroke after the text). With --style FILE (a \
+      line of strokes with its transcription, in any format training reads; the same as --prime) \
+      the text continues in that hand: Graves' priming.
 
       Example: seqgen generate runs/hw --strokes 40 --bias 1 --count 3 --out hw.svg
       Example: seqgen generate runs/hwtext --text "To be, or not to be" --bias 1 --out line.svg
+      Example: seqgen generate runs/hwtext --text "To be, or not to be" --style data/lines/line-00007.inkml \
+      --out styled.svg
       """
   )
 
@@ -40,11 +44,14 @@ struct GenerateHandwriting: ParsableCommand {
   @Option(help: ArgumentHelp("Write each line of this UTF-8 file as a row.", valueName: "file")) var textFile: String?
   @Flag(help: "Leave out characters of the text the model has no class for, instead of failing.")
   var skipUnknown = false
+  @Option(help: ArgumentHelp("Write the text in the hand of this transcribed line of strokes.", valueName: "file"))
+  var style: String?
 
   var options: HandwritingGenerationOptions {
     HandwritingGenerationOptions(
       length: length, steps: steps, strokes: strokes, showPrime: showPrime, strokeWidth: strokeWidth,
-      singleLine: singleLine, text: text, textFile: textFile, skipUnknown: skipUnknown)
+      singleLine: singleLine, text: text, textFile: textFile, skipUnknown: skipUnknown,
+      style: style)
   }
 
   var request: GenerationRequest { shared.request(SamplingControls(bias: bias)) }

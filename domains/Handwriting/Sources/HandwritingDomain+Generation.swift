@@ -17,7 +17,10 @@ extension HandwritingDomain {
     guard ["svg", "inkml"].contains(url.pathExtension.lowercased()) else {
       throw HandwritingError.unsupportedOutput(path: out)
     }
-    let primeURL = request.primePath.map { URL(fileURLWithPath: $0) }
+    if options.style != nil && request.primePath != nil {
+      throw EngineError.invalidArgument("give `style` or `prime`, not both (for a given text they are the same)")
+    }
+    let primeURL = (options.style ?? request.primePath).map { URL(fileURLWithPath: $0) }
     if options.showPrime, primeURL == nil {
       throw EngineError.invalidArgument("`showPrime` needs `prime` FILE (a file of strokes)")
     }
@@ -135,6 +138,9 @@ extension HandwritingDomain {
     var request = request
     request.out = ServedFile.path(request.out, in: folder, default: "handwriting.svg")
     if options.textFile != nil { throw EngineError.invalidArgument("a server reads no `textFile`; send `text`") }
+    if options.style != nil {
+      throw EngineError.invalidArgument("a server reads no `style` file; send the line as the prime upload")
+    }
     return (request, options)
   }
 }

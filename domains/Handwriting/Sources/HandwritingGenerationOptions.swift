@@ -22,6 +22,9 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable {
   public var textFile: String?
   /// Leave out characters of `text` the model has no class for, instead of failing.
   public var skipUnknown = false
+  /// A transcribed line of strokes whose hand the text continues in (Graves' priming): the
+  /// `prime` of a text-conditioned run, by the name this field gives it.
+  public var style: String?
 
   public static let maxSteps = 10_000_000
   /// Longest text written per row.
@@ -30,8 +33,10 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable {
 
   public init(
     length: Int = 500, steps: Int? = nil, strokes: Int? = nil, showPrime: Bool = false, strokeWidth: Double? = nil,
-    singleLine: Bool = false, text: String? = nil, textFile: String? = nil, skipUnknown: Bool = false
+    singleLine: Bool = false, text: String? = nil, textFile: String? = nil, skipUnknown: Bool = false,
+    style: String? = nil
   ) {
+    self.style = style
     self.text = text
     self.textFile = textFile
     self.skipUnknown = skipUnknown
@@ -55,7 +60,8 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable {
       singleLine: try c.decodeIfPresent(Bool.self, forKey: .singleLine) ?? false,
       text: try c.decodeIfPresent(String.self, forKey: .text),
       textFile: try c.decodeIfPresent(String.self, forKey: .textFile),
-      skipUnknown: try c.decodeIfPresent(Bool.self, forKey: .skipUnknown) ?? false)
+      skipUnknown: try c.decodeIfPresent(Bool.self, forKey: .skipUnknown) ?? false,
+      style: try c.decodeIfPresent(String.self, forKey: .style))
   }
 
   /// The points generated per sample at most: `steps`, else room for `strokes`, else `length`.
@@ -75,6 +81,9 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable {
       throw .invalidOption(name: "strokeWidth", reason: "must be a positive number, got \(strokeWidth)")
     }
     if text != nil && textFile != nil { throw .invalidArgument("give `text` or `textFile`, not both") }
+    if style != nil && text == nil && textFile == nil {
+      throw .invalidArgument("`style` is the hand a given text is written in; give `text` or `textFile` too")
+    }
     if let text, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
       throw .invalidOption(name: "text", reason: "is empty; give the text to write")
     }

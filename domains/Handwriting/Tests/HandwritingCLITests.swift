@@ -164,6 +164,11 @@ struct HandwritingCLITests {
     let textFile = try dir.file("texts.txt", "\(known)\n\n\(known.prefix(1))\n")
     let two = try run(exe, ["generate", runDir, "--text-file", textFile.path, "--out", svg, "--prime", lines[1]])
     #expect(two.status == 0 && two.err.contains("wrote 2 samples"), "\(two.err)")
+    // --style is the prime of a given text: the same line, the same drawing.
+    let styled = dir.url.appendingPathComponent("styled.svg").path
+    let style = try run(exe, ["generate", runDir, "--text-file", textFile.path, "--out", styled, "--style", lines[1]])
+    #expect(style.status == 0, "\(style.err)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: styled)) == Data(contentsOf: URL(fileURLWithPath: svg)))
 
     let plainRun = dir.url.appendingPathComponent("plain").path
     #expect(try trainTiny(exe, out: plainRun, ["--steps", "1"]).status == 0)
@@ -198,6 +203,12 @@ struct HandwritingCLITests {
       (["generate", runDir, "--text-file", notUTF8.path, "--out", out], "latin1.txt: not UTF-8"),
       (["generate", runDir, "--text-file", empty.path, "--out", out], "empty.txt: no text to write"),
       (["generate", runDir, "--text", known, "--prime", bare.path, "--out", out], "\(bare.path): no transcription"),
+      (["generate", runDir, "--text", known, "--style", bare.path, "--out", out], "\(bare.path): no transcription"),
+      (["generate", runDir, "--style", lines[1], "--out", out], "--style is the hand a given text is written in"),
+      (
+        ["generate", runDir, "--text", known, "--style", lines[1], "--prime", lines[1], "--out", out],
+        "give --style or --prime, not both"
+      ),
       (["generate", plainRun, "--text", known, "--out", out], "trained without transcriptions"),
     ]
     for (args, message) in failures {
