@@ -9,7 +9,7 @@ struct DemoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "demo",
     abstract:
-      "Train every domain on the bundled fixtures and write a gallery page (about 11 minutes on 2 cores; --quick about 1).",
+      "Train every domain on the bundled fixtures and write a gallery page (about 15 minutes on 2 cores; --quick about 1).",
     discussion: """
       Runs are kept in OUT/runs/<domain>: running the demo again reuses them (it resumes a run \
       that is short of its budget) unless --retrain. Results and OUT/index.html are rewritten.
