@@ -111,7 +111,7 @@ actor ResultStore {
       switch value {
       case .bool(true): options.append(flag(name))
       case .number(let n): options += [flag(name), number(n)]
-      case .string(let s): options += [flag(name), quote(URL(fileURLWithPath: s).lastPathComponent)]
+      case .string(let s): options += [flag(name), quote(s)]
       default: break
       }
     }

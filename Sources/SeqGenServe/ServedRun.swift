@@ -68,7 +68,16 @@ public struct ServedRun: Sendable {
       }
       let (served, options) = try domain.served(request, options: given, in: folder)
       let output = try domain.generate(run: run, request: served, options: options, events: events)
-      let settings = try JSONDecoder().decode([String: JSONValue].self, from: JSONEncoder().encode(given))
+      // The settings as the user gave them, except the file names `served` moved into the
+      // server's folder, which keep only their names (what the command should write to).
+      let asGiven = try JSONDecoder().decode([String: JSONValue].self, from: JSONEncoder().encode(given))
+      let asServed = try JSONDecoder().decode([String: JSONValue].self, from: JSONEncoder().encode(options))
+      var settings = asGiven
+      for (name, value) in asGiven {
+        if case .string(let path)? = asServed[name], asServed[name] != value {
+          settings[name] = .string(URL(fileURLWithPath: path).lastPathComponent)
+        }
+      }
       return (output, settings)
     }
   }

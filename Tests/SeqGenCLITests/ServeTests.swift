@@ -402,7 +402,17 @@ import Testing
     let box = try Sandbox()
     defer { box.remove() }
     let (text, hw) = try Self.runs(in: box)
-    let server = try Server([text, hw])
+    let lines = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("fixtures/handwriting/hershey-lines")
+    let writer = box.path("hwtext")
+    let w = try CLI.run(
+      ["train", "handwriting", "--data"] + (1...4).map { lines.appendingPathComponent("line-000\($0).inkml").path }
+        + [
+          "--out", writer, "--steps", "3", "--condition", "text", "--window-size", "2", "--hidden-size", "8",
+          "--num-layers", "1", "--batch-size", "2", "--seq-length", "16",
+        ])
+    try #require(w.succeeded, "\(w)")
+    let server = try Server([text, hw, writer])
     defer { server.stop() }
     let page = try Self.request(server.port, "GET", "/")
     #expect(page.status == 200 && page.text.contains("SeqGen playground"))
@@ -435,6 +445,20 @@ import Testing
     #expect(drawnPoints == "300", "the pen was drawn point by point on the canvas: \(drawnPoints ?? "none")")
     let image = "\(hwPanel).querySelector('img[alt=\"handwriting.svg\"]')"
     #expect(try browser.wait(until: "\(image) && \(image).naturalWidth > 0", timeout: 10), "the SVG is shown")
+
+    // A text-conditioned run: the text typed into its panel is written, and the command says so.
+    let writerPanel = "document.querySelector('[data-run=hwtext]')"
+    _ = try browser.evaluate(
+      """
+      (() => { const p = \(writerPanel);
+        p.querySelector('input[name=text]').value = 'to be';
+        p.querySelector('button.generate').click(); })()
+      """)
+    #expect(try browser.wait(until: "\(writerPanel).dataset.done", timeout: 60), "no written line in the page")
+    let written = try browser.evaluate("\(writerPanel).querySelector('code.command').textContent") as? String ?? ""
+    #expect(written.contains("--text 'to be'"), "\(written)")
+    let line = "\(writerPanel).querySelector('img[alt=\"handwriting.svg\"]')"
+    #expect(try browser.wait(until: "\(line) && \(line).naturalWidth > 0", timeout: 10), "the written line is shown")
     let png = try browser.screenshot()
     #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
   }

@@ -21,7 +21,8 @@ public struct AudioGenerationOptions: Codable, Sendable, Equatable {
 
   public static let defaultSeconds = 2.0
   /// Sampling left open gets the best measured recipe on speech: top-k 20 where the window is
-  /// louder than −45 dBFS (a median flatness of 0.25 against the plain softmax's hiss at 0.77).
+  /// louder than −45 dBFS (flatness 0.30 over ten clips, speech's own 0.23–0.33, against the
+  /// plain softmax's hiss at 0.77).
   /// `topK` 256 (every level) is the plain softmax; `sharpenAbove` −120 sharpens everywhere.
   public static let defaultTopK = 20
   public static let defaultSharpenAbove = -45.0
