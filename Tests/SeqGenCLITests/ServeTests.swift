@@ -141,17 +141,19 @@ import Testing
     let t = try CLI.run(
       ["train", "text", "--data", try box.corpus(), "--out", text, "--steps", "12"] + tiny)
     try #require(t.succeeded, "\(t)")
+    return (text, try handwritingRun(in: box, named: "hw", ["--steps", "6"]))
+  }
+
+  /// A tiny handwriting run on four bundled lines, with `flags` on top.
+  static func handwritingRun(in box: Sandbox, named name: String, _ flags: [String]) throws -> String {
     let lines = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("fixtures/handwriting/hershey-lines")
-    let hw = box.path("hw")
+    let run = box.path(name)
     let h = try CLI.run(
       ["train", "handwriting", "--data"] + (1...4).map { lines.appendingPathComponent("line-000\($0).inkml").path }
-        + [
-          "--out", hw, "--steps", "6", "--hidden-size", "8", "--num-layers", "1", "--batch-size", "2",
-          "--seq-length", "16",
-        ])
+        + ["--out", run, "--hidden-size", "8", "--num-layers", "1", "--batch-size", "2", "--seq-length", "16"] + flags)
     try #require(h.succeeded, "\(h)")
-    return (text, hw)
+    return run
   }
 
   @Test func theAPIListsRunsAndGeneratesWhatTheCLIGenerates() throws {
@@ -402,16 +404,8 @@ import Testing
     let box = try Sandbox()
     defer { box.remove() }
     let (text, hw) = try Self.runs(in: box)
-    let lines = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("fixtures/handwriting/hershey-lines")
-    let writer = box.path("hwtext")
-    let w = try CLI.run(
-      ["train", "handwriting", "--data"] + (1...4).map { lines.appendingPathComponent("line-000\($0).inkml").path }
-        + [
-          "--out", writer, "--steps", "3", "--condition", "text", "--window-size", "2", "--hidden-size", "8",
-          "--num-layers", "1", "--batch-size", "2", "--seq-length", "16",
-        ])
-    try #require(w.succeeded, "\(w)")
+    let writer = try Self.handwritingRun(
+      in: box, named: "hwtext", ["--steps", "3", "--condition", "text", "--window-size", "2"])
     let server = try Server([text, hw, writer])
     defer { server.stop() }
     let page = try Self.request(server.port, "GET", "/")
