@@ -22,7 +22,8 @@ struct ServeCommand: ParsableCommand {
       /api/runs/ID/generate and POST /api/runs/ID/stream (server-sent events), each taking \
       {"request": {…}, "options": {…}, "prime": {"text": …} or {"name": …, "base64": …}}. \
       Requests are bounded: --max-body bytes, --max-count samples, --time-limit seconds, \
-      --slots generations at once and --queue waiting (then 429).
+      --slots generations at once and --queue waiting (then 429); a generation stops when its \
+      client hangs up.
 
       Example: seqgen serve runs/shakespeare runs/hw --port 8080
       """

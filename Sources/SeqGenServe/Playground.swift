@@ -42,6 +42,8 @@ public final class Playground: Sendable {
   let gate: GenerationGate
   let results: ResultStore
   let page: Data
+  /// The port `start` bound, for `PeerWatch`.
+  let port = Atomic<UInt16>(0)
 
   public init(runs: [ServedRun], limits: Limits = Limits()) throws {
     self.runs = runs
@@ -84,8 +86,12 @@ public final class Playground: Sendable {
       try await Task.sleep(for: .milliseconds(10))
     }
     switch await server.listeningAddress {
-    case .ip4(let ip, let bound)?: return (server, "http://\(ip):\(bound)/")
-    case .ip6(let ip, let bound)?: return (server, "http://[\(ip)]:\(bound)/")
+    case .ip4(let ip, let bound)?:
+      self.port.store(bound, ordering: .relaxed)
+      return (server, "http://\(ip):\(bound)/")
+    case .ip6(let ip, let bound)?:
+      self.port.store(bound, ordering: .relaxed)
+      return (server, "http://[\(ip)]:\(bound)/")
     default: throw PlaygroundError.failed("the server is not listening")
     }
   }
@@ -120,6 +126,12 @@ public final class Playground: Sendable {
         guard method == .POST else { throw PlaygroundError.badRequest("\(method.rawValue) is not allowed here") }
         let job = try await prepare(try served(parts[2]), body: try await body(of: request))
         guard parts[3] == "generate" else { return try await stream(job) }
+        // The stream notices a client that leaves when its next write fails; this answer is
+        // written only at the end, so the connection is watched meanwhile.
+        let watch = PeerWatch(localPort: port.load(ordering: .relaxed), peer: request.remoteAddress).map { watch in
+          Task { await watch.cancelWhenGone(job.request.cancellation!) }
+        }
+        defer { watch?.cancel() }
         do { return try json(.ok, try await generate(job)) } catch {
           return failure(PlaygroundError.from(error, timeLimit: limits.seconds, folder: job.folder))
         }

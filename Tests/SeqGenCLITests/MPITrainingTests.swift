@@ -118,10 +118,13 @@ import Testing
     try expectSameState(box.path("one"), box.path("two"))
   }
 
-  /// Notes (transposed and stretched variants each epoch) and handwriting (the mixture-density
-  /// head), two layers with dropout.
-  @Test(arguments: ["notes", "handwriting"])
-  func twoRanksTrainTheSameModelAsOneProcess(domain: String) throws {
+  /// Notes (transposed and stretched variants each epoch), handwriting (the mixture-density
+  /// head) and handwriting conditioned on its text (the attention window, whose κ and w are
+  /// carried state like h and c), two layers with dropout.
+  @Test(arguments: ["notes", "handwriting", "handwriting --condition text"])
+  func twoRanksTrainTheSameModelAsOneProcess(run: String) throws {
+    let words = run.split(separator: " ").map(String.init)
+    let domain = words[0]
     let box = try Sandbox()
     defer { box.remove() }
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -134,12 +137,16 @@ import Testing
       ["train", domain, "--data"] + data + [
         "--steps", "16", "--hidden-size", "12", "--num-layers", "2", "--dropout", "0.3", "--batch-size", "4",
         "--seq-length", "16", "--seed", "9", "--checkpoint-every", "8",
-      ]
+      ] + words.dropFirst()
     let one = try CLI.run(args + ["--out", box.path("one")], timeout: 300)
     try #require(one.succeeded, "\(one)")
     let two = try mpirun(np: 2, args + ["--out", box.path("two")], timeout: 300)
     try #require(two.succeeded, "\(two)")
     try expectSameState(box.path("one"), box.path("two"))
+    if words.count > 1 {
+      let names = Set(try tensors(box.path("two")).keys)
+      #expect(names.isSuperset(of: ["window.weight", "trainer.state_kappa", "trainer.state_window"]), "\(names)")
+    }
     let (v1, v2) = (try validationBits(box.path("one")), try validationBits(box.path("two")))
     #expect(v1.count == 2 && v2.count == 2)
     for (a, b) in zip(v1, v2) { #expect(abs(a - b) < 1e-3, "validation \(v1) against \(v2)") }

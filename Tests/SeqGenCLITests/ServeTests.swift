@@ -59,7 +59,7 @@ import Testing
   /// One raw HTTP/1.1 exchange (the path sent as given, `..` and all); reads to the close.
   static func request(
     _ port: UInt16, _ method: String, _ path: String, body: Data? = nil, headers: [String] = [],
-    readLimit: Int = 64 << 20, closeAfter bytes: Int? = nil
+    readLimit: Int = 64 << 20, closeAfter bytes: Int? = nil, hangUpAfter seconds: Int = 90
   ) throws -> Response {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     try #require(fd >= 0)
@@ -68,7 +68,7 @@ import Testing
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = port.bigEndian
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var timeout = timeval(tv_sec: 90, tv_usec: 0)
+    var timeout = timeval(tv_sec: seconds, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     let connected = withUnsafePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -396,6 +396,25 @@ import Testing
     let before = server.cpuSeconds
     sleep(1)
     #expect(server.cpuSeconds - before < 0.4, "still generating after the client left")
+  }
+
+  /// `/generate` answers only at the end; a client that hangs up before then stops its
+  /// generation all the same, long before the time limit, and frees the only slot.
+  @Test func aClientThatHangsUpOnGenerateStopsIt() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let (text, _) = try Self.runs(in: box)
+    let server = try Server([text, "--time-limit", "60", "--slots", "1", "--queue", "0"])
+    defer { server.stop() }
+    let endless = Self.json(["options": ["length": 100_000_000]])
+    let gone = try Self.request(server.port, "POST", "/api/runs/shakespeare/generate", body: endless, hangUpAfter: 1)
+    #expect(gone.status == 0, "no answer within the second: \(gone.text)")
+    usleep(800_000)
+    let before = server.cpuSeconds
+    sleep(1)
+    #expect(server.cpuSeconds - before < 0.4, "still generating after the client left")
+    let next = try Self.request(server.port, "POST", "/api/runs/shakespeare/generate", body: Self.json([:]))
+    #expect(next.status == 200, "\(next.text)")
   }
 
   /// The page in headless Chromium, driven through the DevTools protocol: its own controls
