@@ -35,10 +35,18 @@ public struct TrainFlags: ParsableArguments {
   )
   var steps: Int?
   @Option(help: "Train for this many passes over the data instead of --steps.") var epochs: Double?
-  @Option(help: "Adam learning rate.") var learningRate = TrainingOptions().learningRate
-  @Option(help: "Multiply the learning rate by this every --lr-decay-every steps (1 = off).") var lrDecay =
-    TrainingOptions().lrDecay
-  @Option(help: "Steps between learning-rate decays.") var lrDecayEvery = TrainingOptions().lrDecayEvery
+  @Option(help: "Adam learning rate (default \(TrainingOptions().learningRate) unless the domain's defaults say).")
+  var learningRate: Float?
+  @Option(
+    help:
+      "Multiply the learning rate by this every --lr-decay-every steps (1 = off, the default unless the domain's defaults say)."
+  )
+  var lrDecay: Float?
+  @Option(
+    help:
+      "Steps between learning-rate decays (default \(TrainingOptions().lrDecayEvery) unless the domain's defaults say)."
+  )
+  var lrDecayEvery: Int?
   @Option(help: "Dropout between LSTM layers (training only).") var dropout = TrainingOptions().dropout
   @Option(help: "Clip the global gradient norm to this (0 = off).") var gradClip = TrainingOptions().gradClip
   @Option(help: "Fraction of the data held out for validation.") var valFraction = TrainingOptions().valFraction
@@ -58,8 +66,8 @@ public struct TrainFlags: ParsableArguments {
 
   public var options: TrainingOptions { options(defaults: TrainingOptions()) }
 
-  /// The options the flags give, `defaults` (a domain's recipe) for the sizes and the length of
-  /// the run where the user gave none.
+  /// The options the flags give, `defaults` (a domain's recipe) for the sizes, the learning-rate
+  /// schedule and the length of the run where the user gave none.
   public func options(defaults: TrainingOptions) -> TrainingOptions {
     var o = TrainingOptions()
     o.hiddenSize = hiddenSize ?? defaults.hiddenSize
@@ -68,9 +76,9 @@ public struct TrainFlags: ParsableArguments {
     o.batchSize = batchSize ?? defaults.batchSize
     o.steps = steps ?? (epochs == nil ? defaults.steps : nil)
     o.epochs = epochs
-    o.learningRate = learningRate
-    o.lrDecay = lrDecay
-    o.lrDecayEvery = lrDecayEvery
+    o.learningRate = learningRate ?? defaults.learningRate
+    o.lrDecay = lrDecay ?? defaults.lrDecay
+    o.lrDecayEvery = lrDecayEvery ?? defaults.lrDecayEvery
     o.dropout = dropout
     o.gradClip = gradClip
     o.valFraction = valFraction

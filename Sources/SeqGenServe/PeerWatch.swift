@@ -46,7 +46,7 @@ struct PeerWatch: Sendable {
     guard let data = try? handle.readToEnd() else { return nil }
     for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
       let fields = line.split(separator: " ", maxSplits: 4)
-      guard fields.count >= 4, Self.port(fields[1]) == localPort,
+      guard fields.count >= 4, Self.endpoint(fields[1])?.1 == localPort,
         let (address, port) = Self.endpoint(fields[2]), address == peerAddress, port == peerPort
       else { continue }
       return fields[3] == "01"
@@ -65,12 +65,7 @@ struct PeerWatch: Sendable {
     }
   }
 
-  /// "0100007F:1F90" → port 0x1F90.
-  static func port(_ field: Substring) -> UInt16? {
-    field.split(separator: ":").last.flatMap { UInt16($0, radix: 16) }
-  }
-
-  /// The address bytes and port of a table field: the address is printed as 32-bit words in
+  /// The address bytes and port of a table field ("0100007F:1F90"): the address is printed as 32-bit words in
   /// host order (little-endian here), so each word's bytes come reversed.
   static func endpoint(_ field: Substring) -> ([UInt8], UInt16)? {
     let parts = field.split(separator: ":")

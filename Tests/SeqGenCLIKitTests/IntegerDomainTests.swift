@@ -84,12 +84,19 @@ import Testing
     recipe.seqLength = 100
     recipe.hiddenSize = 64
     recipe.steps = 6000
+    recipe.learningRate = 5e-3
+    recipe.lrDecay = 0.5
     let given = try TrainFlags.parse(["--data", "d", "--out", "r", "--seq-length", "7", "--batch-size", "8"])
     let o = given.options(defaults: recipe)
-    #expect(o.seqLength == 7 && o.batchSize == 8 && o.hiddenSize == 64 && o.steps == 6000)
+    #expect(
+      o.seqLength == 7 && o.batchSize == 8 && o.hiddenSize == 64 && o.steps == 6000 && o.learningRate == 5e-3
+        && o.lrDecay == 0.5 && o.lrDecayEvery == TrainingOptions().lrDecayEvery)
     #expect(
       given.options.hiddenSize == TrainingOptions().hiddenSize && given.options.seqLength == 7
-        && given.options.steps == nil)
+        && given.options.steps == nil && given.options.learningRate == TrainingOptions().learningRate)
+    let rate = try TrainFlags.parse(["--data", "d", "--out", "r", "--learning-rate", "0.001", "--lr-decay", "1"])
+      .options(defaults: recipe)
+    #expect(rate.learningRate == 1e-3 && rate.lrDecay == 1)
     let epochs = try TrainFlags.parse(["--data", "d", "--out", "r", "--epochs", "2"]).options(defaults: recipe)
     #expect(epochs.steps == nil && epochs.epochs == 2)
     #expect(try TrainFlags.parse(["--data", "d", "--out", "r", "--steps", "9"]).options(defaults: recipe).steps == 9)

