@@ -35,7 +35,7 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     case .invalidOption(let name, let reason): "`\(name)` \(reason)"
     case .badData(let path, let reason): "\(path): \(reason)"
     case .corpusTooSmall(let m): m
-    case .notARun(let path): "\(path): not a SeqGen run directory (no manifest.json)"
+    case .notARun(let path): "\(path): not a SeqGen run directory (no manifest.json or model.safetensors)"
     case .badCheckpoint(let path, let reason): "\(path): \(reason)"
     case .io(let path, let reason): "\(path): \(reason)"
     case .diverged(let step, let reason):

@@ -59,11 +59,16 @@ public struct RunDirectory: Sendable {
     }
   }
 
-  public var exists: Bool { FileManager.default.fileExists(atPath: manifestURL.path) }
+  /// A run holds manifest.json or a latest checkpoint: a trainer killed between the first
+  /// checkpoint's rename and the manifest's leaves only the checkpoint, which carries the manifest.
+  public var exists: Bool {
+    FileManager.default.fileExists(atPath: manifestURL.path) || FileManager.default.fileExists(atPath: latestURL.path)
+  }
 
-  /// Reads manifest.json (quick; no weights).
+  /// Reads manifest.json (quick; no weights), or the latest checkpoint's copy when it is missing.
   public func manifest() throws(EngineError) -> Manifest {
     guard exists else { throw .notARun(path: url.path) }
+    guard FileManager.default.fileExists(atPath: manifestURL.path) else { return try checkpoint(.latest).manifest }
     let data: Data
     do { data = try Data(contentsOf: manifestURL) } catch {
       throw .badCheckpoint(path: manifestURL.path, reason: "cannot read: \(error.localizedDescription)")
@@ -74,7 +79,7 @@ public struct RunDirectory: Sendable {
   /// Loads a checkpoint (from `CheckpointCache.shared` when it is on and the file unchanged);
   /// `best` falls back to the latest when no validation ever ran.
   public func checkpoint(_ which: Which = .latest) throws(EngineError) -> Checkpoint {
-    _ = try manifest()
+    guard exists else { throw .notARun(path: url.path) }
     var file = which == .best ? bestURL : latestURL
     if which == .best, !FileManager.default.fileExists(atPath: file.path) { file = latestURL }
     guard FileManager.default.fileExists(atPath: file.path) else {

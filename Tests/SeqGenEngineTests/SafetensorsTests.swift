@@ -76,4 +76,18 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     #expect(throws: EngineError.notARun(path: dir.path)) { try RunDirectory(dir).checkpoint() }
   }
+
+  /// A trainer killed between its first checkpoint's rename and the manifest's leaves a run
+  /// whose manifest is read from the checkpoint.
+  @Test func aRunWithoutManifestJSONReadsTheCheckpointsCopy() throws {
+    let dir = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try TrainerTests().trainer(dir, steps: 3).run()
+    let run = RunDirectory(dir)
+    let written = try run.manifest()
+    try FileManager.default.removeItem(at: run.manifestURL)
+    #expect(run.exists)
+    #expect(try run.manifest() == written)
+    #expect(try run.checkpoint().manifest.progress.step == 3)
+  }
 }
