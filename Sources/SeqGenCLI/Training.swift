@@ -18,14 +18,14 @@ public enum Training {
   /// while training aborts the whole job, so none waits for it.
   ///
   /// - Parameters:
-  ///   - options: the training options when a domain's command sets some of its own (its
-  ///     recipe, a conditioned model's window); `flags.options` by default.
+  ///   - options: the training options when a domain's command sets some beyond its flags (a
+  ///     conditioned model's window); by default the flags over `newDomain.trainingDefaults`.
   ///   - conditionedExample: what the closing `seqgen generate` hint adds for a conditioned
   ///     model (the domain's flag that gives the condition).
   public static func run<D: SequenceDomain>(
     _ newDomain: D, flags: TrainFlags, options: TrainingOptions? = nil, conditionedExample: String? = nil
   ) throws {
-    let options = options ?? flags.options
+    let options = options ?? flags.options(defaults: newDomain.trainingDefaults)
     guard MPIProcesses.isLaunched else {
       return try train(
         newDomain, flags: flags, options: options, conditionedExample: conditionedExample, collective: SingleProcess())

@@ -26,6 +26,9 @@ public protocol SequenceDomain: Sendable {
   /// The generation options a playground starts from, as JSON (fields left out take their
   /// defaults): what is quick to make and worth showing there ("{}" by default).
   static var playgroundOptions: String { get }
+  /// This domain's training recipe (sizes, learning-rate schedule, length of the run), taken
+  /// where the user gives no flag; the general `TrainingOptions()` by default.
+  var trainingDefaults: TrainingOptions { get }
 
   /// This domain with the settings a new run takes from its corpus files themselves (audio: the
   /// sample rate they share) resolved, before the corpus is read and the codec learnt. The
@@ -99,6 +102,7 @@ public protocol SequenceDomain: Sendable {
 extension SequenceDomain {
   public static var defaultValidationSplit: ValidationSplit { .tail }
   public static var playgroundOptions: String { "{}" }
+  public var trainingDefaults: TrainingOptions { TrainingOptions() }
   public func resolved(for urls: [URL]) throws -> Self { self }
   public func served(_ request: GenerationRequest, options: GenerationOptions, in folder: URL) throws -> (
     GenerationRequest, GenerationOptions

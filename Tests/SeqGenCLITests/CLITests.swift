@@ -321,7 +321,7 @@ func metrics(_ run: String) throws -> [[String: Any]] {
         as? [String: Any])
     #expect((manifest["progress"] as? [String: Any])?["step"] as? Int == 6)
     #expect(manifest["domain"] as? String == "text")
-    // The text domain's own training defaults where no flag is given (TextDomain.defaultTraining).
+    // The text domain's own training defaults where no flag is given (TextDomain.trainingDefaults).
     let training = try #require(manifest["training"] as? [String: Any])
     #expect(
       abs((training["learningRate"] as? Double ?? 0) - 8e-3) < 1e-9 && training["lrDecay"] as? Double == 0.5

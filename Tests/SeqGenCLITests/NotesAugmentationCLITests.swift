@@ -47,7 +47,7 @@ import Testing
     #expect((epochs.last ?? 0) > 2, "the run crosses epochs: \(epochs)")
     let manifest = try String(contentsOfFile: box.path("resumed") + "/manifest.json", encoding: .utf8)
     #expect(manifest.contains("\"transpose\" : 3"))
-    // The notes domain's own learning rate where no flag gives one (NoteDomain.defaultTraining).
+    // The notes domain's own learning rate where no flag gives one (NoteDomain.trainingDefaults).
     #expect(manifest.contains("\"learningRate\" : 0.004"), "\(manifest)")
     let song = try CLI.run(["generate", box.path("resumed"), "--out", box.path("song.mid"), "--seconds", "3"])
     #expect(song.succeeded, "\(song)")

@@ -11,6 +11,13 @@ struct IntegerDomain: SequenceDomain {
   static let stepUnit = "integer"
   static let maxValue = 999
 
+  /// A recipe of its own, which the kit's `Training.run` takes where no flag is given.
+  var trainingDefaults: TrainingOptions {
+    var o = TrainingOptions()
+    o.learningRate = 1e-2
+    return o
+  }
+
   func read(_ urls: [URL]) throws -> [SourceSequence<Int>] {
     try urls.map { url in
       guard let text = try? String(contentsOf: url, encoding: .utf8) else {

@@ -14,7 +14,7 @@ public enum AudioCommands: DomainCommands {
   /// the silent default prime, can stay near silence; later weights babble.
   public static let demo: DemoRecipe? = DemoRecipe(
     title: "Audio — speech", data: ["audio/speech"], train: [],
-    steps: (AudioDomain.defaultTraining.steps ?? 3000, 30),
+    steps: (AudioDomain().trainingDefaults.steps ?? 3000, 30),
     generate: [
       (
         [

@@ -92,7 +92,7 @@ struct TrainAudio: ParsableCommand {
 
   func run() throws {
     try Training.run(
-      AudioDomain(settings: settings), flags: flags, options: flags.options(defaults: AudioDomain.defaultTraining))
+      AudioDomain(settings: settings), flags: flags)
   }
 }
 

@@ -29,7 +29,7 @@ public struct AudioDomain: SequenceDomain {
   /// Batch 16 and 3000 steps: the recipe whose clips were voiced babble on the speech fixture
   /// (the general defaults' 1500 steps of batch 32 gave a drone); `seqgen train audio`'s help
   /// gives the rest of it.
-  public static var defaultTraining: TrainingOptions {
+  public var trainingDefaults: TrainingOptions {
     var o = TrainingOptions()
     o.batchSize = 16
     o.steps = 3000

@@ -63,11 +63,10 @@ struct TrainHandwriting: ParsableCommand {
   }
 
   func run() throws {
-    var options = flags.options(
-      defaults: condition == .text ? HandwritingDomain.textConditionedTraining : TrainingOptions())
+    let domain = HandwritingDomain(components: components, maxOffset: maxOffset, conditionOnText: condition == .text)
+    var options = flags.options(defaults: domain.trainingDefaults)
     options.windowMixtures = windowSize
     try Training.run(
-      HandwritingDomain(components: components, maxOffset: maxOffset, conditionOnText: condition == .text),
-      flags: flags, options: options, conditionedExample: "--text \"To be, or not to be\" --out line.svg")
+      domain, flags: flags, options: options, conditionedExample: "--text \"To be, or not to be\" --out line.svg")
   }
 }

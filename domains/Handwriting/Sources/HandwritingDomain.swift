@@ -22,13 +22,14 @@ public struct HandwritingDomain: SequenceDomain {
   public static let defaultValidationSplit = ValidationSplit.files
   /// Graves' choice: 20 bivariate Gaussians.
   public static let defaultComponents = 20
-  /// The training defaults of a model that writes a given text: chunks of 100 points (a few
+  /// The general training defaults, and for a model that writes a given text chunks of 100 points (a few
   /// characters, so the window sees where it is) and 6,000 steps, about 15 minutes on 2 cores.
   /// Measured on 5,000 `seqgen hershey` lines of shakespeare.txt (Intel Xeon, 2 cores): 3,000
   /// steps (9 min) wrote unseen lines at an OCR character error rate of 0.66 against the fonts'
   /// own 0.20 (`scripts/legibility.py`), held out 474.7 nats per line against 524.5 unconditioned.
-  public static var textConditionedTraining: TrainingOptions {
+  public var trainingDefaults: TrainingOptions {
     var o = TrainingOptions()
+    guard conditionOnText else { return o }
     o.seqLength = 100
     o.steps = 6000
     return o

@@ -55,6 +55,6 @@ struct TrainNotes: ParsableCommand {
   func run() throws {
     try Training.run(
       NoteDomain(encoding: encoding, keepDrums: keepDrums, sustain: !ignoreSustain, augmentation: augmentation),
-      flags: flags, options: flags.options(defaults: NoteDomain.defaultTraining))
+      flags: flags)
   }
 }

@@ -20,7 +20,7 @@ public struct NoteDomain: SequenceDomain {
   /// The training defaults: Adam at 4e-3. On fixtures/notes/openmsx at the default 1,500 steps
   /// (48 s, Intel Xeon, 2 cores; `scripts/equal_time.py`, seeds 1–4) it held out 3.583
   /// bits/event against 4.105 at the general 2e-3 (better on every seed) and 3.628 at 6e-3.
-  public static var defaultTraining: TrainingOptions {
+  public var trainingDefaults: TrainingOptions {
     var o = TrainingOptions()
     o.learningRate = 4e-3
     return o

@@ -46,7 +46,7 @@ struct TrainText: ParsableCommand {
 
   func run() throws {
     try Training.run(
-      TextDomain(resetAt: resetAt), flags: flags, options: flags.options(defaults: TextDomain.defaultTraining))
+      TextDomain(resetAt: resetAt), flags: flags)
   }
 }
 

@@ -28,7 +28,7 @@ public struct TextDomain: SequenceDomain {
   /// `scripts/equal_time.py`): at the default 1,500 steps (42 s) 2.173 against 2.600 at the
   /// general 2e-3, which every larger, deeper or longer-chunked model also lost to (2×256 2.878,
   /// 3×128 3.117); at 6,000 steps 1.996 against 2.121 (2.044 without the halving).
-  public static var defaultTraining: TrainingOptions {
+  public var trainingDefaults: TrainingOptions {
     var o = TrainingOptions()
     o.learningRate = 8e-3
     o.lrDecay = 0.5
