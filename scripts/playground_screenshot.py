@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Screenshot of the playground with a result in every panel (docs/playground.png).
 
-  scripts/playground_screenshot.py RUNS_FOLDER OUT.png [--seqgen .build/release/seqgen]
+  scripts/playground_screenshot.py RUNS_FOLDER OUT.png [--seqgen .build/release/seqgen] \
+      [--text "To be, or not to be"]
 
 Starts `seqgen serve RUNS_FOLDER --port 0`, opens the page in headless Chromium driven over the
 DevTools protocol (--remote-debugging-pipe: commands on its fd 3, answers on fd 4, NUL-ended
-JSON), presses every panel's Generate button, waits until each shows its result, and saves a
+JSON), types --text into every panel that writes a given text (a `--condition text` handwriting run),
+presses every panel's Generate button, waits until each shows its result, and saves a
 PNG of the whole page.
 """
 import argparse
@@ -63,6 +65,7 @@ def main():
     p.add_argument("runs")
     p.add_argument("out")
     p.add_argument("--seqgen", default=".build/release/seqgen")
+    p.add_argument("--text", default="To be, or not to be", help="what a text-conditioned panel writes")
     a = p.parse_args()
     server = subprocess.Popen([a.seqgen, "serve", a.runs, "--port", "0", "--slots", "2"], stdout=subprocess.PIPE, text=True)
     try:
@@ -76,6 +79,7 @@ def main():
                 if browser.evaluate("!!document.body.dataset.ready"):
                     break
                 time.sleep(0.1)
+            browser.evaluate(f"document.querySelectorAll('input[name=text]').forEach(i => i.value = {json.dumps(a.text)})")
             browser.evaluate("document.querySelectorAll('button.generate').forEach(b => b.click())")
             deadline = time.time() + 300
             while time.time() < deadline:
