@@ -22,11 +22,11 @@ public struct HandwritingDomain: SequenceDomain {
   public static let defaultValidationSplit = ValidationSplit.files
   /// Graves' choice: 20 bivariate Gaussians.
   public static let defaultComponents = 20
-  /// The general training defaults, and for a model that writes a given text chunks of 100 points (a few
-  /// characters, so the window sees where it is) and 6,000 steps, about 15 minutes on 2 cores.
-  /// Measured on 5,000 `seqgen hershey` lines of shakespeare.txt (Intel Xeon, 2 cores): 3,000
-  /// steps (9 min) wrote unseen lines at an OCR character error rate of 0.66 against the fonts'
-  /// own 0.20 (`scripts/legibility.py`), held out 474.7 nats per line against 524.5 unconditioned.
+  /// The general training defaults, except for a model that writes a given text: chunks of 100
+  /// points (a few characters, so the window sees where it is) and 6,000 steps, 15–17 minutes on
+  /// 2 cores. On 20,000 `seqgen hershey` lines that wrote unseen lines at an OCR character error
+  /// rate of 0.29–0.37 against the fonts' own 0.18–0.20 (`scripts/legibility.py`); a 2×192 model
+  /// given the same time wrote worse (0.42), given 1.5 times as long better (0.25).
   public var trainingDefaults: TrainingOptions {
     var o = TrainingOptions()
     guard conditionOnText else { return o }
