@@ -63,6 +63,8 @@ struct HandwritingCLITests {
     #expect(train.status == 0, "\(train.err)")
     #expect(train.out.contains("bits/point in data units"))
     #expect(train.out.contains("baseline, one bivariate Gaussian"))
+    // An unconditional model's own learning rate where no flag gives one.
+    #expect(try RunDirectory(URL(fileURLWithPath: runDir)).manifest().training.learningRate == 8e-3)
 
     // SVG: two rows, stopped after three strokes each, settings in the metadata.
     let svg = dir.url.appendingPathComponent("s.svg").path
@@ -153,7 +155,8 @@ struct HandwritingCLITests {
         "--condition", "text", "--epochs", "0.2",
       ])
     #expect(recipe.status == 0, "\(recipe.err)")
-    #expect(try RunDirectory(URL(fileURLWithPath: recipeRun)).manifest().training.seqLength == 100)
+    let recipeTraining = try RunDirectory(URL(fileURLWithPath: recipeRun)).manifest().training
+    #expect(recipeTraining.seqLength == 100 && recipeTraining.learningRate == 2e-3)
     let known = alphabet.filter { $0 != " " }.prefix(3).joined()
 
     let svg = dir.url.appendingPathComponent("line.svg").path
