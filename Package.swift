@@ -1,5 +1,5 @@
-import Foundation
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -12,7 +12,10 @@ let package = Package(
     .library(name: "HandwritingDomain", targets: ["HandwritingDomain"]),
     .library(name: "NoteDomain", targets: ["NoteDomain"]),
     .library(name: "AudioDomain", targets: ["AudioDomain"]),
+    .library(name: "SeqGenKit", targets: ["SeqGenKit"]),
     .library(name: "SeqGenCLI", targets: ["SeqGenCLI"]),
+    // The checks every domain passes (`DomainConformance`), for a domain in another package too.
+    .library(name: "SeqGenTesting", targets: ["SeqGenTesting"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,10 +48,14 @@ let package = Package(
       name: "NoteDomain", dependencies: ["SeqGenEngine", "SoundFile", "CFluidSynth"], path: "domains/Notes/Sources"),
     .target(name: "AudioDomain", dependencies: ["SeqGenEngine", "SoundFile"], path: "domains/Audio/Sources"),
     // The browser playground: an HTTP server over the domains' generation library API.
-    .target(name: "SeqGenServe", dependencies: ["SeqGenEngine", .product(name: "FlyingFox", package: "FlyingFox")]),
+    // The library layer under every front end: the domain catalog and the training session.
+    .target(name: "SeqGenKit", dependencies: ["SeqGenEngine", "SeqGenMPI"]),
+    .target(
+      name: "SeqGenServe",
+      dependencies: ["SeqGenEngine", "SeqGenKit", .product(name: "FlyingFox", package: "FlyingFox")]),
     // The command-line kit every domain's commands are built on: shared flag groups, the
     // progress display, and the commands that derive from the domain registry.
-    .target(name: "SeqGenCLI", dependencies: ["SeqGenEngine", "SeqGenMPI", "SeqGenServe", argumentParser]),
+    .target(name: "SeqGenCLI", dependencies: ["SeqGenEngine", "SeqGenKit", "SeqGenServe", argumentParser]),
     .target(name: "TextCLI", dependencies: ["TextDomain", "SeqGenCLI", argumentParser], path: "domains/Text/CLI"),
     .target(
       name: "HandwritingCLI", dependencies: ["HandwritingDomain", "SeqGenCLI", argumentParser],
@@ -62,8 +69,9 @@ let package = Package(
       name: "SeqGenEngineTests",
       dependencies: ["SeqGenEngine", "LSTMMath", "AVX512Kernels", "SeqGenTestSupport"]
     ),
-    // The conformance checks every domain's tests run.
-    .target(name: "SeqGenTestSupport", dependencies: ["SeqGenEngine"], path: "Tests/SeqGenTestSupport"),
+    // The conformance checks every domain's tests run, shipped; the project's test helpers over them.
+    .target(name: "SeqGenTesting", dependencies: ["SeqGenEngine"]),
+    .target(name: "SeqGenTestSupport", dependencies: ["SeqGenTesting"], path: "Tests/SeqGenTestSupport"),
     .testTarget(
       name: "TextDomainTests", dependencies: ["TextDomain", "SeqGenTestSupport"], path: "domains/Text/Tests"),
     .testTarget(
@@ -77,7 +85,7 @@ let package = Package(
     .testTarget(name: "SoundFileTests", dependencies: ["SoundFile", "SeqGenTestSupport"]),
     .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SeqGenEngine", "SoundFile", "SeqGenTestSupport"]),
     // The command-line kit, with a test-only domain that plugs in through it.
-    .testTarget(name: "SeqGenCLIKitTests", dependencies: ["SeqGenCLI", "SeqGenTestSupport"]),
+    .testTarget(name: "SeqGenCLIKitTests", dependencies: ["SeqGenCLI", "SeqGenTesting"]),
   ]
 )
 

@@ -23,10 +23,11 @@ dense block.
 
 Run from the repo root:
 
-    /root/.venvs/peer/bin/python scripts/make_golden.py
+    python3 scripts/make_golden.py
 
-(or any python with torch installed).  The Swift tests read only the JSON;
-torch is not needed to run them.
+with a Python that has torch (a virtual environment: `python3 -m venv ~/torchenv &&
+~/torchenv/bin/pip install torch`, then activate it).  The Swift tests read only the
+JSON; torch is not needed to run them.
 """
 
 import json

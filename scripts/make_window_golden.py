@@ -24,9 +24,11 @@ float64 throughout, from float32-representable inputs.  Tensors are
 
 Run from the repo root:
 
-    /work/torchenv/bin/python scripts/make_window_golden.py
+    python3 scripts/make_window_golden.py
 
-The Swift tests read only the JSON; torch is not needed to run them.
+with a Python that has torch (a virtual environment: `python3 -m venv ~/torchenv &&
+~/torchenv/bin/pip install torch`, then activate it).  The Swift tests read only the
+JSON; torch is not needed to run them.
 """
 
 import json

@@ -2,15 +2,11 @@ import Foundation
 
 /// Unbuffered output: streamed samples and progress lines appear at once and in order.
 public enum Console {
-  /// Where output goes instead of stdout and stderr (tests that run commands in-process);
-  /// set once before any command runs.
-  nonisolated(unsafe) public static var capture: ((_ text: String, _ isError: Bool) -> Void)?
-
-  /// Set on the processes of a parallel job other than the first: they print errors only.
-  nonisolated(unsafe) public static var silent = false
+  /// Where output goes instead of stdout and stderr, bound for the commands a test runs
+  /// in-process (`Console.$capture.withValue(…)`); nil: the terminal.
+  @TaskLocal public static var capture: (@Sendable (_ text: String, _ isError: Bool) -> Void)?
 
   public static func write(_ text: String) {
-    if silent { return }
     if let capture { return capture(text, false) }
     FileHandle.standardOutput.write(Data(text.utf8))
   }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SeqGenEngine
+import SeqGenKit
 
 /// `seqgen demo`: trains a small model per domain on the bundled fixtures, generates from each,
 /// and writes a gallery page. Every step is an ordinary seqgen command (printed as it runs),
@@ -30,7 +31,7 @@ struct DemoCommand: ParsableCommand {
   /// The domains in the demo, in registry order, with their recipes' placeholders filled in
   /// (data under `fixtures` unless a recipe makes its own in OUT/data/<domain>).
   func specs(_ fixtures: String) -> [Spec] {
-    DomainRegistry.all.compactMap { d in
+    CommandCatalog.current.commands.compactMap { d in
       d.demo.map { recipe in
         let data = URL(fileURLWithPath: out).appendingPathComponent("data/\(d.name)").path
         let expand = { DemoRecipe.expand($0, fixtures: fixtures, data: data) }
@@ -126,7 +127,7 @@ struct DemoCommand: ParsableCommand {
     try AtomicFile.write(Data(DemoPage.html(results, quick: quick, runsFolder: "runs", folder: outURL).utf8), to: page)
     Console.line(
       String(
-        format: "\ndemo finished in %@; open %@", Training.duration((ContinuousClock.now - started) / .seconds(1)),
+        format: "\ndemo finished in %@; open %@", formatDuration((ContinuousClock.now - started) / .seconds(1)),
         page.path))
     if serve { try runCommand(["serve", outURL.appendingPathComponent("runs").path, "--port", String(port)]) }
   }

@@ -1,5 +1,6 @@
 import Foundation
 import SeqGenEngine
+import SeqGenKit
 
 /// The demo's gallery: one static HTML page, no scripts, no network, linking only files the
 /// demo wrote beside it.
@@ -14,7 +15,7 @@ enum DemoPage {
       body +=
         "<p class=\"facts\">\(m.model.numLayers)×\(m.model.hiddenSize) LSTM · \(m.model.parameterCount.formatted()) parameters · "
       body +=
-        "\(m.progress.step) steps in \(Training.duration(m.progress.elapsedSeconds)) · best validation loss \(bits)</p>\n"
+        "\(m.progress.step) steps in \(formatDuration(m.progress.elapsedSeconds)) · best validation loss \(bits)</p>\n"
       body += "<div class=\"result\">\n"
       for file in r.spec.recipe.generate.flatMap(\.files) {
         body += artefact(file, folder: folder)
@@ -58,7 +59,7 @@ enum DemoPage {
   }
 
   static func unit(_ domain: String) -> String {
-    (try? DomainRegistry.named(domain)).map { $0.stepUnit } ?? "step"
+    (try? CommandCatalog.current.named(domain)).map { $0.stepUnit } ?? "step"
   }
 
   static func escape(_ s: String) -> String {

@@ -4,7 +4,7 @@ import SeqGenEngine
 
 /// A domain's command-line surface: what `seqgen` needs to train, generate from, evaluate,
 /// benchmark and demo it. One conformance per domain, in the domain's own CLI target; the
-/// `seqgen` executable lists them once (`DomainRegistry`) and every command derives from that list.
+/// `seqgen` executable lists them once (`CommandCatalog`) and every command derives from that list.
 public protocol DomainCommands {
   associatedtype Domain: SequenceDomain
   /// The domain as evaluation and inspection read it (settings come from each run's codec).
@@ -26,6 +26,10 @@ public protocol DomainCommands {
 
 extension DomainCommands {
   public static var name: String { Domain.name }
+  /// The domain's training recipe as a new run without flags takes it.
+  public static var recipe: TrainingOptions { domain.trainingDefaults }
+  /// `domain`, for lists of every domain.
+  static var anyDomain: any SequenceDomain { domain }
   public static var stepUnit: String { Domain.stepUnit }
   public static var bench: [any ParsableCommand.Type] { [] }
   public static var tools: [any ParsableCommand.Type] { [] }

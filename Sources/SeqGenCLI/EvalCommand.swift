@@ -25,7 +25,7 @@ struct EvalCommand: ParsableCommand {
 
   func run() throws {
     let dir = RunDirectory(URL(fileURLWithPath: runDir))
-    try evaluate(try DomainRegistry.named(try dir.manifest().domain).domain, dir: dir)
+    try evaluate(try CommandCatalog.current.domains.domain(of: dir), dir: dir)
   }
 
   private func evaluate<D: SequenceDomain>(_ domain: D, dir: RunDirectory) throws {

@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import SeqGenEngine
 
-/// `seqgen generate`: one subcommand per domain. `seqgen generate RUN …` is routed to the
-/// subcommand of the run's domain (its manifest says which), so the domain's own command
-/// parses the flags and a flag the domain does not have is refused by the parser.
+/// `seqgen generate`: one subcommand per domain. `seqgen generate RUN …` is parsed by the
+/// generate command of the run's domain (its manifest says which), so a flag the domain does not
+/// have is refused by that domain's parser.
 struct GenerateCommand: ParsableCommand {
   static var configuration: CommandConfiguration {
     CommandConfiguration(
@@ -13,39 +13,53 @@ struct GenerateCommand: ParsableCommand {
       usage: "seqgen generate <run-dir> [<domain's options>]",
       discussion: """
         The run's manifest says which domain it is, and that domain's flags apply \
-        (seqgen generate <domain> --help lists them). The state is primed with --prime (or \
-        --prime-file), then each sampled step is fed back in. Text streams to stdout as it is \
-        generated unless --out is given. Same --seed, same output.
+        (seqgen generate <domain> --help lists them, with what each domain writes and how it \
+        is primed). Same --seed, same output.
 
         Example: seqgen generate runs/shakespeare --prime "ROMEO:" --length 400 --temperature 0.8
         """,
-      subcommands: DomainRegistry.all.map { $0.generate }
+      subcommands: CommandCatalog.current.commands.map { $0.generate }
     )
   }
 
-  /// Reached only without a run directory (with one, `route` picks the domain's subcommand).
+  @Argument(
+    parsing: .captureForPassthrough,
+    help: ArgumentHelp("A run directory, then the options of its domain.", valueName: "run-dir"))
+  var arguments: [String] = []
+
+  /// Hands the arguments to the generate command of the run's domain, or of the domain they
+  /// start with (`generate text RUN …`). The run is the first argument that is a run directory,
+  /// else the first that is not a flag (whose error, such as "not a SeqGen run", is then thrown).
   func run() throws {
-    throw ValidationError("missing <run-dir>: a run directory written by seqgen train (see seqgen generate --help)")
-  }
-
-  /// The domain `route` sent the last command line to, for messages about its flags.
-  nonisolated(unsafe) static var routedDomain: String?
-
-  /// `generate RUN …` as `generate <domain> RUN …`; anything else unchanged. The run is the
-  /// first argument that is a run directory, else the first that is not a flag (whose error,
-  /// such as "not a SeqGen run", is then thrown).
-  static func route(_ arguments: [String]) throws -> [String] {
-    guard arguments.first == "generate", arguments.count > 1 else { return arguments }
-    let rest = Array(arguments.dropFirst())
-    guard !DomainRegistry.names.contains(rest[0]), !["-h", "--help", "help"].contains(rest[0]) else { return arguments }
-    let positional = rest.filter { !$0.hasPrefix("-") }
-    let isRun = { (path: String) in
-      FileManager.default.fileExists(atPath: URL(fileURLWithPath: path).appendingPathComponent("manifest.json").path)
+    guard let first = arguments.first, !["-h", "--help", "help"].contains(first) else {
+      if arguments.isEmpty {
+        throw ValidationError("missing <run-dir>: a run directory written by seqgen train (see seqgen generate --help)")
+      }
+      throw CleanExit.helpRequest(Self.self)
     }
-    guard let runDir = positional.first(where: isRun) ?? positional.first else { return arguments }
-    let name = try RunDirectory(URL(fileURLWithPath: runDir)).manifest().domain
-    _ = try DomainRegistry.named(name)
-    routedDomain = name
-    return ["generate", name] + rest
+    let catalog = CommandCatalog.current
+    var arguments = arguments
+    let name: String
+    if catalog.names.contains(first) {
+      name = arguments.removeFirst()
+    } else {
+      let positional = arguments.filter { !$0.hasPrefix("-") }
+      let isRun = { (path: String) in RunDirectory(URL(fileURLWithPath: path)).exists }
+      guard let runDir = positional.first(where: isRun) ?? positional.first else {
+        throw ValidationError("missing <run-dir>: a run directory written by seqgen train (see seqgen generate --help)")
+      }
+      name = try RunDirectory(URL(fileURLWithPath: runDir)).manifest().domain
+    }
+    let generate = try catalog.named(name).generate
+    if arguments.contains(where: { ["-h", "--help"].contains($0) }) { throw CleanExit.helpRequest(generate) }
+    var command: any ParsableCommand
+    do {
+      command = try generate.parseAsRoot(arguments)
+    } catch {
+      let text = generate.message(for: error)
+      guard text.hasPrefix("Unknown option") || text.hasPrefix("Unexpected argument") else { throw error }
+      throw ValidationError(text + ": not a flag of \(name) runs (seqgen generate \(name) --help lists them)")
+    }
+    try command.run()
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SeqGenEngine
+import SeqGenKit
 
 struct InspectCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -31,7 +32,7 @@ struct InspectCommand: ParsableCommand {
       parameters   \(m.model.parameterCount.formatted())
       data         \(m.data.paths.joined(separator: ", ")): \(m.data.trainSteps.formatted()) training / \(m.data.validationSteps.formatted()) validation steps
       training     batch \(o.batchSize)×\(o.seqLength), learning rate \(o.learningRate), clip \(o.gradClip), seed \(o.seed)
-      progress     step \(p.step) of \(p.totalSteps), epoch \(String(format: "%.2f", p.epoch)), \(Training.duration(p.elapsedSeconds)) of training
+      progress     step \(p.step) of \(p.totalSteps), epoch \(String(format: "%.2f", p.epoch)), \(formatDuration(p.elapsedSeconds)) of training
       train loss   \(bits(p.trainLoss))
       val loss     \(bits(p.validationLoss))
       best         \(bits(p.bestValidationLoss))\(p.bestStep.map { " at step \($0)" } ?? "")

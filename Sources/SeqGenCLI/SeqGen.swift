@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SeqGenEngine
 
-/// The `seqgen` command line, for the domains in `DomainRegistry`.
+/// The `seqgen` command line, for the domains of the bound `CommandCatalog`.
 public struct SeqGen: ParsableCommand {
   public static var configuration: CommandConfiguration {
     CommandConfiguration(
@@ -10,7 +10,7 @@ public struct SeqGen: ParsableCommand {
       abstract: "Learn the structure of a corpus of sequences with an LSTM, then generate new ones.",
       discussion: """
         One engine, one checkpoint format and one loss unit (bits per step) for every domain. \
-        Domains: \(DomainRegistry.names.joined(separator: ", ")).
+        Domains: \(CommandCatalog.current.names.joined(separator: ", ")).
 
         Typical use:
           seqgen train text --data fixtures/text/shakespeare.txt --out runs/shakespeare
@@ -23,7 +23,7 @@ public struct SeqGen: ParsableCommand {
       subcommands: [
         TrainCommand.self, GenerateCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self,
         DemoCommand.self, ServeCommand.self,
-      ] + DomainRegistry.all.flatMap { $0.tools }
+      ] + CommandCatalog.current.commands.flatMap { $0.tools }
     )
   }
 
@@ -34,38 +34,34 @@ public struct SeqGen: ParsableCommand {
   /// block), and exits non-zero; help and version print as usual.
   public static func main(domains: [any DomainCommands.Type]) -> Never {
     BLASKernel.ensureVectorKernels()
-    DomainRegistry.register(domains)
-    do {
-      try run(CommandLine.arguments.dropFirst().map { $0 })
-    } catch {
-      let code = exitCode(for: error)
-      guard code != .success, !message(for: error).isEmpty else { exit(withError: error) }
-      Console.warn("Error: " + errorLine(for: error))
-      Foundation.exit(code.rawValue)
+    let code: Int32 = CommandCatalog.$current.withValue(CommandCatalog(domains)) {
+      do {
+        try run(CommandLine.arguments.dropFirst().map { $0 })
+      } catch {
+        let code = exitCode(for: error)
+        guard code != .success, !message(for: error).isEmpty else { exit(withError: error) }
+        Console.warn("Error: " + errorLine(for: error))
+        return code.rawValue
+      }
+      return 0
     }
-    Foundation.exit(0)
+    Foundation.exit(code)
   }
 
-  /// Parses and runs one command line in this process (the demo's steps, in-process tests).
-  public static func run(_ arguments: [String]) throws {
-    var command = try parseAsRoot(try GenerateCommand.route(arguments))
-    try command.run()
+  /// Parses and runs one command line in this process for the domains of `catalog` (the demo's
+  /// steps, in-process tests; by default the catalog of the command line running now).
+  public static func run(_ arguments: [String], catalog: CommandCatalog = CommandCatalog.current) throws {
+    try CommandCatalog.$current.withValue(catalog) {
+      var command = try parseAsRoot(arguments)
+      try command.run()
+    }
   }
 
-  /// What a failed command prints after "Error: ": one line, settings spelled as flags, and a
-  /// flag the run's domain lacks named with the domain.
-  public static func errorLine(for error: any Error) -> String {
-    var text = message(for: error)
-    if let domain = GenerateCommand.routedDomain,
-      text.hasPrefix("Unknown option") || text.hasPrefix("Unexpected argument")
-    {
-      text += ": not a flag of \(domain) runs (seqgen generate \(domain) --help lists them)"
-    }
-    return oneLine(text)
-  }
+  /// What a failed command prints after "Error: ": one line, settings spelled as flags.
+  public static func errorLine(for error: any Error) -> String { oneLine(message(for: error)) }
 
   /// An error message as one line, settings spelled as flags.
   public static func oneLine(_ text: String) -> String {
-    DomainRegistry.spellingFlags(text.split(whereSeparator: \.isNewline).joined(separator: " "))
+    CommandCatalog.current.spellingFlags(text.split(whereSeparator: \.isNewline).joined(separator: " "))
   }
 }

@@ -51,7 +51,9 @@ struct ServeCommand: ParsableCommand {
     var limits = Playground.Limits()
     (limits.slots, limits.queue, limits.seconds, limits.count, limits.bodyBytes) =
       (slots, queue, timeLimit, maxCount, maxBody)
-    let playground = try Playground(runs: try Self.served(runs), limits: limits)
+    let catalog = CommandCatalog.current
+    let served = try ServedRun.find(runs, in: catalog.domains) { catalog.flag(for: $0) }
+    let playground = try Playground(runs: served, limits: limits)
     let started = DispatchSemaphore(value: 0)
     nonisolated(unsafe) var failure: (any Error)?
     nonisolated(unsafe) var address = ""
@@ -78,38 +80,4 @@ struct ServeCommand: ParsableCommand {
   }
 
   nonisolated(unsafe) static var signalSources: [any DispatchSourceSignal] = []
-
-  /// The runs to serve, each under its folder's name (made unique): a path that is a run, or
-  /// the runs directly inside a folder that is not one.
-  static func served(_ paths: [String]) throws -> [ServedRun] {
-    var found: [RunDirectory] = []
-    for path in paths {
-      let dir = RunDirectory(URL(fileURLWithPath: path))
-      if dir.exists {
-        found.append(dir)
-        continue
-      }
-      let inside = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
-        .map { RunDirectory(URL(fileURLWithPath: path).appendingPathComponent($0)) }.filter(\.exists)
-      guard !inside.isEmpty else { throw EngineError.notARun(path: path) }
-      found += inside
-    }
-    var ids: Set<String> = []
-    return try found.map { dir in
-      let base = String(dir.url.lastPathComponent.filter { $0.isLetter || $0.isNumber || "-_".contains($0) }.prefix(40))
-      var id = base.isEmpty ? "run" : base
-      var n = 2
-      while ids.contains(id) {
-        id = "\(base)-\(n)"
-        n += 1
-      }
-      ids.insert(id)
-      let commands = try DomainRegistry.named(try dir.manifest().domain)
-      return try served(commands, id: id, run: dir)
-    }
-  }
-
-  static func served<C: DomainCommands>(_ commands: C.Type, id: String, run: RunDirectory) throws -> ServedRun {
-    try ServedRun(id: id, run: run, domain: C.domain, flag: { DomainRegistry.flag(for: $0) })
-  }
 }

@@ -13,9 +13,15 @@ struct TrainCommand: ParsableCommand {
         manifest.json and loss.svg are rewritten atomically (best.safetensors keeps the best \
         validation weights). Stop at any time and continue with --resume.
 
-        Under mpirun (Open MPI), the ranks train the global --batch-size together, each its         share of the streams, with one gradient allreduce per step: the same run as one         process, sooner on several machines. Example: mpirun -np 4 --hostfile hosts         --bind-to none seqgen train text --data corpus.txt --out runs/t --batch-size 64
+        Under mpirun (Open MPI), the ranks train the global --batch-size together, each its \
+        share of the streams, with one gradient allreduce per step: the same run as one \
+        process, sooner on several machines. Example: mpirun -np 4 --hostfile hosts \
+        --bind-to none seqgen train text --data corpus.txt --out runs/t --batch-size 64
+
+        seqgen train <domain> --help gives each domain's defaults (its measured recipe) and \
+        when to change them; docs/<domain>.md has the measurements.
         """,
-      subcommands: DomainRegistry.all.map { $0.train }
+      subcommands: CommandCatalog.current.commands.map { $0.train }
     )
   }
 }
@@ -25,7 +31,7 @@ struct BenchCommand: ParsableCommand {
     CommandConfiguration(
       commandName: "bench",
       abstract: "Measure training and generation speed (build with -c release).",
-      subcommands: DomainRegistry.all.flatMap { $0.bench }
+      subcommands: CommandCatalog.current.commands.flatMap { $0.bench }
     )
   }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Any JSON value: lets the manifest carry a domain's codec before the domain is known.
 public enum JSONValue: Codable, Sendable, Equatable {
   case null
@@ -34,5 +36,36 @@ public enum JSONValue: Codable, Sendable, Equatable {
     case .array(let a): try c.encode(a)
     case .object(let o): try c.encode(o)
     }
+  }
+}
+
+extension JSONValue {
+  /// `value` as JSON.
+  public static func encoding(_ value: some Encodable) throws -> JSONValue {
+    try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+  }
+
+  /// `self` with `other`'s fields laid over it, objects merged field by field at every depth.
+  func overlaid(with other: JSONValue) -> JSONValue {
+    guard case .object(var mine) = self, case .object(let theirs) = other else { return other }
+    for (key, value) in theirs { mine[key] = mine[key].map { $0.overlaid(with: value) } ?? value }
+    return .object(mine)
+  }
+}
+
+/// A value that decodes from JSON in which any field may be left out, `Self()` giving the rest
+/// (options a user or a client spells partly): the one decode-with-defaults of every options
+/// type, instead of a hand-written `init(from:)` each.
+public protocol DecodableWithDefaults: Codable {
+  init()
+}
+
+extension DecodableWithDefaults {
+  /// Decodes `data`, JSON whose fields, at any depth, may be left out.
+  public static func decode(withDefaults data: Data) throws -> Self {
+    let given = try JSONDecoder().decode(JSONValue.self, from: data)
+    guard case .object = given else { return try JSONDecoder().decode(Self.self, from: data) }
+    return try JSONDecoder().decode(
+      Self.self, from: JSONEncoder().encode(try JSONValue.encoding(Self()).overlaid(with: given)))
   }
 }

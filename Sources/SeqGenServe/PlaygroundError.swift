@@ -40,7 +40,7 @@ public enum PlaygroundError: Error, CustomStringConvertible, Equatable {
   /// server's (the run cannot be loaded or written: 500), with the server's folder left out.
   static func from(_ error: any Error, timeLimit: Double, folder: URL? = nil) -> PlaygroundError {
     if let error = error as? PlaygroundError { return error }
-    var line = oneLine("\(error)")
+    var line = spelledForTheAPI(oneLine("\(error)"))
     if let folder { line = line.replacingOccurrences(of: folder.path + "/", with: "") }
     switch error as? EngineError {
     case .cancelled?: return .timedOut(seconds: timeLimit)
@@ -63,6 +63,36 @@ public enum PlaygroundError: Error, CustomStringConvertible, Equatable {
     case .dataCorrupted(let c): return "\(path(c))\(oneLine(c.debugDescription))"
     @unknown default: return oneLine("\(error)")
     }
+  }
+
+  /// A message with every setting named in backticks (the engine's and the domains' way)
+  /// spelled as the field of the request body that sets it: `` `temperature` `` →
+  /// `` `request.controls.temperature` ``, `` `seconds` `` → `` `options.seconds` ``, `` `prime` `` →
+  /// `` `prime.text` ``.
+  static func spelledForTheAPI(_ message: String) -> String {
+    let controls: Set = ["temperature", "topK", "topP", "argmax", "bias", "loudnessGate"]
+    let request: Set = ["checkpoint", "seed", "count"]
+    var out = ""
+    var rest = Substring(message)
+    while let open = rest.firstIndex(of: "`") {
+      let after = rest[rest.index(after: open)...]
+      guard let close = after.firstIndex(of: "`") else { break }
+      let name = String(after[..<close])
+      out += rest[..<open]
+      if let first = name.first, first.isLowercase, name.allSatisfy({ $0.isLetter || $0.isNumber }) {
+        let field =
+          controls.contains(name)
+          ? "request.controls.\(name)"
+          : request.contains(name)
+            ? "request.\(name)"
+            : name == "prime" ? "prime.text" : name == "primeFile" ? "prime.name" : "options.\(name)"
+        out += "`\(field)`"
+      } else {
+        out += "`\(name)`"
+      }
+      rest = after[after.index(after: close)...]
+    }
+    return out + rest
   }
 
   static func oneLine(_ text: String) -> String {

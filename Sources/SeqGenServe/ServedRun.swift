@@ -1,5 +1,6 @@
 import Foundation
 import SeqGenEngine
+import SeqGenKit
 
 /// The engine's JSON value (FlyingFox has one of its own).
 public typealias JSONValue = SeqGenEngine.JSONValue
@@ -102,6 +103,40 @@ public struct ServedRun: Sendable {
             ? "number" : type.contains("String") ? "text" : nil
       guard let kind else { return nil }
       return Option(name: name, kind: kind, value: encoded?[name] ?? .null)
+    }
+  }
+
+  /// The runs to serve, each under its folder's name (made unique): a path that is a run, or
+  /// the runs directly inside a folder that is not one.
+  ///
+  /// - Parameter flag: the front end's spelling of a setting, for the command shown beside
+  ///   each result.
+  public static func find(
+    _ paths: [String], in catalog: DomainCatalog, flag: @escaping @Sendable (String) -> String
+  ) throws -> [ServedRun] {
+    var found: [RunDirectory] = []
+    for path in paths {
+      let dir = RunDirectory(URL(fileURLWithPath: path))
+      if dir.exists {
+        found.append(dir)
+        continue
+      }
+      let inside = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+        .map { RunDirectory(URL(fileURLWithPath: path).appendingPathComponent($0)) }.filter(\.exists)
+      guard !inside.isEmpty else { throw EngineError.notARun(path: path) }
+      found += inside
+    }
+    var ids: Set<String> = []
+    return try found.map { dir in
+      let base = String(dir.url.lastPathComponent.filter { $0.isLetter || $0.isNumber || "-_".contains($0) }.prefix(40))
+      var id = base.isEmpty ? "run" : base
+      var n = 2
+      while ids.contains(id) {
+        id = "\(base)-\(n)"
+        n += 1
+      }
+      ids.insert(id)
+      return try ServedRun(id: id, run: dir, domain: try catalog.domain(of: dir), flag: flag)
     }
   }
 

@@ -1,15 +1,15 @@
 import Foundation
 import SeqGenCLI
 import SeqGenEngine
-import SeqGenTestSupport
+import SeqGenTesting
 import Testing
 
 /// A sixth, test-only domain plugged in with its own folder (`IntegerDomain/`) and the one
-/// registry line below: it trains, generates, evaluates and inspects through the same
+/// catalog line below: it trains, generates, evaluates and inspects through the same
 /// command-line kit as the real domains, and passes the shared conformance checks.
 @Suite(.serialized) struct IntegerDomainTests {
-  /// The registry line.
-  static var domains: [any DomainCommands.Type] { [IntegerCommands.self] }
+  /// The catalog line.
+  static let catalog = CommandCatalog([IntegerCommands.self])
 
   /// A corpus of counting runs: 0 1 2 … 9 0 1 … in two files.
   static func corpus(in dir: TemporaryDirectory) throws -> [String] {
@@ -21,13 +21,10 @@ import Testing
   /// Runs a seqgen command line in this process; returns what it printed on stdout and stderr.
   @discardableResult
   static func seqgen(_ arguments: [String]) throws -> (out: String, err: String) {
-    DomainRegistry.register(domains)
-    var out = ""
-    var err = ""
-    Console.capture = { text, isError in if isError { err += text } else { out += text } }
-    defer { Console.capture = nil }
-    try SeqGen.run(arguments)
-    return (out, err)
+    let printed = Printed()
+    try Console.$capture.withValue(
+      { printed.append($0, isError: $1) }, operation: { try SeqGen.run(arguments, catalog: catalog) })
+    return printed.both
   }
 
   static let tiny = [
@@ -87,20 +84,31 @@ import Testing
     recipe.steps = 6000
     recipe.learningRate = 5e-3
     recipe.lrDecay = 0.5
-    let given = try TrainFlags.parse(["--data", "d", "--out", "r", "--seq-length", "7", "--batch-size", "8"])
+    let given = try TrainFlags<IntegerCommands>.parse([
+      "--data", "d", "--out", "r", "--seq-length", "7", "--batch-size", "8",
+    ])
     let o = given.options(defaults: recipe)
     #expect(
       o.seqLength == 7 && o.batchSize == 8 && o.hiddenSize == 64 && o.steps == 6000 && o.learningRate == 5e-3
         && o.lrDecay == 0.5 && o.lrDecayEvery == TrainingOptions().lrDecayEvery)
+    // By default the flags fall back on the domain's own recipe, which its help shows.
+    let own = IntegerDomain().trainingDefaults
     #expect(
-      given.options.hiddenSize == TrainingOptions().hiddenSize && given.options.seqLength == 7
-        && given.options.steps == nil && given.options.learningRate == TrainingOptions().learningRate)
-    let rate = try TrainFlags.parse(["--data", "d", "--out", "r", "--learning-rate", "0.001", "--lr-decay", "1"])
-      .options(defaults: recipe)
+      given.options().hiddenSize == own.hiddenSize && given.options().seqLength == 7
+        && given.options().steps == own.steps && given.options().learningRate == own.learningRate)
+    let help = TrainFlags<IntegerCommands>.helpMessage()
+    #expect(help.contains("Adam learning rate (default \(own.learningRate))"), "\(help)")
+    let rate = try TrainFlags<IntegerCommands>.parse([
+      "--data", "d", "--out", "r", "--learning-rate", "0.001", "--lr-decay", "1",
+    ])
+    .options(defaults: recipe)
     #expect(rate.learningRate == 1e-3 && rate.lrDecay == 1)
-    let epochs = try TrainFlags.parse(["--data", "d", "--out", "r", "--epochs", "2"]).options(defaults: recipe)
+    let epochs = try TrainFlags<IntegerCommands>.parse(["--data", "d", "--out", "r", "--epochs", "2"]).options(
+      defaults: recipe)
     #expect(epochs.steps == nil && epochs.epochs == 2)
-    #expect(try TrainFlags.parse(["--data", "d", "--out", "r", "--steps", "9"]).options(defaults: recipe).steps == 9)
+    #expect(
+      try TrainFlags<IntegerCommands>.parse(["--data", "d", "--out", "r", "--steps", "9"]).options(defaults: recipe)
+        .steps == 9)
   }
 
   @Test func aFlagTheDomainLacksIsRefusedByTheParserNamingTheDomain() throws {
@@ -119,6 +127,19 @@ import Testing
       }
     }
     // A shared control the head does not read is refused by the engine, named as a flag.
-    #expect(DomainRegistry.spellingFlags("`topK` is not read") == "--top-k is not read")
+    #expect(Self.catalog.spellingFlags("`topK` is not read") == "--top-k is not read")
   }
+}
+
+/// What a command run in-process printed, on stdout and stderr.
+final class Printed: @unchecked Sendable {
+  private let lock = NSLock()
+  private var out = ""
+  private var err = ""
+
+  func append(_ text: String, isError: Bool) {
+    lock.withLock { if isError { err += text } else { out += text } }
+  }
+
+  var both: (out: String, err: String) { lock.withLock { (out, err) } }
 }

@@ -567,6 +567,35 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     }
   }
 
+  /// A setting's error names it the way the command line spells it (the playground's API says
+  /// `options.length` for the same value: ServeTests), for one bad value per domain.
+  @Test func errorsNameSettingsAsFlags() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    try box.train("run", data: try box.corpus(), steps: 3)
+    let cases: [([String], String)] = [
+      (["generate", box.path("run"), "--length=-3"], "--length"),
+      (["train", "audio", "--data", fixture("audio/speech"), "--out", box.path("a"), "--rate", "5"], "--rate must be"),
+      (
+        ["train", "notes", "--data", fixture("notes/openmsx"), "--out", box.path("n"), "--velocity-bins", "200"],
+        "--velocity-bins must be"
+      ),
+      (
+        [
+          "train", "handwriting", "--data", fixture("handwriting/hershey-lines"), "--out", box.path("h"),
+          "--components", "0",
+        ],
+        "--components must be"
+      ),
+    ]
+    for (args, flag) in cases {
+      let result = try CLI.run(args)
+      expectCleanFailure(result, mentions: [flag])
+      #expect(!result.stderr.contains("`"), "\(result)")
+    }
+    for dir in ["a", "n", "h"] { #expect(!FileManager.default.fileExists(atPath: box.path(dir))) }
+  }
+
   @Test func generateOnADirectoryThatIsNotARun() throws {
     let box = try Sandbox()
     defer { box.remove() }
@@ -688,4 +717,10 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     let result = try CLI.run(["train", "text", "--data", data, "--out", box.path("run"), "--steps", "3"] + tiny)
     #expect(result.succeeded, "\(result)")
   }
+}
+
+/// A path under the repository's `fixtures/`.
+func fixture(_ path: String) -> String {
+  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("fixtures").appendingPathComponent(path).path
 }

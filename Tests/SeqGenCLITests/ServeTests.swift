@@ -362,6 +362,21 @@ import Testing
       let message = answer.json["error"] as? String
       #expect(message != nil && !message!.contains("\n"), "\(path): \(answer.text)")
     }
+    // An error names a setting the way this front end spells it: the field of the request body
+    // (the command line says --length and --temperature for the same values).
+    let spelled = [
+      (["options": ["length": -3]], "`options.length`"),
+      (["request": ["controls": ["temperature": 0]]], "`request.controls.temperature`"),
+      (["request": ["count": 5]], "`request.count`"),
+    ]
+    for (body, field) in spelled {
+      let answer = try Self.request(server.port, "POST", generate, body: Self.json(body))
+      #expect(answer.status == 400 && (answer.json["error"] as? String)?.contains(field) == true, "\(answer.text)")
+      #expect(!answer.text.contains("--"), "\(answer.text)")
+    }
+    let style = try Self.request(
+      server.port, "POST", "/api/runs/hw/generate", body: Self.json(["options": ["strokeWidth": -1]]))
+    #expect((style.json["error"] as? String)?.contains("`options.strokeWidth`") == true, "\(style.text)")
     // A body announced larger than the limit is refused before it is read.
     let announced = try Self.request(
       server.port, "POST", generate, headers: ["Content-Length: 999999999", "Content-Type: application/json"])

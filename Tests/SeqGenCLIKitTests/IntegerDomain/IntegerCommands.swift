@@ -11,7 +11,7 @@ enum IntegerCommands: DomainCommands {
 struct TrainIntegers: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "integers", abstract: "LSTM over whitespace-separated integers.")
-  @OptionGroup var flags: TrainFlags
+  @OptionGroup var flags: TrainFlags<IntegerCommands>
   func run() throws { try Training.run(IntegerDomain(), flags: flags) }
 }
 

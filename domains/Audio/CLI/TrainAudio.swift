@@ -35,7 +35,7 @@ struct TrainAudio: ParsableCommand {
       """
   )
 
-  @OptionGroup var flags: TrainFlags
+  @OptionGroup var flags: TrainFlags<AudioCommands>
 
   @Option(help: "Model sample rate in Hz (default: the corpus's own rate when every file shares one, else 16000).")
   var rate: Int?

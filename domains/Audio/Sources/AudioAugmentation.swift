@@ -8,7 +8,7 @@ import SoundFile
 /// recording as if played faster or slower, which moves pitch and formants together, as
 /// another speaker would; with a minute of speech, each epoch then sees a voice the model has
 /// not memorised. A gain in ±`gainDB` varies loudness, which mu-law keeps roughly constant in
-/// resolution. Kept in the run's codec, so `--resume` continues with the same settings.
+/// resolution. Kept in the run's codec, so a resumed run continues with the same settings.
 public struct AudioAugmentation: Codable, Sendable, Equatable {
   /// Largest relative change of speed, as a fraction (0.1 = ±10%), in 0…0.3.
   public var speed: Double
@@ -22,10 +22,10 @@ public struct AudioAugmentation: Codable, Sendable, Equatable {
 
   public func validate() throws(AudioError) {
     guard speed.isFinite, speed >= 0, speed <= 0.3 else {
-      throw .invalidSetting("--speed must be in 0...30 percent, got \(speed * 100)")
+      throw .invalidSetting("`speed` must be in 0...30 percent, got \(speed * 100)")
     }
     guard gainDB.isFinite, gainDB >= 0, gainDB <= 12 else {
-      throw .invalidSetting("--gain must be in 0...12 dB, got \(gainDB)")
+      throw .invalidSetting("`gain` must be in 0...12 dB, got \(gainDB)")
     }
   }
 

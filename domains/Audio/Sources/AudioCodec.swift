@@ -57,24 +57,24 @@ public struct AudioCodec: Codable, Sendable, Equatable {
   /// Range checks shared by the CLI flags and manifest decoding.
   public func validate() throws(AudioError) {
     func check(_ ok: Bool, _ message: String) throws(AudioError) { if !ok { throw .invalidSetting(message) } }
-    try check((1000...192_000).contains(sampleRate), "--rate must be in 1000...192000 Hz, got \(sampleRate)")
-    try check((1...256).contains(frameSize), "--frame-size must be in 1...256, got \(frameSize)")
-    try check((0...256).contains(window), "--window must be in 0...256, got \(window)")
+    try check((1000...192_000).contains(sampleRate), "`rate` must be in 1000...192000 Hz, got \(sampleRate)")
+    try check((1...256).contains(frameSize), "`frameSize` must be in 1...256, got \(frameSize)")
+    try check((0...256).contains(window), "`window` must be in 0...256, got \(window)")
     try check(
       inputSamples >= frameSize && inputSamples <= frameSize + window,
-      "--input-samples must be in --frame-size...--frame-size + --window (\(frameSize)...\(frameSize + window)), got \(inputSamples)"
+      "`inputSamples` must be in `frameSize`...`frameSize` + `window` (\(frameSize)...\(frameSize + window)), got \(inputSamples)"
     )
     try check(levels == 256, "only 256 quantisation levels are supported, got \(levels)")
     try check(
       preEmphasis.isFinite && preEmphasis >= 0 && preEmphasis <= 0.97,
-      "--pre-emphasis must be in 0...0.97, got \(preEmphasis)")
-    try check((1...4096).contains(mlpHiddenSize), "--mlp-hidden-size must be in 1...4096, got \(mlpHiddenSize)")
-    try check((1...1024).contains(embeddingSize), "--embedding-size must be in 1...1024, got \(embeddingSize)")
+      "`preEmphasis` must be in 0...0.97, got \(preEmphasis)")
+    try check((1...4096).contains(mlpHiddenSize), "`mlpHiddenSize` must be in 1...4096, got \(mlpHiddenSize)")
+    try check((1...1024).contains(embeddingSize), "`embeddingSize` must be in 1...1024, got \(embeddingSize)")
     if let t = trimSilenceDB {
-      try check(t.isFinite && t < 0 && t >= -120, "--trim-silence must be a level in dBFS in -120..<0, got \(t)")
+      try check(t.isFinite && t < 0 && t >= -120, "`trimSilence` must be a level in dBFS in -120..<0, got \(t)")
     }
     if let n = normalizePeakDB {
-      try check(n.isFinite && n <= 0 && n >= -60, "--normalize must be a peak in dBFS in -60...0, got \(n)")
+      try check(n.isFinite && n <= 0 && n >= -60, "`normalize` must be a peak in dBFS in -60...0, got \(n)")
     }
     try augmentation?.validate()
   }

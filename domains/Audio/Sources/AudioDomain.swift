@@ -92,7 +92,7 @@ public struct AudioDomain: SequenceDomain {
       $0.steps.contains { $0.levels.count != codec.frameSize || $0.context.count != codec.window }
     }) {
       throw AudioError.invalidSetting(
-        "\(bad.source): frames of another size than --frame-size \(codec.frameSize) --window \(codec.window)")
+        "\(bad.source): frames of another size than `frameSize` \(codec.frameSize) `window` \(codec.window)")
     }
     return codec
   }
@@ -166,7 +166,7 @@ public struct AudioDomain: SequenceDomain {
     var x = try AudioReader.samples(of: audio, codec: codec, path: url.path)
     if let seconds = request.seconds {
       guard seconds > 0, seconds.isFinite else {
-        throw AudioError.invalidSetting("--prime-seconds must be positive, got \(seconds)")
+        throw AudioError.invalidSetting("`primeSeconds` must be positive, got \(seconds)")
       }
       x = Array(x.prefix(Int((seconds * Double(codec.sampleRate)).rounded())))
     }

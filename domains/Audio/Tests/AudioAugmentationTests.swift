@@ -68,8 +68,8 @@ import Testing
 
   @Test func settingsAreCheckedAndKeptInTheCodec() throws {
     for (bad, flag) in [
-      (AudioAugmentation(speed: 0.31, gainDB: 0), "--speed"), (AudioAugmentation(speed: 0, gainDB: 13), "--gain"),
-      (AudioAugmentation(speed: -0.1, gainDB: 0), "--speed"), (AudioAugmentation(speed: .nan, gainDB: 0), "--speed"),
+      (AudioAugmentation(speed: 0.31, gainDB: 0), "`speed`"), (AudioAugmentation(speed: 0, gainDB: 13), "`gain`"),
+      (AudioAugmentation(speed: -0.1, gainDB: 0), "`speed`"), (AudioAugmentation(speed: .nan, gainDB: 0), "`speed`"),
     ] {
       #expect { try AudioCodec(sampleRate: 8000, augmentation: bad).validate() } throws: { "\($0)".contains(flag) }
     }

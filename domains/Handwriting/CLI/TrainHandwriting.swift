@@ -14,10 +14,8 @@ struct TrainHandwriting: ParsableCommand {
       standard deviation over the corpus. The head is Graves' mixture of --components bivariate \
       Gaussians plus a Bernoulli end of stroke. Losses in the log are per point of normalised \
       offsets; the summary at the end also gives them in the data's own units (bits per point \
-      with the normalisation undone) beside a one-Gaussian baseline. The defaults are the general \
-      ones (2×128, chunks of 50 points, 1500 steps, under a minute on the bundled lines) with Adam \
-      at 0.008: at equal wall time over two seeds it held out −2.11 bits/point against −1.77 at \
-      0.002 and −1.49 with chunks of 100 points.
+      with the normalisation undone) beside a one-Gaussian baseline. The defaults (below: under \
+      a minute on the bundled lines) are the recipe measured best at equal wall time.
 
       With --condition text the model learns to write a given text: each line's transcription \
       (InkML <annotation type="truth">; JSON {"text": …, "strokes": …}; for IAM On-Line's \
@@ -25,11 +23,10 @@ struct TrainHandwriting: ParsableCommand {
       Graves' soft attention window of --window-size Gaussians, with skip connections from the \
       input to every layer and from every layer to the head; `seqgen generate RUN --text …` then \
       writes a line. A file without a transcription is an error. Its defaults are --seq-length 100 \
-      and --steps 6000 at Adam 0.002, 15–17 minutes on 2 cores (the others as above): the most legible writer \
-      measured in that time. Given about 1.5 times as long, --hidden-size 192 writes better (OCR \
-      character error rate 0.25 against 0.37 on 200 unseen lines; the fonts' own 0.20). The 300 \
-      bundled lines are learnt by heart within 500 steps; train on thousands of lines made with \
-      `seqgen hershey` (its default 20,000).
+      and --steps 6000 at Adam 0.002, 15–17 minutes on 2 cores: the most legible writer measured \
+      in that time; with half as long again to spare, --hidden-size 192 writes better. The 300 \
+      bundled lines are learnt by heart within 500 steps: train on thousands of lines made with \
+      `seqgen hershey` (its default 20,000). Measurements: docs/handwriting.md.
 
       Example: seqgen train handwriting --data fixtures/handwriting/hershey-lines --out runs/hw --steps 2000
       Example: seqgen hershey --text-file fixtures/text/shakespeare.txt --out data/lines
@@ -37,7 +34,7 @@ struct TrainHandwriting: ParsableCommand {
       """
   )
 
-  @OptionGroup var flags: TrainFlags
+  @OptionGroup var flags: TrainFlags<HandwritingCommands>
 
   @Option(help: "Bivariate Gaussian components of the mixture-density head (Graves used 20).")
   var components = HandwritingDomain.defaultComponents

@@ -14,7 +14,7 @@ public struct HandwritingCodec: Codable, Sendable, Equatable {
   public var maxOffset: Float?
   /// Gaussian components of the mixture-density head.
   public var components: Int
-  /// For a model that writes a given text (`--condition text`): the characters of the training
+  /// For a model that writes a given text (text conditioning): the characters of the training
   /// transcriptions, each one class of the condition, sorted; nil for an unconditional model.
   public var alphabet: [String]?
   /// Points per transcribed character over the training corpus: how long generation lets a

@@ -75,7 +75,7 @@ extension HandwritingDomain {
 
 extension HandwritingDomain {
   /// Each text written `count` times by a text-conditioned model, the rows of one text after
-  /// another. A `--prime` file is Graves' style priming: its strokes prime the model while its
+  /// another. A `prime` file is Graves' style priming: its strokes prime the model while its
   /// own transcription, followed by the text, is the condition, so the text continues in that hand.
   /// A row ends when the window has passed the text's end, or after three times the corpus's
   /// points per character (so it always ends).

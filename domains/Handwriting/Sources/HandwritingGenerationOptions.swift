@@ -16,7 +16,7 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable {
   public var strokeWidth: Double?
   /// Pen-plotter SVG: one bare path per stroke.
   public var singleLine = false
-  /// For a run trained with `--condition text`: the text to write, one row per `count`.
+  /// For a run trained with text conditioning: the text to write, one row per `count`.
   public var text: String?
   /// Like `text`, one line of the file per text (rows: lines × `count`).
   public var textFile: String?

@@ -47,9 +47,12 @@ import Testing
     #expect(hidden.components(separatedBy: "<path ").count - 1 == 6)
   }
 
-  /// A real SVG renderer (librsvg's rsvg-convert) draws ink where the strokes are.
-  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert")))
-  func rendersWithRsvgConvert() throws {
+  /// A real SVG renderer (librsvg's rsvg-convert, which `scripts/install-deps.sh` installs) draws
+  /// ink where the strokes are; fails without it.
+  @Test func rendersWithRsvgConvert() throws {
+    try #require(
+      FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert"),
+      "install librsvg2-bin (scripts/install-deps.sh)")
     let dir = try TempDir()
     defer { dir.remove() }
     let svg = dir.url.appendingPathComponent("s.svg")

@@ -17,15 +17,15 @@ struct TrainNotes: ParsableCommand {
       With --transpose and/or --stretch, every epoch trains on each file transposed and \
       time-stretched by amounts drawn afresh (from --seed, the epoch and the file), as Performance \
       RNN did; validation is never augmented, and --resume continues with the run's settings. \
-      The defaults (2×128, batch 32 × 50 events, 1500 steps, about a minute on 2 cores) train \
-      with Adam at 0.004, which held out 3.58 bits/event on the openMSX fixture against 4.11 at \
-      0.002 in the same steps (mean of 4 seeds).
+      The defaults (below: about a minute on 2 cores) are the recipe measured best on the \
+      openMSX fixture; for a larger collection give --steps and consider --transpose/--stretch. \
+      Measurements: docs/notes.md.
 
       Example: seqgen train notes --data fixtures/notes/openmsx --out runs/openmsx --steps 2000
       """
   )
 
-  @OptionGroup var flags: TrainFlags
+  @OptionGroup var flags: TrainFlags<NotesCommands>
 
   @Option(help: "Time grid: TIME_SHIFT steps per second (100 = 10 ms).") var stepsPerSecond = 100
   @Option(help: "Longest single TIME_SHIFT in grid steps (100 at 100/s = 1 s).") var maxShiftSteps = 100

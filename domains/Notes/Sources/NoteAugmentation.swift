@@ -4,7 +4,7 @@ import SeqGenEngine
 /// random whole number of semitones in ±`transpose` and stretched in time by a random factor in
 /// 1 ± `stretch`, so each epoch sees fresh variants rather than a fixed set of copies.
 ///
-/// Kept in the run's codec, so `--resume` continues with the same settings; the engine draws a
+/// Kept in the run's codec, so a resumed run continues with the same settings; the engine draws a
 /// fresh seed per file and epoch (`SequenceDomain.augment`).
 public struct NoteAugmentation: Codable, Sendable, Equatable {
   /// Largest transposition, in semitones (0…24).
@@ -19,10 +19,10 @@ public struct NoteAugmentation: Codable, Sendable, Equatable {
 
   public func validate() throws(NoteError) {
     guard (0...24).contains(transpose) else {
-      throw .notRepresentable("--transpose must be in 0...24 semitones, got \(transpose)")
+      throw .notRepresentable("`transpose` must be in 0...24 semitones, got \(transpose)")
     }
     guard stretch >= 0, stretch <= 0.5 else {
-      throw .notRepresentable("--stretch must be in 0...50 percent, got \(stretch * 100)")
+      throw .notRepresentable("`stretch` must be in 0...50 percent, got \(stretch * 100)")
     }
   }
 

@@ -1,6 +1,6 @@
 /// What a notes run must remember to read primes and write music the way it was trained:
 /// the event vocabulary, how MIDI files were interpreted, and the step generation starts from;
-/// and, for `--resume`, how training varied the data.
+/// and, for a resumed run, how training varied the data.
 public struct NoteCodec: Codable, Sendable, Equatable {
   public var encoding: PerformanceEncoding
   /// Whether the drum channel (channel 10) was kept.

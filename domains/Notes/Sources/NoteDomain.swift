@@ -79,7 +79,7 @@ public struct NoteDomain: SequenceDomain {
       let drums = !keepDrums && !file.notes(keepDrums: true, sustain: false).isEmpty
       throw .noNotes(
         path: url.path,
-        reason: drums ? "only drum-channel notes, which are dropped without --keep-drums" : "no note-on events")
+        reason: drums ? "only drum-channel notes, which are dropped without `keepDrums`" : "no note-on events")
     }
     return notes
   }
@@ -155,7 +155,7 @@ public struct NoteDomain: SequenceDomain {
     let events = codec.encoding.encode(try NoteDomain(codec: codec).notes(of: url))
     guard let seconds = request.seconds else { return events }
     guard seconds > 0, seconds.isFinite else {
-      throw NoteError.notRepresentable("--prime-seconds must be a positive number, got \(seconds)")
+      throw NoteError.notRepresentable("`primeSeconds` must be a positive number, got \(seconds)")
     }
     let limit = Int((seconds * Double(codec.encoding.stepsPerSecond)).rounded())
     var cut: [NoteEvent] = []

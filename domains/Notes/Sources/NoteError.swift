@@ -13,7 +13,7 @@ public enum NoteError: Error, CustomStringConvertible, Equatable {
   case emptyCorpus(String)
   /// An event, prime or piece that the model's codec or the MIDI format cannot carry.
   case notRepresentable(String)
-  /// No SoundFont for `--render`.
+  /// No SoundFont for `render`.
   case soundFontMissing(String)
   /// FluidSynth failed while rendering.
   case synthesis(String)

@@ -34,13 +34,13 @@ public struct NoteRenderer {
   {
     if let explicit {
       guard FileManager.default.isReadableFile(atPath: explicit) else {
-        throw .soundFontMissing("\(explicit): SoundFont not found or not readable (--soundfont)")
+        throw .soundFontMissing("\(explicit): SoundFont not found or not readable (`soundfont`)")
       }
       return explicit
     }
     guard let found = candidates.first(where: { FileManager.default.isReadableFile(atPath: $0) }) else {
       throw .soundFontMissing(
-        "no SoundFont found for --render (looked in \(candidates.joined(separator: ", "))); install the Debian package fluid-soundfont-gm (apt-get install fluid-soundfont-gm) or pass --soundfont PATH"
+        "no SoundFont found for `render` (looked in \(candidates.joined(separator: ", "))); install the Debian package fluid-soundfont-gm (apt-get install fluid-soundfont-gm) or give `soundfont`"
       )
     }
     return found

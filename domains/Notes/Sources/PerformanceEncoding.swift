@@ -26,13 +26,13 @@ public struct PerformanceEncoding: Codable, Sendable, Equatable {
   /// Checks the settings; the message names the flag.
   public func validate() throws(NoteError) {
     guard (1...1000).contains(stepsPerSecond) else {
-      throw .notRepresentable("--steps-per-second must be in 1...1000, got \(stepsPerSecond)")
+      throw .notRepresentable("`stepsPerSecond` must be in 1...1000, got \(stepsPerSecond)")
     }
     guard (1...10_000).contains(maxShiftSteps) else {
-      throw .notRepresentable("--max-shift-steps must be in 1...10000, got \(maxShiftSteps)")
+      throw .notRepresentable("`maxShiftSteps` must be in 1...10000, got \(maxShiftSteps)")
     }
     guard (0...127).contains(velocityBins) else {
-      throw .notRepresentable("--velocity-bins must be in 0...127, got \(velocityBins)")
+      throw .notRepresentable("`velocityBins` must be in 0...127, got \(velocityBins)")
     }
   }
 

@@ -159,7 +159,7 @@ import Testing
     let error = #expect(throws: NoteError.self) { try NoteDomain().read([drums]) }
     #expect(
       error?.description
-        == "\(drums.path): no notes to learn from (only drum-channel notes, which are dropped without --keep-drums)")
+        == "\(drums.path): no notes to learn from (only drum-channel notes, which are dropped without `keepDrums`)")
     #expect(try NoteDomain(keepDrums: true).read([drums]).count == 1)
     // In a folder, note-less files are skipped while others have notes; with none, the folder is named.
     #expect(throws: NoteError.emptyCorpus(dir.url.path)) { try NoteDomain().read([dir.url]) }

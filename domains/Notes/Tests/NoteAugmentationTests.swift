@@ -85,7 +85,7 @@ import Testing
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(NoteCodec.self, from: Data(bad.utf8)) }
   }
 
-  @Test(arguments: [(25, 0.0, "--transpose"), (-1, 0.0, "--transpose"), (3, 0.6, "--stretch"), (3, -0.01, "--stretch")])
+  @Test(arguments: [(25, 0.0, "`transpose`"), (-1, 0.0, "`transpose`"), (3, 0.6, "`stretch`"), (3, -0.01, "`stretch`")])
   func outOfRangeSettingsNameTheFlag(transpose: Int, stretch: Double, flag: String) {
     #expect(throws: NoteError.self) { try NoteAugmentation(transpose: transpose, stretch: stretch).validate() }
     do { try NoteAugmentation(transpose: transpose, stretch: stretch).validate() } catch {

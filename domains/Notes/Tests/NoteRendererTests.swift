@@ -9,15 +9,18 @@ import Testing
       try NoteRenderer.findSoundFont(nil, candidates: ["/nonexistent/a.sf2"])
     }
     #expect(error?.description.contains("fluid-soundfont-gm") == true)
-    #expect(error?.description.contains("--soundfont") == true)
-    #expect(throws: NoteError.soundFontMissing("/nonexistent/b.sf2: SoundFont not found or not readable (--soundfont)"))
+    #expect(error?.description.contains("`soundfont`") == true)
+    #expect(throws: NoteError.soundFontMissing("/nonexistent/b.sf2: SoundFont not found or not readable (`soundfont`)"))
     {
       try NoteRenderer.findSoundFont("/nonexistent/b.sf2")
     }
   }
 
-  @Test(.enabled(if: FileManager.default.isReadableFile(atPath: "/usr/share/sounds/sf2/FluidR3_GM.sf2")))
-  func rendersSoundWhereTheNotesAreAndSilenceElsewhere() throws {
+  /// Needs Debian's fluid-soundfont-gm, which `scripts/install-deps.sh` installs: fails without it.
+  @Test func rendersSoundWhereTheNotesAreAndSilenceElsewhere() throws {
+    try #require(
+      FileManager.default.isReadableFile(atPath: "/usr/share/sounds/sf2/FluidR3_GM.sf2"),
+      "install fluid-soundfont-gm (scripts/install-deps.sh)")
     let renderer = NoteRenderer(soundFont: "/usr/share/sounds/sf2/FluidR3_GM.sf2", sampleRate: 22_050, tail: 0.5)
     let audio = try renderer.render([n(69, 100, 0.5, 1.0)])
     #expect(audio.count == 2 * Int((1.5 * 22_050.0).rounded(.up)))

@@ -28,18 +28,18 @@ struct TrainText: ParsableCommand {
     commandName: "text",
     abstract: "Character-level language model on plain UTF-8 text (.txt, .text, .md in directories).",
     discussion: """
-      The defaults are the best recipe measured at equal wall time on shakespeare.txt: a 2×128 \
-      LSTM, batch 32 × 50 characters, 1500 steps (under a minute on 2 cores), Adam at 0.008 \
-      halved every 2000 steps (--learning-rate 0.008 --lr-decay 0.5 --lr-decay-every 2000). In \
-      42 s (1650 steps) it held out 2.17 bits/char against 2.60 at 0.002; larger, deeper or \
-      longer-chunked models did worse in the same time. For a longer run give --steps (6000: \
-      2.00 bits/char in 2.5 minutes).
+      Learns to predict the next character of the files given, carrying the LSTM state \
+      through each file. The defaults (below) are the recipe that did best at equal wall time \
+      on shakespeare.txt, about a minute on 2 cores. Change them when the corpus differs: \
+      give --steps for a longer run (the schedule halves the learning rate every 2000 steps), \
+      a larger --hidden-size for a corpus of several megabytes, --reset-at paragraph when \
+      paragraphs are independent. Measurements: docs/text.md.
 
       Example: seqgen train text --data fixtures/text/shakespeare.txt --out runs/shakespeare
       """
   )
 
-  @OptionGroup var flags: TrainFlags
+  @OptionGroup var flags: TrainFlags<TextCommands>
 
   @Option(help: "Where the LSTM state is zeroed: file (start of each file) or paragraph (also after blank lines).")
   var resetAt: TextDomain.ResetPolicy = .file

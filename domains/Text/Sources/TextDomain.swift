@@ -80,7 +80,7 @@ public struct TextDomain: SequenceDomain {
   /// prime, generation starts from a newline (or the first vocabulary entry if the corpus had none).
   public func prime(_ request: PrimeRequest, codec: TextCodec) throws -> [Unicode.Scalar] {
     var scalars: [Unicode.Scalar]
-    var origin = "--prime"
+    var origin = "`prime`"
     if let file = request.file {
       scalars = try TextReader.scalars(of: file)
       origin = file.path

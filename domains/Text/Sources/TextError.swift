@@ -13,7 +13,7 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
     case .emptyCorpus(let paths): "\(paths): empty corpus (no text with at least two characters)"
     case .notInVocabulary(let s): "character \(Self.show(s)) is not in the model's vocabulary"
     case .unknownPrimeCharacter(let origin, let s):
-      "\(origin): prime character \(Self.show(s)) is not in the model's vocabulary (use --skip-unknown to drop it)"
+      "\(origin): prime character \(Self.show(s)) is not in the model's vocabulary (`skipUnknown` drops it)"
     }
   }
 

@@ -216,15 +216,15 @@ private func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) 
 
   @Test func primeWithAnUnknownCharacterThrowsNamingIt() throws {
     let codec = TextCodec(vocabulary: scalars("\n abc"), resetAt: .file)
-    let error = #expect(throws: TextError.unknownPrimeCharacter(origin: "--prime", scalar: "Z")) {
+    let error = #expect(throws: TextError.unknownPrimeCharacter(origin: "`prime`", scalar: "Z")) {
       try TextDomain().prime(PrimeRequest(text: "abZc"), codec: codec)
     }
     let message = try #require(error).description
     #expect(message.contains("'Z'"))
     #expect(message.contains("U+005A"))
-    #expect(message.contains("--skip-unknown"))
+    #expect(message.contains("`skipUnknown`"))
     // Invisible characters are named by code point.
-    #expect(TextError.unknownPrimeCharacter(origin: "--prime", scalar: "\t").description.contains("U+0009"))
+    #expect(TextError.unknownPrimeCharacter(origin: "`prime`", scalar: "\t").description.contains("U+0009"))
   }
 
   @Test func primeFromAFileNamesTheFile() throws {

@@ -2,27 +2,48 @@ import Foundation
 import SeqGenEngine
 import Testing
 
-/// The checks every `SequenceDomain` must pass, shared by all domain test suites (as
-/// swift-configuration ships one compatibility suite for all its providers).
+/// The checks every `SequenceDomain` must pass, shipped as the `SeqGenTesting` product so a
+/// domain in another package runs the same suite (as swift-configuration ships one
+/// compatibility suite for all its providers).
 ///
 /// Call `DomainConformance.check(domain, corpus:badFiles:)` from a `@Test` in the domain's
-/// tests with a few real fixture files and files its readers must reject.
+/// tests with a few real fixture files and files its readers must reject; or call the named
+/// checks one by one, each from a test of its own.
 public enum DomainConformance {
+  /// Every check below, in order.
   public static func check<D: SequenceDomain>(
     _ domain: D, corpus: [URL], badFiles: [URL], trainingOptions: TrainingOptions? = nil,
     sourceLocation: SourceLocation = #_sourceLocation
   ) throws where D.Head.Sample == D.Head.Target {
-    // Reading and the codec.
+    let (domain, sequences) = try readsTheCorpus(domain, corpus: corpus, sourceLocation: sourceLocation)
+    let codec = try domain.makeCodec(for: sequences)
+    try encodingRoundTrips(domain, sequences: sequences, codec: codec, sourceLocation: sourceLocation)
+    try codecSurvivesJSON(domain, sequences: sequences, codec: codec, sourceLocation: sourceLocation)
+    try trainsAndGeneratesDeterministically(
+      domain, sequences: sequences, dataPaths: corpus.map(\.path), trainingOptions: trainingOptions,
+      sourceLocation: sourceLocation)
+    badFilesFailInOneLineNamingTheFile(domain, badFiles: badFiles, sourceLocation: sourceLocation)
+  }
+
+  /// The domain, resolved for `corpus`, reads it into at least one sequence; returns both.
+  @discardableResult
+  public static func readsTheCorpus<D: SequenceDomain>(
+    _ domain: D, corpus: [URL], sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> (D, [SourceSequence<D.Step>]) {
     let domain = try domain.resolved(for: corpus)
     let sequences = try domain.read(corpus)
     #expect(!sequences.isEmpty, "reading \(corpus) gave no sequences", sourceLocation: sourceLocation)
-    let codec = try domain.makeCodec(for: sequences)
-    let kind = domain.inputKind(codec)
-    let head = domain.makeHead(codec)
-    #expect(head.outputSize > 0, sourceLocation: sourceLocation)
+    return (domain, sequences)
+  }
 
-    // Every step encodes to an input of the declared kind and width, and its target, taken
-    // as a sample, decodes to a step that encodes to the same input.
+  /// Every step encodes to an input of the declared kind and width, and its target, taken as a
+  /// sample, decodes to a step that encodes to the same input; the head has outputs.
+  public static func encodingRoundTrips<D: SequenceDomain>(
+    _ domain: D, sequences: [SourceSequence<D.Step>], codec: D.Codec,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws where D.Head.Sample == D.Head.Target {
+    let kind = domain.inputKind(codec)
+    #expect(domain.makeHead(codec).outputSize > 0, sourceLocation: sourceLocation)
     for sequence in sequences.prefix(5) {
       for step in sequence.steps.prefix(500) {
         let input = try domain.input(step, codec: codec)
@@ -44,24 +65,34 @@ public enum DomainConformance {
         }
       }
     }
+  }
 
-    // The codec survives the manifest's JSON.
-    let json = try JSONEncoder().encode(codec)
-    let decoded = try JSONDecoder().decode(D.Codec.self, from: json)
+  /// The codec survives the manifest's JSON: the decoded codec encodes a step as the original does.
+  public static func codecSurvivesJSON<D: SequenceDomain>(
+    _ domain: D, sequences: [SourceSequence<D.Step>], codec: D.Codec,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let decoded = try JSONDecoder().decode(D.Codec.self, from: try JSONEncoder().encode(codec))
     if let first = sequences.first?.steps.first {
       #expect(
         try domain.input(first, codec: decoded) == (try domain.input(first, codec: codec)),
         sourceLocation: sourceLocation)
     }
+  }
 
-    // A tiny model trains, and seeded generation is deterministic and writable.
+  /// A tiny model trains three steps; the default prime is not empty; seeded generation is
+  /// deterministic and its samples can be written.
+  public static func trainsAndGeneratesDeterministically<D: SequenceDomain>(
+    _ domain: D, sequences: [SourceSequence<D.Step>], dataPaths: [String], trainingOptions: TrainingOptions? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
     let temporary = try TemporaryDirectory("seqgen-conformance")
     defer { temporary.remove() }
     let dir = temporary.at("run")
     var options = trainingOptions ?? .tiny(steps: 3)
     options.steps = 3
     let trainer = try Trainer(
-      domain: domain, sequences: sequences, dataPaths: corpus.map(\.path), options: options, run: RunDirectory(dir),
+      domain: domain, sequences: sequences, dataPaths: dataPaths, options: options, run: RunDirectory(dir),
       resume: false)
     try trainer.run()
     let generator = try Generator(domain: domain, checkpoint: RunDirectory(dir).checkpoint())
@@ -75,8 +106,12 @@ public enum DomainConformance {
     let out = dir.appendingPathComponent("samples.out")
     try domain.write(a, codec: generator.codec, to: out)
     #expect(FileManager.default.fileExists(atPath: out.path), sourceLocation: sourceLocation)
+  }
 
-    // Bad files fail with a one-line error naming the file, never a crash.
+  /// Bad files fail with a one-line error naming the file, never a crash.
+  public static func badFilesFailInOneLineNamingTheFile<D: SequenceDomain>(
+    _ domain: D, badFiles: [URL], sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     for bad in badFiles {
       do {
         _ = try domain.read([bad])

@@ -1,0 +1,93 @@
+import Foundation
+
+/// One setting a user gives, described once: its property name, a human label, one line of help,
+/// its default and its valid range. The command line derives its flag and `--help` from it, the
+/// playground's server its JSON field and form control (label, tooltip, basic or folded), and
+/// the range check below is the only one, so every front end refuses the same values with the
+/// same words, each naming the setting its own way (the name goes in backticks).
+public struct Setting: Codable, Sendable, Equatable {
+  /// What kind of value the setting takes, as a form control shows it.
+  public enum Kind: String, Codable, Sendable {
+    case number, integer, bool, text
+    /// A file name: output files the generation writes, or input files a front end uploads.
+    case file
+  }
+
+  /// The property name (`primeSeconds`), which front ends spell their own way.
+  public var name: String
+  /// A few words for a form label ("Prime seconds").
+  public var label: String
+  /// One line: what it does and when to change it.
+  public var help: String
+  public var kind: Kind
+  /// The value used when the setting is left out; nil when the domain decides (say, "the
+  /// corpus's own rate").
+  public var defaultValue: JSONValue?
+  /// Valid numbers, when bounded: `minimum...maximum`, or above `minimum` when `exclusiveMinimum`.
+  public var minimum: Double?
+  public var maximum: Double?
+  public var exclusiveMinimum: Bool
+  /// Whether a form folds it away with the rarely changed settings.
+  public var advanced: Bool
+
+  public init(
+    _ name: String, label: String, help: String, kind: Kind, default defaultValue: JSONValue? = nil,
+    minimum: Double? = nil, maximum: Double? = nil, exclusiveMinimum: Bool = false, advanced: Bool = false
+  ) {
+    self.name = name
+    self.label = label
+    self.help = help
+    self.kind = kind
+    self.defaultValue = defaultValue
+    self.minimum = minimum
+    self.maximum = maximum
+    self.exclusiveMinimum = exclusiveMinimum
+    self.advanced = advanced
+  }
+
+  /// The valid range in words ("in 1...1000", "in (0, 3600]", "at least 1", "above 0"), or nil.
+  public var rangeText: String? {
+    func show(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
+    switch (minimum, maximum) {
+    case (let lo?, let hi?): return exclusiveMinimum ? "in (\(show(lo)), \(show(hi))]" : "in \(show(lo))...\(show(hi))"
+    case (let lo?, nil): return exclusiveMinimum ? "above \(show(lo))" : "at least \(show(lo))"
+    case (nil, let hi?): return "at most \(show(hi))"
+    case (nil, nil): return nil
+    }
+  }
+
+  /// Throws naming the setting when `value` is outside the range (or not finite).
+  public func check(_ value: Double) throws(EngineError) {
+    let inside =
+      value.isFinite && (minimum.map { exclusiveMinimum ? value > $0 : value >= $0 } ?? true)
+      && (maximum.map { value <= $0 } ?? true)
+    guard !inside else { return }
+    let shown = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    throw .invalidOption(name: name, reason: "must be \(rangeText ?? "a finite number"), got \(shown)")
+  }
+}
+
+/// A value whose settings are each described once (`Setting`): a domain's generation options,
+/// the sampling controls, the generation request.
+public protocol DescribedSettings: Encodable {
+  /// Every setting of the type, in the order a form shows them.
+  static var settings: [Setting] { get }
+}
+
+extension DescribedSettings {
+  /// The description of the setting `name` (a programmer's mistake if there is none).
+  public static func setting(_ name: String) -> Setting {
+    guard let found = settings.first(where: { $0.name == name }) else {
+      preconditionFailure("\(Self.self) describes no setting \(name)")
+    }
+    return found
+  }
+
+  /// Checks every number this value holds against its setting's range.
+  public func checkRanges() throws(EngineError) {
+    guard case .object(let fields)? = try? JSONValue.encoding(self) else { return }
+    for setting in Self.settings where setting.minimum != nil || setting.maximum != nil {
+      if case .number(let value)? = fields[setting.name] { try setting.check(value) }
+    }
+  }
+}
