@@ -2,13 +2,14 @@
 """Screenshot of the playground with a result in every panel (docs/playground.png).
 
   scripts/playground_screenshot.py RUNS_FOLDER OUT.png [--seqgen .build/release/seqgen] \
-      [--text "To be, or not to be"]
+      [--text "To be, or not to be"] [--open-advanced]
 
 Starts `seqgen serve RUNS_FOLDER --port 0`, opens the page in headless Chromium driven over the
 DevTools protocol (--remote-debugging-pipe: commands on its fd 3, answers on fd 4, NUL-ended
 JSON), types --text into every panel that writes a given text (a `--condition text` handwriting run),
 presses every panel's Generate button, waits until each shows its result, and saves a
-PNG of the whole page.
+PNG of the whole page. --open-advanced unfolds the first panel's "More settings" (the others
+stay folded), to show every setting's label.
 """
 import argparse
 import base64
@@ -66,6 +67,7 @@ def main():
     p.add_argument("out")
     p.add_argument("--seqgen", default=".build/release/seqgen")
     p.add_argument("--text", default="To be, or not to be", help="what a text-conditioned panel writes")
+    p.add_argument("--open-advanced", action="store_true", help="unfold the first panel's advanced settings")
     a = p.parse_args()
     server = subprocess.Popen([a.seqgen, "serve", a.runs, "--port", "0", "--slots", "2"], stdout=subprocess.PIPE, text=True)
     try:
@@ -80,6 +82,8 @@ def main():
                     break
                 time.sleep(0.1)
             browser.evaluate(f"document.querySelectorAll('input[name=text]').forEach(i => i.value = {json.dumps(a.text)})")
+            if a.open_advanced:
+                browser.evaluate("(d => d && (d.open = true))(document.querySelector('details.advanced'))")
             browser.evaluate("document.querySelectorAll('button.generate').forEach(b => b.click())")
             deadline = time.time() + 300
             while time.time() < deadline:

@@ -9,10 +9,9 @@ public struct GenerateFlags: ParsableArguments {
   @Argument(help: ArgumentHelp("A run directory written by seqgen train.", valueName: "run-dir"))
   public var runDir: String
 
-  @Option(help: "Softmax temperature (> 0): below 1 is more conservative, above 1 more surprising.") public
-    var temperature: Float = 1
-  @Option(help: "Random seed for sampling: same seed, same output.") public var seed: UInt64 = 1
-  @Option(help: "Number of samples, generated together as one batch.") public var count = 1
+  @Option(help: ArgumentHelp(SamplingControls.setting("temperature"))) public var temperature: Float = 1
+  @Option(help: ArgumentHelp(GenerationRequest.setting("seed"))) public var seed: UInt64 = 1
+  @Option(help: ArgumentHelp(GenerationRequest.setting("count"))) public var count = 1
   @Option(
     help: ArgumentHelp(
       "What primes the state before sampling: text, or a file for domains primed from files.", valueName: "prime"))
@@ -21,8 +20,8 @@ public struct GenerateFlags: ParsableArguments {
   @Option(
     help: ArgumentHelp("Where the samples are written (text runs print to stdout without it).", valueName: "file"))
   public var out: String?
-  @Option(help: "Checkpoint to sample from: best (lowest validation loss) or latest.") public var checkpoint:
-    RunDirectory.Which = .best
+  @Option(help: ArgumentHelp(GenerationRequest.setting("checkpoint"))) public var checkpoint: RunDirectory.Which =
+    .best
 
   public var run: RunDirectory { RunDirectory(URL(fileURLWithPath: runDir)) }
 
@@ -42,10 +41,9 @@ public struct GenerateFlags: ParsableArguments {
 public struct CutoffFlags: ParsableArguments {
   public init() {}
 
-  @Option(help: "Sample only among the k most likely next steps.") public var topK: Int?
-  @Option(help: "Sample only among the most likely next steps whose probability adds up to p, in (0, 1].") public
-    var topP: Float?
-  @Flag(help: "Always take the most likely next step (greedy).") public var argmax = false
+  @Option(help: ArgumentHelp(SamplingControls.setting("topK"))) public var topK: Int?
+  @Option(help: ArgumentHelp(SamplingControls.setting("topP"))) public var topP: Float?
+  @Flag(help: ArgumentHelp(SamplingControls.setting("argmax"))) public var argmax = false
 
   public var controls: SamplingControls { SamplingControls(topK: topK, topP: topP, argmax: argmax) }
 
@@ -56,10 +54,10 @@ public struct CutoffFlags: ParsableArguments {
 public struct PlainGenerateFlags: ParsableArguments {
   public init() {}
 
-  @Option(help: "Steps to generate per sample.") public var length = PlainGenerationOptions().length
-  @Flag(help: "Skip prime characters the model has never seen instead of failing.") public var skipUnknown = false
-  @Flag(help: "With --out FILE, also write FILE.json: the run, checkpoint, seed and settings that made it.")
-  public var provenance = false
+  @Option(help: ArgumentHelp(PlainGenerationOptions.setting("length"))) public var length = PlainGenerationOptions()
+    .length
+  @Flag(help: ArgumentHelp(PlainGenerationOptions.setting("skipUnknown"))) public var skipUnknown = false
+  @Flag(help: ArgumentHelp(PlainGenerationOptions.setting("provenance"))) public var provenance = false
 
   public var options: PlainGenerationOptions {
     PlainGenerationOptions(length: length, skipUnknown: skipUnknown, provenance: provenance)

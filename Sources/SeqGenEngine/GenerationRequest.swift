@@ -4,7 +4,7 @@ import Synchronization
 /// What every front end asks of generation, whatever the domain: the shared part of a
 /// `seqgen generate` command line and of a playground request's JSON. What only one domain
 /// has (handwriting's stroke count, notes' seconds) is that domain's `GenerationOptions`.
-public struct GenerationRequest: Codable, Sendable, Equatable {
+public struct GenerationRequest: Codable, Sendable, Equatable, DescribedSettings, DecodableWithDefaults {
   /// The checkpoint sampled from.
   public var checkpoint: RunDirectory.Which
   /// Temperature, cut-offs and bias; the run's head refuses those it does not read.
@@ -48,27 +48,29 @@ public struct GenerationRequest: Codable, Sendable, Equatable {
       && a.prime == b.prime && a.primeFile == b.primeFile && a.out == b.out && a.cancellation === b.cancellation
   }
 
-  /// Decodes JSON in which every field may be left out (it then takes its default).
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    let d = GenerationRequest()
-    checkpoint = try c.decodeIfPresent(RunDirectory.Which.self, forKey: .checkpoint) ?? d.checkpoint
-    controls = try c.decodeIfPresent(SamplingControls.self, forKey: .controls) ?? d.controls
-    seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
-    count = try c.decodeIfPresent(Int.self, forKey: .count) ?? d.count
-    prime = try c.decodeIfPresent(String.self, forKey: .prime)
-    primeFile = try c.decodeIfPresent(String.self, forKey: .primeFile)
-    out = try c.decodeIfPresent(String.self, forKey: .out)
-  }
+  public init() { self.init(checkpoint: .best) }
+
+  /// The request's own settings (the controls have theirs: `SamplingControls.settings`).
+  public static let settings = [
+    Setting(
+      "seed", label: "Seed", help: "Random seed for sampling: same seed, same output.", kind: .integer,
+      default: .number(1)),
+    Setting(
+      "count", label: "Samples", help: "Number of samples, generated together as one batch.", kind: .integer,
+      default: .number(1), minimum: 1, maximum: Double(maxCount)),
+    Setting(
+      "checkpoint", label: "Checkpoint",
+      help: "Which checkpoint to sample from: best (lowest validation loss) or latest (the last saved).",
+      kind: .text, default: .string("best"),
+      advanced: true),
+  ]
 
   /// The prime as a path, for domains primed from a file of their own format.
   public var primePath: String? { prime ?? primeFile }
 
   /// Range checks of the shared settings (each domain checks its options itself).
   public func validate() throws(EngineError) {
-    guard (1...Self.maxCount).contains(count) else {
-      throw .invalidOption(name: "count", reason: "must be in 1...\(Self.maxCount), got \(count)")
-    }
+    try checkRanges()
     guard prime == nil || primeFile == nil else { throw .invalidArgument("give `prime` or `primeFile`, not both") }
     try controls.validate()
   }
@@ -131,7 +133,7 @@ public struct GenerationOutput: Sendable {
 
 /// The domain options of domains that need none beyond a step count: text and any simple
 /// plug-in.
-public struct PlainGenerationOptions: Codable, Sendable, Equatable {
+public struct PlainGenerationOptions: Codable, Sendable, Equatable, DescribedSettings, DecodableWithDefaults {
   /// Steps to generate per sample.
   public var length: Int
   /// Skip prime steps the model cannot represent instead of failing.
@@ -148,17 +150,21 @@ public struct PlainGenerationOptions: Codable, Sendable, Equatable {
     self.provenance = provenance
   }
 
-  /// Decodes JSON in which every field may be left out.
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    length = try c.decodeIfPresent(Int.self, forKey: .length) ?? 500
-    skipUnknown = try c.decodeIfPresent(Bool.self, forKey: .skipUnknown) ?? false
-    provenance = try c.decodeIfPresent(Bool.self, forKey: .provenance) ?? false
-  }
+  public init() { self.init(length: 500) }
 
-  public func validate() throws(EngineError) {
-    guard (1...Self.maxLength).contains(length) else {
-      throw .invalidOption(name: "length", reason: "must be in 1...\(Self.maxLength), got \(length)")
-    }
-  }
+  public static let settings = [
+    Setting(
+      "length", label: "Length", help: "Steps to generate per sample.", kind: .integer, default: .number(500),
+      minimum: 1, maximum: Double(maxLength)),
+    Setting(
+      "skipUnknown", label: "Skip unknown",
+      help: "Leave out prime steps the model has no class for, instead of failing.", kind: .bool,
+      default: .bool(false), advanced: true),
+    Setting(
+      "provenance", label: "Provenance",
+      help: "With an output file, also write FILE.json: the run, checkpoint, seed and settings that made it.",
+      kind: .bool, default: .bool(false), advanced: true),
+  ]
+
+  public func validate() throws(EngineError) { try checkRanges() }
 }

@@ -122,7 +122,7 @@ public enum SamplingControl: String, CaseIterable, Sendable {
 }
 
 /// The knobs of generation. Each head declares those it reads (`OutputHead.acceptedControls`).
-public struct SamplingControls: Codable, Sendable, Equatable {
+public struct SamplingControls: Codable, Sendable, Equatable, DescribedSettings, DecodableWithDefaults {
   /// Divides logits (sharper below 1, flatter above). Must be > 0.
   public var temperature: Float = 1
   /// Keep only the k most likely classes.
@@ -152,16 +152,32 @@ public struct SamplingControls: Codable, Sendable, Equatable {
     self.loudnessGate = loudnessGate
   }
 
-  /// Decodes JSON in which every field may be left out.
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    self.init(
-      temperature: try c.decodeIfPresent(Float.self, forKey: .temperature) ?? 1,
-      topK: try c.decodeIfPresent(Int.self, forKey: .topK), topP: try c.decodeIfPresent(Float.self, forKey: .topP),
-      argmax: try c.decodeIfPresent(Bool.self, forKey: .argmax) ?? false,
-      bias: try c.decodeIfPresent(Float.self, forKey: .bias),
-      loudnessGate: try c.decodeIfPresent(Int.self, forKey: .loudnessGate))
-  }
+  public init() { self.init(temperature: 1) }
+
+  public static let settings = [
+    Setting(
+      "temperature", label: "Temperature",
+      help: "Divides the logits: below 1 is more conservative, above 1 more surprising.", kind: .number,
+      default: .number(1), minimum: 0, exclusiveMinimum: true),
+    Setting(
+      "topK", label: "Top-k", help: "Draw only from the k most likely choices (off by default).", kind: .integer,
+      minimum: 1),
+    Setting(
+      "topP", label: "Top-p",
+      help: "Draw only from the most likely choices that together reach probability p (nucleus sampling).",
+      kind: .number, minimum: 0, maximum: 1, exclusiveMinimum: true),
+    Setting(
+      "argmax", label: "Most likely", help: "Always take the most likely choice (no randomness).", kind: .bool,
+      default: .bool(false), advanced: true),
+    Setting(
+      "bias", label: "Bias",
+      help: "Graves' sampling bias b: σ = exp(σ̂ − b), π = softmax(π̂·(1 + b)); larger is neater, less varied.",
+      kind: .number, minimum: 0),
+    Setting(
+      "loudnessGate", label: "Loudness gate",
+      help: "Sharpen only samples whose window is at least this many levels from the middle.", kind: .integer,
+      advanced: true),
+  ]
 
   /// The controls set away from their neutral value (temperature 1 is neutral).
   public var given: Set<SamplingControl> {
@@ -175,17 +191,6 @@ public struct SamplingControls: Codable, Sendable, Equatable {
     return set
   }
 
-  /// The range checks every head shares.
-  public func validate() throws(EngineError) {
-    guard temperature > 0, temperature.isFinite else {
-      throw .invalidOption(name: "temperature", reason: "must be a positive number, got \(temperature)")
-    }
-    if let topK, topK < 1 { throw .invalidOption(name: "topK", reason: "must be at least 1, got \(topK)") }
-    if let topP, !(topP > 0 && topP <= 1) {
-      throw .invalidOption(name: "topP", reason: "must be in (0, 1], got \(topP)")
-    }
-    if let bias, !(bias >= 0 && bias.isFinite) {
-      throw .invalidOption(name: "bias", reason: "must be ≥ 0, got \(bias)")
-    }
-  }
+  /// The range checks every head shares (`settings`).
+  public func validate() throws(EngineError) { try checkRanges() }
 }

@@ -15,7 +15,9 @@ public protocol SequenceDomain: Sendable {
   associatedtype Head: OutputHead
   /// What generation takes beyond `GenerationRequest` for this domain only (handwriting's
   /// stroke count, notes' seconds): filled from flags by the CLI, decoded from JSON by a server.
-  associatedtype GenerationOptions: Codable & Sendable = PlainGenerationOptions
+  /// Each of its settings is described once (`DescribedSettings`), and it decodes from JSON that
+  /// leaves any of them out.
+  associatedtype GenerationOptions: DescribedSettings & DecodableWithDefaults & Sendable = PlainGenerationOptions
 
   /// The name used on the command line and in manifests ("text").
   static var name: String { get }

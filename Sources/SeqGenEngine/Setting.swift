@@ -23,16 +23,18 @@ public struct Setting: Codable, Sendable, Equatable {
   /// The value used when the setting is left out; nil when the domain decides (say, "the
   /// corpus's own rate").
   public var defaultValue: JSONValue?
-  /// Valid numbers, when bounded: `minimum...maximum`, or above `minimum` when `exclusiveMinimum`.
+  /// Valid numbers, when bounded: `minimum...maximum`, each bound left out when exclusive.
   public var minimum: Double?
   public var maximum: Double?
   public var exclusiveMinimum: Bool
+  public var exclusiveMaximum: Bool
   /// Whether a form folds it away with the rarely changed settings.
   public var advanced: Bool
 
   public init(
     _ name: String, label: String, help: String, kind: Kind, default defaultValue: JSONValue? = nil,
-    minimum: Double? = nil, maximum: Double? = nil, exclusiveMinimum: Bool = false, advanced: Bool = false
+    minimum: Double? = nil, maximum: Double? = nil, exclusiveMinimum: Bool = false, exclusiveMaximum: Bool = false,
+    advanced: Bool = false
   ) {
     self.name = name
     self.label = label
@@ -42,28 +44,37 @@ public struct Setting: Codable, Sendable, Equatable {
     self.minimum = minimum
     self.maximum = maximum
     self.exclusiveMinimum = exclusiveMinimum
+    self.exclusiveMaximum = exclusiveMaximum
     self.advanced = advanced
   }
 
-  /// The valid range in words ("in 1...1000", "in (0, 3600]", "at least 1", "above 0"), or nil.
+  /// The valid range in words ("in 1...1000", "in (0, 3600]", "in -120..<0", "at least 1",
+  /// "above 0"), or nil.
   public var rangeText: String? {
-    func show(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
     switch (minimum, maximum) {
-    case (let lo?, let hi?): return exclusiveMinimum ? "in (\(show(lo)), \(show(hi))]" : "in \(show(lo))...\(show(hi))"
-    case (let lo?, nil): return exclusiveMinimum ? "above \(show(lo))" : "at least \(show(lo))"
-    case (nil, let hi?): return "at most \(show(hi))"
+    case (let lo?, let hi?):
+      switch (exclusiveMinimum, exclusiveMaximum) {
+      case (false, false): return "in \(Self.show(lo))...\(Self.show(hi))"
+      case (false, true): return "in \(Self.show(lo))..<\(Self.show(hi))"
+      case (true, false): return "in (\(Self.show(lo)), \(Self.show(hi))]"
+      case (true, true): return "in (\(Self.show(lo)), \(Self.show(hi)))"
+      }
+    case (let lo?, nil): return exclusiveMinimum ? "above \(Self.show(lo))" : "at least \(Self.show(lo))"
+    case (nil, let hi?): return exclusiveMaximum ? "below \(Self.show(hi))" : "at most \(Self.show(hi))"
     case (nil, nil): return nil
     }
   }
+
+  /// A whole number without its ".0".
+  static func show(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
 
   /// Throws naming the setting when `value` is outside the range (or not finite).
   public func check(_ value: Double) throws(EngineError) {
     let inside =
       value.isFinite && (minimum.map { exclusiveMinimum ? value > $0 : value >= $0 } ?? true)
-      && (maximum.map { value <= $0 } ?? true)
+      && (maximum.map { exclusiveMaximum ? value < $0 : value <= $0 } ?? true)
     guard !inside else { return }
-    let shown = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    throw .invalidOption(name: name, reason: "must be \(rangeText ?? "a finite number"), got \(shown)")
+    throw .invalidOption(name: name, reason: "must be \(rangeText ?? "a finite number"), got \(Self.show(value))")
   }
 }
 
@@ -83,11 +94,28 @@ extension DescribedSettings {
     return found
   }
 
-  /// Checks every number this value holds against its setting's range.
+  /// Checks every number this value holds against its setting's range (read off the stored
+  /// properties themselves, so a NaN, which JSON cannot carry, is checked too).
   public func checkRanges() throws(EngineError) {
-    guard case .object(let fields)? = try? JSONValue.encoding(self) else { return }
-    for setting in Self.settings where setting.minimum != nil || setting.maximum != nil {
-      if case .number(let value)? = fields[setting.name] { try setting.check(value) }
+    for child in Mirror(reflecting: self).children {
+      guard let name = child.label, let value = Self.number(child.value),
+        let setting = Self.settings.first(where: { $0.name == name })
+      else { continue }
+      try setting.check(value)
+    }
+  }
+
+  /// A stored number (or an optional one that is set) as a Double; nil for anything else.
+  private static func number(_ value: Any) -> Double? {
+    switch value {
+    case let x as Double: x
+    case let x as Float: Double(x)
+    case let x as Int: Double(x)
+    case let x as UInt64: Double(x)
+    case let x as Double?: x
+    case let x as Float?: x.map(Double.init)
+    case let x as Int?: x.map(Double.init)
+    default: nil
     }
   }
 }

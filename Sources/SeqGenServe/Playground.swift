@@ -175,13 +175,25 @@ public final class Playground: Sendable {
       "id": .string(run.id), "domain": .string(run.domain), "stepUnit": .string(run.stepUnit),
       "path": .string(run.run.url.path), "figures": .object(run.figures),
       "controls": .array(run.controls.map { .string($0) }),
-      "options": .array(
-        run.options.map {
-          .object([
-            "name": .string($0.name), "kind": .string($0.kind), "value": $0.value, "flag": .string(run.flag($0.name)),
-          ])
-        }),
+      "options": .array(run.options.map { describe($0, run: run) }),
+      "controlSettings": .array(run.controlSettings.map { describe($0, run: run) }),
     ]
+  }
+
+  /// A setting as the page's form shows it: name, label, help, kind, starting value, range, and
+  /// whether it is folded with the advanced ones; `flag` spells it for the command shown beside a result.
+  func describe(_ option: ServedRun.Option, run: ServedRun) -> JSONValue {
+    let s = option.setting
+    var fields: [String: JSONValue] = [
+      "name": .string(s.name), "label": .string(s.label), "help": .string(s.help), "kind": .string(s.kind.rawValue),
+      "value": option.value, "advanced": .bool(s.advanced), "flag": .string(run.flag(s.name)),
+      "place": .string(option.place),
+    ]
+    if let lo = s.minimum { fields["minimum"] = .number(lo) }
+    if let hi = s.maximum { fields["maximum"] = .number(hi) }
+    if s.exclusiveMinimum { fields["exclusiveMinimum"] = .bool(true) }
+    if let range = s.rangeText { fields["range"] = .string(range) }
+    return .object(fields)
   }
 
   // MARK: Generating

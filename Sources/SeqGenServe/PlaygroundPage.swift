@@ -24,6 +24,9 @@ enum PlaygroundPage {
     .controls { display: grid; grid-template-columns: max-content 1fr; gap: 5px 10px; align-items: center; font-size: 13px; }
     .controls input[type=number], .controls input[type=text] { width: 10em; }
     .controls textarea { width: 100%; box-sizing: border-box; }
+    details.advanced { margin-top: 6px; font-size: 13px; }
+    details.advanced summary { cursor: pointer; color: #555; }
+    details.advanced .controls { margin-top: 5px; }
     .buttons { margin: 10px 0; display: flex; gap: 8px; align-items: center; }
     button { font: inherit; padding: 4px 14px; border-radius: 5px; border: 1px solid #999; background: #eee; cursor: pointer; }
     button.generate { background: #2c6fbb; color: #fff; border-color: #2c6fbb; }
@@ -53,14 +56,8 @@ enum PlaygroundPage {
       return e;
     };
     const fmt = (x, digits) => typeof x === "number" ? x.toLocaleString("en", { maximumFractionDigits: digits }) : "–";
-    const controlInputs = {
-      temperature: { kind: "number", value: 1, step: 0.05, min: 0.05, max: 3, slider: true },
-      topK: { kind: "integer", value: "", min: 1 },
-      topP: { kind: "number", value: "", step: 0.05, min: 0.05, max: 1 },
-      argmax: { kind: "bool", value: false },
-      bias: { kind: "number", value: "", step: 0.1, min: 0 },
-      loudnessGate: { kind: "number", value: "", step: 1 },
-    };
+    // Presentation only: temperature is a slider over its useful span.
+    const sliders = { temperature: { min: 0.05, max: 3, step: 0.05 } };
 
     function input(name, spec) {
       if (spec.kind === "bool") {
@@ -77,11 +74,11 @@ enum PlaygroundPage {
         wrap.read = () => Number(range.value);
         return wrap;
       }
-      const attrs = { type: spec.kind === "text" ? "text" : "number", name };
-      if (spec.step !== undefined) attrs.step = spec.step;
-      else if (spec.kind === "number") attrs.step = "any";
-      if (spec.min !== undefined) attrs.min = spec.min;
-      if (spec.max !== undefined) attrs.max = spec.max;
+      const textual = spec.kind === "text" || spec.kind === "file";
+      const attrs = { type: textual ? "text" : "number", name };
+      if (spec.kind === "number") attrs.step = "any";
+      if (spec.minimum !== undefined && !spec.exclusiveMinimum) attrs.min = spec.minimum;
+      if (spec.maximum !== undefined) attrs.max = spec.maximum;
       const box = el("input", attrs);
       box.value = spec.value === null || spec.value === undefined ? "" : spec.value;
       return box;
@@ -91,7 +88,7 @@ enum PlaygroundPage {
       if (box.read) return box.read();
       if (kind === "bool") return box.checked;
       if (box.value === "") return undefined;
-      return kind === "text" ? box.value : Number(box.value);
+      return kind === "text" || kind === "file" ? box.value : Number(box.value);
     }
 
     function panel(run) {
@@ -102,20 +99,24 @@ enum PlaygroundPage {
         el("p", { class: "figures", text:
           `${f.layers}×${f.hiddenSize} LSTM, ${fmt(f.parameters)} parameters, ${fmt(f.step)} steps, ` +
           `validation ${fmt(validation, 3)} bits/${run.stepUnit}` }));
+      // Each setting as the server describes it: its label, its help as the tooltip, the
+      // advanced ones folded away.
       const grid = el("div", { class: "controls" });
+      const more = el("div", { class: "controls" });
       const fields = [];
-      const add = (label, box, place, name, kind) => {
-        grid.append(el("label", { text: label }), box);
-        fields.push({ box, place, name, kind });
-      };
-      for (const c of run.controls) if (controlInputs[c]) add(c, input(c, controlInputs[c]), "controls", c, controlInputs[c].kind);
-      add("seed", input("seed", { kind: "integer", value: 1, min: 0 }), "request", "seed", "integer");
-      add("count", input("count", { kind: "integer", value: 1, min: 1, max: 8 }), "request", "count", "integer");
-      for (const o of run.options) add(o.name, input(o.name, o), "options", o.name, o.kind);
+      for (const o of [...run.controlSettings, ...run.options]) {
+        const spec = sliders[o.name] ? { ...o, ...sliders[o.name], slider: true } : o;
+        const box = input(o.name, spec);
+        const tip = o.help + (o.range ? ` (${o.range})` : "");
+        box.title = tip;
+        (o.advanced ? more : grid).append(el("label", { text: o.label, title: tip, "data-setting": o.name }), box);
+        fields.push({ box, place: o.place, name: o.name, kind: o.kind });
+      }
       const primeText = el("textarea", { name: "prime", rows: 2, placeholder: "prime text (or choose a file)" });
       const primeFile = el("input", { type: "file", name: "primeFile" });
-      grid.append(el("label", { text: "prime" }), primeText, el("label", { text: "prime file" }), primeFile);
+      grid.append(el("label", { text: "Prime" }), primeText, el("label", { text: "Prime file" }), primeFile);
       section.append(grid);
+      if (more.childElementCount) section.append(el("details", { class: "advanced" }, el("summary", { text: "More settings" }), more));
 
       const go = el("button", { class: "generate", text: "Generate" });
       const stop = el("button", { class: "stop", text: "Stop" });
@@ -137,8 +138,8 @@ enum PlaygroundPage {
         const body = { request: { controls: {} }, options: {} };
         for (const { box, place, name, kind } of fields) {
           const v = read(box, kind);
-          if (v === undefined || (kind === "bool" && v === false && place === "controls")) continue;
-          if (place === "controls") body.request.controls[name] = v;
+          if (v === undefined || (kind === "bool" && v === false && place === "request.controls")) continue;
+          if (place === "request.controls") body.request.controls[name] = v;
           else if (place === "request") body.request[name] = v;
           else body.options[name] = v;
         }

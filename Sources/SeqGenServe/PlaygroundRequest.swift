@@ -32,7 +32,7 @@ struct PlaygroundRequest {
       guard case .object(let c) = controls else { throw .badRequest("`request.controls` must be an object") }
       try Self.known(c, Set(SamplingControl.allCases.map(\.rawValue)), in: "`request.controls`")
     }
-    do { request = try JSONDecoder().decode(GenerationRequest.self, from: JSONEncoder().encode(requestJSON)) } catch {
+    do { request = try GenerationRequest.decode(withDefaults: JSONEncoder().encode(requestJSON)) } catch {
       throw .badRequest("`request`: \(PlaygroundError.describe(error))")
     }
     guard (1...maxCount).contains(request.count) else {

@@ -17,9 +17,12 @@ public struct ServedRun: Sendable {
   public let figures: [String: JSONValue]
   /// The sampling controls the run's head reads (`OutputHead.acceptedControls`).
   public let controls: [String]
-  /// The domain's generation options: name, kind (number, integer, bool, text) and the value
-  /// the playground starts from.
+  /// The domain's generation options as the page's form shows them: each setting's description
+  /// and the value the playground starts from.
   public let options: [Option]
+  /// The sampling controls the run's head reads and the request's own settings (seed, count),
+  /// described the same way.
+  public let controlSettings: [Option]
   /// Spells a setting as the command-line flag that sets it (`topK` → `--top-k`).
   let flag: @Sendable (String) -> String
   let generateBody:
@@ -27,10 +30,13 @@ public struct ServedRun: Sendable {
       GenerationOutput, [String: JSONValue]
     )
 
-  public struct Option: Codable, Sendable, Equatable {
-    public var name: String
-    public var kind: String
+  /// A setting as the page shows it: its description, its starting value, and where the
+  /// request body carries it (`options`, `request` or `request.controls`).
+  public struct Option: Sendable, Equatable {
+    public var setting: Setting
     public var value: JSONValue
+    public var place: String
+    public var name: String { setting.name }
   }
 
   /// - Parameters:
@@ -60,11 +66,18 @@ public struct ServedRun: Sendable {
     if let v = progress.bestValidationLoss { figures["bestValidationBits"] = .number(v / M_LN2) }
     if let v = progress.validationLoss { figures["validationBits"] = .number(v / M_LN2) }
     self.figures = figures
-    let start = try JSONDecoder().decode(D.GenerationOptions.self, from: Data(D.playgroundOptions.utf8))
-    options = Self.describe(start)
+    let start = try JSONValue.encoding(D.GenerationOptions.decode(withDefaults: Data(D.playgroundOptions.utf8)))
+    options = Self.describe(D.GenerationOptions.settings, startingFrom: start, place: "options")
+    let accepted = Set(controls)
+    controlSettings =
+      Self.describe(
+        SamplingControls.settings.filter { accepted.contains($0.name) }, startingFrom: .object([:]),
+        place: "request.controls")
+      + Self.describe(
+        GenerationRequest.settings.filter { $0.name != "checkpoint" }, startingFrom: .object([:]), place: "request")
     generateBody = { request, json, folder, events in
       let given: D.GenerationOptions
-      do { given = try JSONDecoder().decode(D.GenerationOptions.self, from: json) } catch {
+      do { given = try D.GenerationOptions.decode(withDefaults: json) } catch {
         throw PlaygroundError.badRequest("`options`: \(PlaygroundError.describe(error))")
       }
       let (served, options) = try domain.served(request, options: given, in: folder)
@@ -83,27 +96,11 @@ public struct ServedRun: Sendable {
     }
   }
 
-  /// The options' fields as the page's controls, read off the starting value itself: an
-  /// optional left nil still names its type.
-  static func describe(_ value: Any) -> [Option] {
-    let encoded = (try? JSONEncoder().encode(AnyEncodable(value))).flatMap {
-      try? JSONDecoder().decode([String: JSONValue].self, from: $0)
-    }
-    return Mirror(reflecting: value).children.compactMap { child in
-      guard let name = child.label else { return nil }
-      let type = String(describing: Swift.type(of: child.value))
-      let kind =
-        type.contains("Bool")
-        ? "bool"
-        : type.contains("Int")
-          ? "integer"
-          : type.contains("Double")
-            || type.contains(
-              "Float")
-            ? "number" : type.contains("String") ? "text" : nil
-      guard let kind else { return nil }
-      return Option(name: name, kind: kind, value: encoded?[name] ?? .null)
-    }
+  /// The settings with the values a form starts from: `start`'s, else each one's default.
+  static func describe(_ settings: [Setting], startingFrom start: JSONValue, place: String) -> [Option] {
+    let values: [String: JSONValue]
+    if case .object(let given) = start { values = given } else { values = [:] }
+    return settings.map { Option(setting: $0, value: values[$0.name] ?? $0.defaultValue ?? .null, place: place) }
   }
 
   /// The runs to serve, each under its folder's name (made unique): a path that is a run, or
@@ -145,15 +142,5 @@ public struct ServedRun: Sendable {
     throws -> (GenerationOutput, [String: JSONValue])
   {
     try generateBody(request, options, folder, events)
-  }
-}
-
-/// Encodes a value known only as `Any` when it is `Encodable`.
-private struct AnyEncodable: Encodable {
-  let value: Any
-  init(_ value: Any) { self.value = value }
-  func encode(to encoder: any Encoder) throws {
-    guard let value = value as? any Encodable else { return }
-    try value.encode(to: encoder)
   }
 }

@@ -23,6 +23,30 @@ public enum DomainConformance {
       domain, sequences: sequences, dataPaths: corpus.map(\.path), trainingOptions: trainingOptions,
       sourceLocation: sourceLocation)
     badFilesFailInOneLineNamingTheFile(domain, badFiles: badFiles, sourceLocation: sourceLocation)
+    try generationOptionsAreDescribed(D.self, sourceLocation: sourceLocation)
+  }
+
+  /// Every generation option is described once (`Setting`): unique names, a label and one line
+  /// of help each, every field the default options encode among them, and a default within its
+  /// own range; and `{}` decodes to the defaults.
+  public static func generationOptionsAreDescribed<D: SequenceDomain>(
+    _: D.Type, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let settings = D.GenerationOptions.settings
+    let names = settings.map(\.name)
+    #expect(Set(names).count == names.count, "settings named twice: \(names)", sourceLocation: sourceLocation)
+    for s in settings {
+      #expect(
+        !s.label.isEmpty && !s.help.isEmpty && !s.help.contains("\n"), "setting \(s.name) needs a label and a line",
+        sourceLocation: sourceLocation)
+      if case .number(let value)? = s.defaultValue { try s.check(value) }
+    }
+    let defaults = try D.GenerationOptions.decode(withDefaults: Data("{}".utf8))
+    if case .object(let fields) = try JSONValue.encoding(defaults) {
+      let undescribed = Set(fields.keys).subtracting(names)
+      #expect(undescribed.isEmpty, "options without a description: \(undescribed)", sourceLocation: sourceLocation)
+    }
+    try defaults.checkRanges()
   }
 
   /// The domain, resolved for `corpus`, reads it into at least one sequence; returns both.

@@ -23,22 +23,14 @@ struct GenerateAudio: ParsableCommand {
   @OptionGroup var shared: GenerateFlags
   @OptionGroup var cutoffs: CutoffFlags
 
-  @Option(help: "Seconds to generate per clip (default \(AudioGenerationOptions.defaultSeconds)).") var seconds: Double?
-  @Option(help: ArgumentHelp("Use only the first this-many seconds of --prime FILE.", valueName: "seconds"))
-  var primeSeconds: Double?
-  @Flag(help: "Leave the prime out of the written clips.") var stripPrime = false
-  @Option(
-    help: ArgumentHelp(
-      "Resample the written clip to this rate with libsamplerate (default: the model rate).", valueName: "Hz"))
-  var outputRate: Int?
-  @Option(
-    help: ArgumentHelp("Also draw the clips' waveforms and spectrograms to this SVG file.", valueName: "file.svg"))
-  var waveform: String?
-  @Option(
-    help: ArgumentHelp(
-      "Apply --temperature/--top-k/--top-p/--argmax only where the last --window samples are louder than this (measured on the model's signal, after pre-emphasis; default -45); quieter, draw from the plain softmax, so silence can still turn into sound.",
-      valueName: "dBFS"))
-  var sharpenAbove: Double?
+  @Option(help: ArgumentHelp(AudioGenerationOptions.setting("seconds"))) var seconds: Double?
+  @Option(help: ArgumentHelp(AudioGenerationOptions.setting("primeSeconds"), valueName: "seconds")) var primeSeconds:
+    Double?
+  @Flag(help: ArgumentHelp(AudioGenerationOptions.setting("stripPrime"))) var stripPrime = false
+  @Option(help: ArgumentHelp(AudioGenerationOptions.setting("outputRate"), valueName: "Hz")) var outputRate: Int?
+  @Option(help: ArgumentHelp(AudioGenerationOptions.setting("waveform"), valueName: "file.svg")) var waveform: String?
+  @Option(help: ArgumentHelp(AudioGenerationOptions.setting("sharpenAbove"), valueName: "dBFS")) var sharpenAbove:
+    Double?
 
   var options: AudioGenerationOptions {
     AudioGenerationOptions(

@@ -3,7 +3,7 @@ import SeqGenEngine
 
 /// What audio generation takes beyond the shared request: clip length, how much of a prime
 /// recording, the written rate, and where sampling is sharpened.
-public struct AudioGenerationOptions: Codable, Sendable, Equatable {
+public struct AudioGenerationOptions: Codable, Sendable, Equatable, DescribedSettings, DecodableWithDefaults {
   /// Seconds per clip (nil: `defaultSeconds`).
   public var seconds: Double?
   /// Use only the first this-many seconds of the prime recording.
@@ -41,31 +41,34 @@ public struct AudioGenerationOptions: Codable, Sendable, Equatable {
     self.sharpenAbove = sharpenAbove
   }
 
-  /// Decodes JSON in which every field may be left out.
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    self.init(
-      seconds: try c.decodeIfPresent(Double.self, forKey: .seconds),
-      primeSeconds: try c.decodeIfPresent(Double.self, forKey: .primeSeconds),
-      stripPrime: try c.decodeIfPresent(Bool.self, forKey: .stripPrime) ?? false,
-      outputRate: try c.decodeIfPresent(Int.self, forKey: .outputRate),
-      waveform: try c.decodeIfPresent(String.self, forKey: .waveform),
-      sharpenAbove: try c.decodeIfPresent(Double.self, forKey: .sharpenAbove))
-  }
+  public init() { self.init(seconds: nil) }
+
+  public static let settings = [
+    Setting(
+      "seconds", label: "Seconds", help: "Seconds per clip (default \(Int(defaultSeconds))).", kind: .number,
+      minimum: 0, maximum: maxSeconds, exclusiveMinimum: true),
+    Setting(
+      "primeSeconds", label: "Prime seconds", help: "Use only the first this-many seconds of the prime recording.",
+      kind: .number, minimum: 0, exclusiveMinimum: true, advanced: true),
+    Setting(
+      "stripPrime", label: "Strip prime", help: "Leave the prime out of the written clips.", kind: .bool,
+      default: .bool(false), advanced: true),
+    Setting(
+      "outputRate", label: "Output rate",
+      help: "Resample the written clips to this rate in Hz with libsamplerate (default: the model's rate).",
+      kind: .integer, minimum: 1000, maximum: 384_000, advanced: true),
+    Setting(
+      "waveform", label: "Waveform", help: "Also draw the clips' waveforms and spectrograms (an .svg file).",
+      kind: .file),
+    Setting(
+      "sharpenAbove", label: "Sharpen above",
+      help:
+        "Apply temperature and the cut-offs only where the samples before are louder than this, in dBFS (measured on the model's signal, after pre-emphasis; default \(Int(defaultSharpenAbove))); quieter, draw from the plain softmax, so silence can still turn into sound.",
+      kind: .number, minimum: -120, maximum: 0, exclusiveMaximum: true, advanced: true),
+  ]
 
   public func validate() throws(EngineError) {
-    if let seconds, !(seconds > 0 && seconds <= Self.maxSeconds) {
-      throw .invalidOption(name: "seconds", reason: "must be in (0, \(Int(Self.maxSeconds))], got \(seconds)")
-    }
-    if let primeSeconds, !(primeSeconds > 0 && primeSeconds.isFinite) {
-      throw .invalidOption(name: "primeSeconds", reason: "must be a positive number, got \(primeSeconds)")
-    }
-    if let outputRate, !(1000...384_000).contains(outputRate) {
-      throw .invalidOption(name: "outputRate", reason: "must be in 1000...384000 Hz, got \(outputRate)")
-    }
-    if let sharpenAbove, !(sharpenAbove >= -120 && sharpenAbove < 0) {
-      throw .invalidOption(name: "sharpenAbove", reason: "must be a level in dBFS in -120..<0, got \(sharpenAbove)")
-    }
+    try checkRanges()
     if let waveform, !waveform.lowercased().hasSuffix(".svg") {
       throw .invalidOption(name: "waveform", reason: "writes SVG; give a file name ending in .svg, got \(waveform)")
     }

@@ -509,10 +509,9 @@ struct BadAudio {
 /// The domain's generation options as JSON: every field optional, defaults as on the command line.
 @Suite struct AudioGenerationOptionsCodingTests {
   @Test func leftOutFieldsTakeTheirDefaults() throws {
-    #expect(try JSONDecoder().decode(AudioGenerationOptions.self, from: Data("{}".utf8)) == AudioGenerationOptions())
-    let some = try JSONDecoder().decode(
-      AudioGenerationOptions.self, from: Data(#"{"seconds": 3, "stripPrime": true}"#.utf8))
+    #expect(try AudioGenerationOptions.decode(withDefaults: Data("{}".utf8)) == AudioGenerationOptions())
+    let some = try AudioGenerationOptions.decode(withDefaults: Data(#"{"seconds": 3, "stripPrime": true}"#.utf8))
     #expect(some.seconds == 3 && some.stripPrime)
-    #expect(try JSONDecoder().decode(AudioGenerationOptions.self, from: try JSONEncoder().encode(some)) == some)
+    #expect(try AudioGenerationOptions.decode(withDefaults: try JSONEncoder().encode(some)) == some)
   }
 }

@@ -28,24 +28,19 @@ struct GenerateHandwriting: ParsableCommand {
 
   @OptionGroup var shared: GenerateFlags
 
-  @Option(
-    help: ArgumentHelp(
-      "Graves' sampling bias b ≥ 0: σ = exp(σ̂ − b), π = softmax(π̂·(1 + b)); larger is neater, less varied.",
-      valueName: "b"))
-  var bias: Float?
-  @Option(help: "Points to generate per sample.") var length = HandwritingGenerationOptions().length
-  @Option(help: "Points to generate per sample (same as --length).") var steps: Int?
-  @Option(help: "Stop each sample after this many strokes, i.e. pen lifts.") var strokes: Int?
-  @Flag(help: "Draw the --prime strokes first, in a lighter colour.") var showPrime = false
-  @Option(help: ArgumentHelp("SVG line width in data units (default: 1/40 of the row height).", valueName: "units"))
-  var strokeWidth: Double?
-  @Flag(help: "Pen-plotter SVG: one bare path per stroke, no fill or styling.") var singleLine = false
-  @Option(help: "The text to write (a run trained with --condition text).") var text: String?
-  @Option(help: ArgumentHelp("Write each line of this UTF-8 file as a row.", valueName: "file")) var textFile: String?
-  @Flag(help: "Leave out characters of the text the model has no class for, instead of failing.")
-  var skipUnknown = false
-  @Option(help: ArgumentHelp("Write the text in the hand of this transcribed line of strokes.", valueName: "file"))
-  var style: String?
+  @Option(help: ArgumentHelp(SamplingControls.setting("bias"), valueName: "b")) var bias: Float?
+  @Option(help: ArgumentHelp(HandwritingGenerationOptions.setting("length"))) var length =
+    HandwritingGenerationOptions().length
+  @Option(help: ArgumentHelp(HandwritingGenerationOptions.setting("steps"))) var steps: Int?
+  @Option(help: ArgumentHelp(HandwritingGenerationOptions.setting("strokes"))) var strokes: Int?
+  @Flag(help: ArgumentHelp(HandwritingGenerationOptions.setting("showPrime"))) var showPrime = false
+  @Option(help: ArgumentHelp(HandwritingGenerationOptions.setting("strokeWidth"), valueName: "units")) var strokeWidth:
+    Double?
+  @Flag(help: ArgumentHelp(HandwritingGenerationOptions.setting("singleLine"))) var singleLine = false
+  @Option(help: ArgumentHelp(HandwritingGenerationOptions.setting("text"))) var text: String?
+  @Option(help: ArgumentHelp(HandwritingGenerationOptions.setting("textFile"), valueName: "file")) var textFile: String?
+  @Flag(help: ArgumentHelp(HandwritingGenerationOptions.setting("skipUnknown"))) var skipUnknown = false
+  @Option(help: ArgumentHelp(HandwritingGenerationOptions.setting("style"), valueName: "file")) var style: String?
 
   var options: HandwritingGenerationOptions {
     HandwritingGenerationOptions(

@@ -3,7 +3,7 @@ import SeqGenEngine
 
 /// What handwriting generation takes beyond the shared request (Graves' bias travels in
 /// `SamplingControls.bias`): how long each sample is and how it is drawn.
-public struct HandwritingGenerationOptions: Codable, Sendable, Equatable {
+public struct HandwritingGenerationOptions: Codable, Sendable, Equatable, DescribedSettings, DecodableWithDefaults {
   /// Points per sample when neither `steps` nor `strokes` is given.
   public var length = 500
   /// Points per sample (the same as `length`, in the domain's words).
@@ -48,38 +48,47 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable {
     self.singleLine = singleLine
   }
 
-  /// Decodes JSON in which every field may be left out.
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    self.init(
-      length: try c.decodeIfPresent(Int.self, forKey: .length) ?? 500,
-      steps: try c.decodeIfPresent(Int.self, forKey: .steps),
-      strokes: try c.decodeIfPresent(Int.self, forKey: .strokes),
-      showPrime: try c.decodeIfPresent(Bool.self, forKey: .showPrime) ?? false,
-      strokeWidth: try c.decodeIfPresent(Double.self, forKey: .strokeWidth),
-      singleLine: try c.decodeIfPresent(Bool.self, forKey: .singleLine) ?? false,
-      text: try c.decodeIfPresent(String.self, forKey: .text),
-      textFile: try c.decodeIfPresent(String.self, forKey: .textFile),
-      skipUnknown: try c.decodeIfPresent(Bool.self, forKey: .skipUnknown) ?? false,
-      style: try c.decodeIfPresent(String.self, forKey: .style))
-  }
+  public init() { self.init(length: 500) }
+
+  public static let settings = [
+    Setting(
+      "text", label: "Text", help: "For a run trained with text conditioning: the text to write.", kind: .text),
+    Setting(
+      "textFile", label: "Text file", help: "Like text, one row per line of this UTF-8 file.", kind: .file,
+      advanced: true),
+    Setting(
+      "style", label: "Style",
+      help: "A transcribed line of strokes whose hand the text is written in (Graves' priming).", kind: .file,
+      advanced: true),
+    Setting(
+      "skipUnknown", label: "Skip unknown",
+      help: "Leave out characters of the text the model has no class for, instead of failing.", kind: .bool,
+      default: .bool(false), advanced: true),
+    Setting(
+      "length", label: "Points", help: "Points per sample when neither steps nor strokes is given.", kind: .integer,
+      default: .number(500), minimum: 1, maximum: Double(PlainGenerationOptions.maxLength)),
+    Setting(
+      "steps", label: "Steps", help: "Points per sample (the same as length).", kind: .integer, minimum: 1,
+      maximum: Double(maxSteps), advanced: true),
+    Setting(
+      "strokes", label: "Strokes", help: "Stop each sample after this many strokes (pen lifts).", kind: .integer,
+      minimum: 1, maximum: Double(maxStrokes)),
+    Setting(
+      "showPrime", label: "Show prime", help: "Draw the prime's strokes first, in a lighter colour.", kind: .bool,
+      default: .bool(false), advanced: true),
+    Setting(
+      "strokeWidth", label: "Stroke width", help: "SVG line width in data units (default: 1/40 of the row height).",
+      kind: .number, minimum: 0, exclusiveMinimum: true, advanced: true),
+    Setting(
+      "singleLine", label: "Single line", help: "Pen-plotter SVG: one bare path per stroke.", kind: .bool,
+      default: .bool(false), advanced: true),
+  ]
 
   /// The points generated per sample at most: `steps`, else room for `strokes`, else `length`.
   public var pointLimit: Int { steps ?? strokes.map { min($0 * 1000, Self.maxSteps) } ?? length }
 
   public func validate() throws(EngineError) {
-    guard (1...PlainGenerationOptions.maxLength).contains(length) else {
-      throw .invalidOption(name: "length", reason: "must be in 1...\(PlainGenerationOptions.maxLength), got \(length)")
-    }
-    if let steps, !(1...Self.maxSteps).contains(steps) {
-      throw .invalidOption(name: "steps", reason: "must be in 1...\(Self.maxSteps), got \(steps)")
-    }
-    if let strokes, !(1...Self.maxStrokes).contains(strokes) {
-      throw .invalidOption(name: "strokes", reason: "must be in 1...\(Self.maxStrokes), got \(strokes)")
-    }
-    if let strokeWidth, !(strokeWidth > 0 && strokeWidth.isFinite) {
-      throw .invalidOption(name: "strokeWidth", reason: "must be a positive number, got \(strokeWidth)")
-    }
+    try checkRanges()
     if text != nil && textFile != nil { throw .invalidArgument("give `text` or `textFile`, not both") }
     if style != nil && text == nil && textFile == nil {
       throw .invalidArgument("`style` is the hand a given text is written in; give `text` or `textFile` too")

@@ -137,7 +137,7 @@ import Testing
       resume: false)
     try trainer.run()
     // Options and request as a front end would decode them.
-    let options = try JSONDecoder().decode(HandwritingGenerationOptions.self, from: Data(#"{"strokes": 2}"#.utf8))
+    let options = try HandwritingGenerationOptions.decode(withDefaults: Data(#"{"strokes": 2}"#.utf8))
     var request = GenerationRequest(seed: 5, count: 2, out: dir.path("s.svg"))
     request.controls.bias = 1
     var notices: [String] = []

@@ -20,25 +20,16 @@ struct GenerateNotes: ParsableCommand {
   @OptionGroup var shared: GenerateFlags
   @OptionGroup var cutoffs: CutoffFlags
 
-  @Option(
-    help:
-      "Seconds of music per sample (default \(Int(NoteGenerationOptions.defaultSeconds)), unless --events or --length is given)."
-  )
-  var seconds: Double?
-  @Option(help: "Generate this many events per sample instead of --seconds.") var events: Int?
-  @Option(help: "Events per sample (same as --events).") var length: Int?
-  @Option(help: ArgumentHelp("Use only the first this-many seconds of --prime FILE.", valueName: "seconds"))
-  var primeSeconds: Double?
-  @Flag(help: "Leave the prime out of the written output.") var stripPrime = false
-  @Option(help: ArgumentHelp("Also draw the samples as a piano roll (SVG).", valueName: "file.svg")) var pianoRoll:
-    String?
-  @Option(
-    help: ArgumentHelp("Also synthesize the samples with FluidSynth (.wav, .flac or .ogg).", valueName: "file.wav"))
-  var render: String?
-  @Option(
-    help: ArgumentHelp("SoundFont for --render (default: fluid-soundfont-gm's FluidR3_GM.sf2).", valueName: "path"))
-  var soundfont: String?
-  @Option(help: "Standard MIDI File format of --out, 0 or 1.") var midiFormat = 1
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("seconds"))) var seconds: Double?
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("events"))) var events: Int?
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("length"))) var length: Int?
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("primeSeconds"), valueName: "seconds")) var primeSeconds:
+    Double?
+  @Flag(help: ArgumentHelp(NoteGenerationOptions.setting("stripPrime"))) var stripPrime = false
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("pianoRoll"), valueName: "file.svg")) var pianoRoll: String?
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("render"), valueName: "file.wav")) var render: String?
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("soundfont"), valueName: "path")) var soundfont: String?
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("midiFormat"))) var midiFormat = 1
 
   var options: NoteGenerationOptions {
     NoteGenerationOptions(

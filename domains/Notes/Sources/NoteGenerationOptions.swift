@@ -3,7 +3,7 @@ import SeqGenEngine
 
 /// What notes generation takes beyond the shared request: how much music, how much of a MIDI
 /// prime, and the files made beside the .mid.
-public struct NoteGenerationOptions: Codable, Sendable, Equatable {
+public struct NoteGenerationOptions: Codable, Sendable, Equatable, DescribedSettings, DecodableWithDefaults {
   /// Seconds of music per sample (nil: 30, unless `events` or `length` counts events instead).
   public var seconds: Double?
   /// Events per sample.
@@ -42,20 +42,37 @@ public struct NoteGenerationOptions: Codable, Sendable, Equatable {
     self.soundfont = soundfont
   }
 
-  /// Decodes JSON in which every field may be left out.
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    self.init(
-      seconds: try c.decodeIfPresent(Double.self, forKey: .seconds),
-      events: try c.decodeIfPresent(Int.self, forKey: .events),
-      length: try c.decodeIfPresent(Int.self, forKey: .length),
-      primeSeconds: try c.decodeIfPresent(Double.self, forKey: .primeSeconds),
-      stripPrime: try c.decodeIfPresent(Bool.self, forKey: .stripPrime) ?? false,
-      midiFormat: try c.decodeIfPresent(Int.self, forKey: .midiFormat) ?? 1,
-      pianoRoll: try c.decodeIfPresent(String.self, forKey: .pianoRoll),
-      render: try c.decodeIfPresent(String.self, forKey: .render),
-      soundfont: try c.decodeIfPresent(String.self, forKey: .soundfont))
-  }
+  public init() { self.init(seconds: nil) }
+
+  public static let settings = [
+    Setting(
+      "seconds", label: "Seconds",
+      help: "Seconds of music per sample (default 30, unless events or length count events instead).",
+      kind: .number, minimum: 0, maximum: maxSeconds, exclusiveMinimum: true),
+    Setting(
+      "events", label: "Events", help: "Generate this many events per sample instead of seconds.", kind: .integer,
+      minimum: 1, maximum: Double(PlainGenerationOptions.maxLength), advanced: true),
+    Setting(
+      "length", label: "Length", help: "Events per sample (the shared name for events).", kind: .integer,
+      minimum: 1, maximum: Double(PlainGenerationOptions.maxLength), advanced: true),
+    Setting(
+      "primeSeconds", label: "Prime seconds", help: "Use only the first this-many seconds of a MIDI prime.",
+      kind: .number, minimum: 0, exclusiveMinimum: true, advanced: true),
+    Setting(
+      "stripPrime", label: "Strip prime", help: "Leave the prime out of the written output.", kind: .bool,
+      default: .bool(false), advanced: true),
+    Setting(
+      "pianoRoll", label: "Piano roll", help: "Also draw the samples as a piano roll (an .svg file).", kind: .file),
+    Setting(
+      "render", label: "Render", help: "Also synthesize the samples with FluidSynth (.wav, .flac or .ogg).",
+      kind: .file),
+    Setting(
+      "soundfont", label: "SoundFont",
+      help: "The SoundFont for render (default: fluid-soundfont-gm's FluidR3_GM.sf2).", kind: .file, advanced: true),
+    Setting(
+      "midiFormat", label: "MIDI format", help: "Standard MIDI File format of the output.", kind: .integer,
+      default: .number(1), minimum: 0, maximum: 1, advanced: true),
+  ]
 
   /// The seconds a sample is generated for: nil when it is counted in events.
   public var duration: Double? { seconds ?? (events ?? length == nil ? Self.defaultSeconds : nil) }
@@ -65,23 +82,8 @@ public struct NoteGenerationOptions: Codable, Sendable, Equatable {
   public var eventLimit: Int { events ?? length ?? Int(duration! * 200) + 1000 }
 
   public func validate() throws(EngineError) {
-    let maxLength = PlainGenerationOptions.maxLength
-    if let seconds, !(seconds > 0 && seconds <= Self.maxSeconds) {
-      throw .invalidOption(name: "seconds", reason: "must be in (0, \(Int(Self.maxSeconds))], got \(seconds)")
-    }
-    if let primeSeconds, !(primeSeconds > 0 && primeSeconds.isFinite) {
-      throw .invalidOption(name: "primeSeconds", reason: "must be a positive number, got \(primeSeconds)")
-    }
-    if let events, !(1...maxLength).contains(events) {
-      throw .invalidOption(name: "events", reason: "must be in 1...\(maxLength), got \(events)")
-    }
-    if let length, !(1...maxLength).contains(length) {
-      throw .invalidOption(name: "length", reason: "must be in 1...\(maxLength), got \(length)")
-    }
+    try checkRanges()
     if events != nil, seconds != nil { throw .invalidArgument("give `seconds` or `events`, not both") }
-    guard midiFormat == 0 || midiFormat == 1 else {
-      throw .invalidOption(name: "midiFormat", reason: "must be 0 or 1, got \(midiFormat)")
-    }
     if soundfont != nil, render == nil { throw .invalidArgument("`soundfont` applies to `render` only") }
     if let pianoRoll, URL(fileURLWithPath: pianoRoll).pathExtension.lowercased() != "svg" {
       throw .invalidOption(name: "pianoRoll", reason: "writes SVG; give a file ending in .svg, got \(pianoRoll)")

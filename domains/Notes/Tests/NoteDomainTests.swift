@@ -117,10 +117,28 @@ import Testing
 /// The domain's generation options as JSON: every field optional, defaults as on the command line.
 @Suite struct NoteGenerationOptionsCodingTests {
   @Test func leftOutFieldsTakeTheirDefaults() throws {
-    #expect(try JSONDecoder().decode(NoteGenerationOptions.self, from: Data("{}".utf8)) == NoteGenerationOptions())
-    let some = try JSONDecoder().decode(
-      NoteGenerationOptions.self, from: Data(#"{"seconds": 3, "stripPrime": true}"#.utf8))
+    #expect(try NoteGenerationOptions.decode(withDefaults: Data("{}".utf8)) == NoteGenerationOptions())
+    let some = try NoteGenerationOptions.decode(withDefaults: Data(#"{"seconds": 3, "stripPrime": true}"#.utf8))
     #expect(some.seconds == 3 && some.stripPrime)
-    #expect(try JSONDecoder().decode(NoteGenerationOptions.self, from: try JSONEncoder().encode(some)) == some)
+    #expect(try NoteGenerationOptions.decode(withDefaults: try JSONEncoder().encode(some)) == some)
+  }
+}
+
+/// Every option of notes generation is described once, with the encoded field's name.
+@Suite struct NoteGenerationSettingsTests {
+  @Test func everyFieldIsDescribedOnce() throws {
+    let names = NoteGenerationOptions.settings.map(\.name)
+    #expect(Set(names).count == names.count)
+    let full = NoteGenerationOptions(
+      seconds: 1, events: 2, length: 3, primeSeconds: 4, stripPrime: true, midiFormat: 0, pianoRoll: "a.svg",
+      render: "b.wav", soundfont: "c.sf2")
+    guard case .object(let fields) = try JSONValue.encoding(full) else {
+      Issue.record("not an object")
+      return
+    }
+    #expect(Set(fields.keys) == Set(names))
+    #expect(throws: EngineError.invalidOption(name: "midiFormat", reason: "must be in 0...1, got 2")) {
+      try NoteGenerationOptions(midiFormat: 2).validate()
+    }
   }
 }
