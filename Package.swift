@@ -40,12 +40,14 @@ let package = Package(
     .target(name: "AVX512Kernels", dependencies: ["LSTMMath"], swiftSettings: avx512Settings),
     .target(name: "SeqGenEngine", dependencies: ["CBLAS", "LSTMMath", "AVX512Kernels"], swiftSettings: engineSettings),
     .target(name: "SoundFile", dependencies: ["CSndFile", "CSampleRate"]),
+    // The one FluidSynth wrapper (rendering MIDI to audio).
+    .target(name: "Synthesizer", dependencies: ["CFluidSynth"]),
     // The engine's `Collective` over MPI.
     .target(name: "SeqGenMPI", dependencies: ["SeqGenEngine", "CMPI"]),
     .target(name: "TextDomain", dependencies: ["SeqGenEngine"], path: "domains/Text/Sources"),
     .target(name: "HandwritingDomain", dependencies: ["SeqGenEngine"], path: "domains/Handwriting/Sources"),
     .target(
-      name: "NoteDomain", dependencies: ["SeqGenEngine", "SoundFile", "CFluidSynth"], path: "domains/Notes/Sources"),
+      name: "NoteDomain", dependencies: ["SeqGenEngine", "SoundFile", "Synthesizer"], path: "domains/Notes/Sources"),
     .target(name: "AudioDomain", dependencies: ["SeqGenEngine", "SoundFile"], path: "domains/Audio/Sources"),
     // The browser playground: an HTTP server over the domains' generation library API.
     // The library layer under every front end: the domain catalog and the training session.
@@ -78,7 +80,8 @@ let package = Package(
       name: "HandwritingDomainTests", dependencies: ["HandwritingDomain", "SeqGenTestSupport"],
       path: "domains/Handwriting/Tests"),
     .testTarget(
-      name: "NoteDomainTests", dependencies: ["NoteDomain", "SeqGenTestSupport"], path: "domains/Notes/Tests"),
+      name: "NoteDomainTests", dependencies: ["NoteDomain", "Synthesizer", "SeqGenTestSupport"],
+      path: "domains/Notes/Tests"),
     .testTarget(
       name: "AudioDomainTests", dependencies: ["AudioDomain", "SoundFile", "SeqGenTestSupport"],
       path: "domains/Audio/Tests"),

@@ -43,22 +43,22 @@ final class LSTMLayer {
   /// Gradient with respect to this layer's input, (T·B, I); filled by `backward` on request.
   let dInput: FloatBuffer
   /// Recurrent gradient carried backwards through time, (B, H).
-  private let dh, dc: FloatBuffer
+  let dh, dc: FloatBuffer
   /// For index input: `weightIH`ᵀ (I, 4H), so gathering a class's column reads one contiguous
   /// row instead of 4H floats a whole row of `weightIH` apart (one cache line each), and the
   /// matching gradient accumulator (I, 4H), always used by `backward`. Empty above layer 0.
-  private let weightIHT, dWeightIHT: FloatBuffer
+  let weightIHT, dWeightIHT: FloatBuffer
   /// biasIH + biasHH, (4H).
   private let biasSum: FloatBuffer
   /// `weightHH` packed for the per-step products where the CPU has AVX-512 (see `PackedGEMM`):
   /// as weightHHᵀ (H, 4H) for the forward product, as (4H, H) for the backward one. Empty when
   /// the shapes or the CPU do not suit it; the products then go through OpenBLAS.
-  private let packedForward, packedBackward: FloatBuffer
+  let packedForward, packedBackward: FloatBuffer
   /// Whether the per-step products and the cell run on the AVX-512 kernels (`PackedGEMM`,
   /// `WideCell`); tests switch it off to compare with the portable path.
   var usesAVX512 = PackedGEMM.isAvailable
   /// The input of the last forward pass, needed by the weight gradient.
-  private var input: LayerInput?
+  private(set) var input: LayerInput?
 
   /// - Parameter trainable: also allocate what `backward` needs (gradient buffers, the packed
   ///   backward weight); an evaluation or generation model leaves them out, about a third of
@@ -101,7 +101,7 @@ final class LSTMLayer {
 
   /// The packed weight for a chunk of `steps` steps, packed now, or nil for OpenBLAS. Packing
   /// reads the whole weight once, so a single step (generation) is left to OpenBLAS.
-  private func packed(_ buffer: FloatBuffer, steps: Int, batch: Int, forward: Bool) -> UnsafePointer<Float>? {
+  func packed(_ buffer: FloatBuffer, steps: Int, batch: Int, forward: Bool) -> UnsafePointer<Float>? {
     guard usesAVX512, buffer.count > 0, steps >= 4, batch >= 2 else { return nil }
     let H = hiddenSize
     let G = 4 * H
@@ -206,24 +206,16 @@ final class LSTMLayer {
     // The recurrence: streams are independent, so each thread runs half of them through all T steps.
     let packedHH = packed(packedForward, steps: steps, batch: batch, forward: true)
     let wide = usesAVX512
+    let carry = [
+      RecurrentStep.Part(previous: hPrev, width: H, initial: h0, output: h, stride: H),
+      RecurrentStep.Part(previous: cPrev, width: H, initial: c0, output: c, stride: H),
+    ]
     Parallel.split(batch) { streams in
       let b0 = streams.lowerBound
       let n = streams.count
       for t in 0..<steps {
         let base = t * batch
-        for b in streams {
-          let dstH = hPrev + (base + b) * H
-          let dstC = cPrev + (base + b) * H
-          if resets[base + b] {
-            dstH.update(repeating: 0, count: H)
-            dstC.update(repeating: 0, count: H)
-          } else {
-            let srcH = t == 0 ? h0 + b * H : h + (base - batch + b) * H
-            let srcC = t == 0 ? c0 + b * H : c + (base - batch + b) * H
-            dstH.update(from: srcH, count: H)
-            dstC.update(from: srcC, count: H)
-          }
-        }
+        RecurrentStep.enter(step: t, batch: batch, streams: streams, resets: resets, carry)
         let gt = gates + (base + b0) * G
         if batch == 1 {
           // One stream (generation): split the product over gate units instead.
@@ -241,168 +233,13 @@ final class LSTMLayer {
             transB: true, m: n, n: G, k: H, a: hPrev + (base + b0) * H, lda: H, b: weightHH, ldb: H, beta: 1, c: gt,
             ldc: G)
         }
-        for b in streams {
-          let o = (base + b) * H
-          let row = gates + (base + b) * G
-          if wide {
-            WideCell.forward(hiddenSize: H, gates: row, cPrev: cPrev + o, c: c + o, tanhC: tanhC + o, h: h + o)
-          } else {
-            LSTMCell.forward(hiddenSize: H, gates: row, cPrev: cPrev + o, c: c + o, tanhC: tanhC + o, h: h + o)
-          }
-        }
+        RecurrentStep.cellsForward(
+          step: t, batch: batch, streams: streams, hiddenSize: H, gates: gates, cPrev: cPrev, c: c, tanhC: tanhC, h: h,
+          wide: wide)
       }
     }
     let last = (steps - 1) * batch * H
     h0.update(from: h + last, count: batch * H)
     c0.update(from: c + last, count: batch * H)
-  }
-
-  /// Back-propagates through the chunk of the last `forward`, accumulating (`+=`) weight
-  /// gradients.
-  ///
-  /// - Parameters:
-  ///   - dOutput: gradient with respect to each step's output h, (T·B, H).
-  ///   - dState: on entry the gradient with respect to the final (h, c), (B, H) each, or nil for
-  ///     zero (truncated BPTT); on exit the gradient with respect to the initial state.
-  ///   - inputGradient: also fill `dInput` (dense input only).
-  func backward(
-    dOutput: UnsafePointer<Float>, steps: Int, batch: Int, resets: UnsafePointer<Bool>,
-    dState: (h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>)?, inputGradient: Bool
-  ) {
-    let H = hiddenSize
-    let G = 4 * H
-    let rows = steps * batch
-    let gates = gates.pointer
-    let dGates = dGates.pointer
-    let cPrev = cPrev.pointer
-    let tanhC = tanhC.pointer
-    let hPrev = hPrev.pointer
-    let dh = dh.pointer
-    let dc = dc.pointer
-    let weightIH = weightIH
-    let weightHH = weightHH
-    let inputSize = inputSize
-    let dWeightIH = dWeightIH
-    let dWeightHH = dWeightHH
-    let dBiasIH = dBiasIH
-    let dBiasHH = dBiasHH
-    precondition(trainable, "backward through a layer built without gradient buffers")
-    guard let input else { preconditionFailure("backward before forward") }
-
-    // Back through time: each thread carries the recurrent gradient of half the streams.
-    let packedHH = packed(packedBackward, steps: steps, batch: batch, forward: false)
-    let wide = usesAVX512
-    Parallel.split(batch) { streams in
-      let b0 = streams.lowerBound
-      let n = streams.count
-      if let dState {
-        (dh + b0 * H).update(from: dState.h + b0 * H, count: n * H)
-        (dc + b0 * H).update(from: dState.c + b0 * H, count: n * H)
-      } else {
-        (dh + b0 * H).update(repeating: 0, count: n * H)
-        (dc + b0 * H).update(repeating: 0, count: n * H)
-      }
-      for t in stride(from: steps - 1, through: 0, by: -1) {
-        let base = t * batch
-        for b in streams {
-          let r = base + b
-          if wide {
-            WideCell.backward(
-              hiddenSize: H, gates: gates + r * G, dGates: dGates + r * G, dOutput: dOutput + r * H,
-              tanhC: tanhC + r * H,
-              cPrev: cPrev + r * H, dh: dh + b * H, dc: dc + b * H)
-          } else {
-            LSTMCell.backward(
-              hiddenSize: H, gates: gates + r * G, dGates: dGates + r * G, dOutput: dOutput + r * H,
-              tanhC: tanhC + r * H, cPrev: cPrev + r * H, dh: dh + b * H, dc: dc + b * H)
-          }
-        }
-        if let packedHH {
-          PackedGEMM.multiply(
-            m: n, n: H, k: G, a: dGates + (base + b0) * G, lda: G, packed: packedHH, c: dh + b0 * H, ldc: H,
-            accumulate: false)
-        } else {
-          BLAS.gemm(m: n, n: H, k: G, a: dGates + (base + b0) * G, lda: G, b: weightHH, ldb: H, c: dh + b0 * H, ldc: H)
-        }
-        // No gradient crosses a boundary: the state there was a constant zero.
-        for b in streams where resets[base + b] {
-          (dh + b * H).update(repeating: 0, count: H)
-          (dc + b * H).update(repeating: 0, count: H)
-        }
-      }
-      if let dState {
-        (dState.h + b0 * H).update(from: dh + b0 * H, count: n * H)
-        (dState.c + b0 * H).update(from: dc + b0 * H, count: n * H)
-      }
-    }
-
-    // Weight gradients for the whole chunk, one product each; each thread owns half the gate units.
-    Parallel.split(G) { units in
-      let g0 = units.lowerBound
-      let m = units.count
-      Self.accumulateRecurrentGradients(
-        units: units, rows: rows, hiddenSize: H, dGates: dGates, hPrev: hPrev, dWeightHH: dWeightHH, dBiasIH: dBiasIH,
-        dBiasHH: dBiasHH)
-      switch input {
-      case .dense(let x):
-        BLAS.gemm(
-          transA: true, m: m, n: inputSize, k: rows, a: dGates + g0, lda: G, b: x, ldb: inputSize, beta: 1,
-          c: dWeightIH + g0 * inputSize, ldc: inputSize)
-      case .indices(let idx):
-        // Contiguous row updates into the transposed accumulator, then one transposed add.
-        let dT = dWeightIHT.pointer
-        for k in 0..<inputSize { (dT + k * G + g0).update(repeating: 0, count: m) }
-        for r in 0..<rows {
-          let dst = dT + Int(idx[r]) * G
-          let dRow = dGates + r * G
-          var j = g0
-          while j + 16 <= units.upperBound {
-            VectorMath.store(VectorMath.load(dst + j) + VectorMath.load(dRow + j), dst + j)
-            j += 16
-          }
-          while j < units.upperBound {
-            dst[j] += dRow[j]
-            j += 1
-          }
-        }
-        for j in units { for k in 0..<inputSize { dWeightIH[j * inputSize + k] += dT[k * G + j] } }
-      }
-    }
-    if inputGradient, case .dense = input {
-      let dInput = dInput.pointer
-      Parallel.split(rows) { part in
-        BLAS.gemm(
-          m: part.count, n: inputSize, k: G, a: dGates + part.lowerBound * G, lda: G, b: weightIH, ldb: inputSize,
-          c: dInput + part.lowerBound * inputSize, ldc: inputSize)
-      }
-    }
-  }
-
-  /// The weight gradients every LSTM layer shares, for the gate units `units` over all `rows`
-  /// rows of a chunk: `dWeightHH += dGatesᵀ · hPrev` and both biases += the column sums of
-  /// dGates (16 columns at a time down all rows). A thread owning `units` owns what it writes.
-  static func accumulateRecurrentGradients(
-    units: Range<Int>, rows: Int, hiddenSize H: Int, dGates: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
-    dWeightHH: UnsafeMutablePointer<Float>, dBiasIH: UnsafeMutablePointer<Float>, dBiasHH: UnsafeMutablePointer<Float>
-  ) {
-    let G = 4 * H
-    BLAS.gemm(
-      transA: true, m: units.count, n: H, k: rows, a: dGates + units.lowerBound, lda: G, b: hPrev, ldb: H, beta: 1,
-      c: dWeightHH + units.lowerBound * H, ldc: H)
-    var j = units.lowerBound
-    while j < units.upperBound {
-      let width = min(16, units.upperBound - j)
-      var sum = VectorMath.V()
-      if width == 16 {
-        for r in 0..<rows { sum += VectorMath.load(dGates + r * G + j) }
-      } else {
-        for r in 0..<rows { for l in 0..<width { sum[l] += dGates[r * G + j + l] } }
-      }
-      for l in 0..<width {
-        dBiasIH[j + l] += sum[l]
-        dBiasHH[j + l] += sum[l]
-      }
-      j += width
-    }
   }
 }

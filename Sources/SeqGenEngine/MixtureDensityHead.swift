@@ -11,9 +11,12 @@ import Foundation
 public struct MixtureDensityHead: OutputHead {
   /// One step as the head sees it: a 2-D offset (already normalised by the domain) and the
   /// end-of-stroke bit.
-  public struct Point: Sendable, Equatable {
+  /// An offset (dx, dy) and whether it ends a stroke (Graves' end-of-stroke bit): the head's
+  /// target and sample, and the handwriting domain's step itself (`PenStep`).
+  public struct Point: Sendable, Hashable {
     public var dx: Float
     public var dy: Float
+    /// True on the last point of each stroke: the offset to the next point is a pen-up move.
     public var eos: Bool
 
     public init(dx: Float, dy: Float, eos: Bool) {

@@ -48,14 +48,14 @@ public final class WindowedLSTM {
   let upperInput: [FloatBuffer]
   /// Dropout masks (0 or 1/(1−p)) over the hˡ⁻¹ part of each upper layer's input, (T·B, H).
   let masks: [FloatBuffer]
-  private var droppedThisPass = false
+  private(set) var droppedThisPass = false
   /// [h¹ … hᴸ] per row, (T·B, L·H): the decoder's input.
   public let output: FloatBuffer
   /// Scratch for backward: a layer's output gradient (T·B, H); ∂loss/∂w from the upper layers
   /// (T·B, C); the carried gradients (B, H), (B, H), (B, C), (B, K).
   let dLayer, dWindowUpper, dh, dc, dWindowCarry, dKappaCarry: FloatBuffer
-  private var input: LayerInput?
-  private var condition: ConditionRows?
+  private(set) var input: LayerInput?
+  private(set) var condition: ConditionRows?
 
   init(
     params: ParameterStore, inputSize: Int, hiddenSize: Int, numLayers: Int, condition: ConditionConfig,
@@ -249,32 +249,20 @@ public final class WindowedLSTM {
       for r in part { for j in 0..<G { gates[r * G + j] += biasIH[j] + biasHH[j] } }
     }
     let (h0, c0, kappa0, window0) = (state.h.pointer, state.c.pointer, state.kappa.pointer, state.window.pointer)
+    // The window's position κ is read from the last third of each row's window activations.
+    let carry = [
+      RecurrentStep.Part(previous: hPrev, width: H, initial: h0, output: h, stride: H),
+      RecurrentStep.Part(previous: cPrev, width: H, initial: c0, output: c, stride: H),
+      RecurrentStep.Part(previous: windowPrev, width: C, initial: window0, output: window, stride: C),
+      RecurrentStep.Part(previous: kappaPrev, width: K, initial: kappa0, output: act, stride: 3 * K, offset: 2 * K),
+    ]
     condition.classes.withUnsafeBufferPointer { classes in
       Parallel.split(batch) { streams in
         let b0 = streams.lowerBound
         let n = streams.count
         for t in 0..<steps {
           let base = t * batch
-          for b in streams {
-            let r = base + b
-            if resets[r] {
-              (hPrev + r * H).update(repeating: 0, count: H)
-              (cPrev + r * H).update(repeating: 0, count: H)
-              (windowPrev + r * C).update(repeating: 0, count: C)
-              (kappaPrev + r * K).update(repeating: 0, count: K)
-            } else if t == 0 {
-              (hPrev + r * H).update(from: h0 + b * H, count: H)
-              (cPrev + r * H).update(from: c0 + b * H, count: H)
-              (windowPrev + r * C).update(from: window0 + b * C, count: C)
-              (kappaPrev + r * K).update(from: kappa0 + b * K, count: K)
-            } else {
-              let p = r - batch
-              (hPrev + r * H).update(from: h + p * H, count: H)
-              (cPrev + r * H).update(from: c + p * H, count: H)
-              (windowPrev + r * C).update(from: window + p * C, count: C)
-              (kappaPrev + r * K).update(from: act + p * 3 * K + 2 * K, count: K)
-            }
-          }
+          RecurrentStep.enter(step: t, batch: batch, streams: streams, resets: resets, carry)
           let first = base + b0
           BLAS.gemm(
             transB: true, m: n, n: G, k: H, a: hPrev + first * H, lda: H, b: weightHH, ldb: H, beta: 1,
@@ -282,11 +270,9 @@ public final class WindowedLSTM {
           BLAS.gemm(
             transB: true, m: n, n: G, k: C, a: windowPrev + first * C, lda: C, b: weightIH + I, ldb: W, beta: 1,
             c: gates + first * G, ldc: G)
-          for b in streams {
-            let o = (base + b) * H
-            LSTMCell.forward(
-              hiddenSize: H, gates: gates + (base + b) * G, cPrev: cPrev + o, c: c + o, tanhC: tanhC + o, h: h + o)
-          }
+          RecurrentStep.cellsForward(
+            step: t, batch: batch, streams: streams, hiddenSize: H, gates: gates, cPrev: cPrev, c: c, tanhC: tanhC,
+            h: h, wide: false)
           BLAS.gemm(
             transB: true, m: n, n: 3 * K, k: H, a: h + first * H, lda: H, b: windowWeight, ldb: H,
             c: act + first * 3 * K, ldc: 3 * K)
@@ -306,157 +292,6 @@ public final class WindowedLSTM {
     c0.update(from: c + last * H, count: batch * H)
     window0.update(from: window + last * C, count: batch * C)
     for b in 0..<batch { (kappa0 + b * K).update(from: act + (last + b) * 3 * K + 2 * K, count: K) }
-  }
-
-  /// Back-propagates the last forward pass, accumulating weight gradients.
-  ///
-  /// - Parameters:
-  ///   - dOutput: gradient with respect to the output [h¹ … hᴸ], (T·B, L·H).
-  ///   - dState: gradient with respect to the final state (every layer's h and c, κ, w) on entry,
-  ///     with respect to the initial state on exit; nil means zero (truncated BPTT).
-  func backward(
-    dOutput: UnsafePointer<Float>, steps: Int, batch: Int, resets: UnsafePointer<Bool>, dState: RecurrentState?
-  ) {
-    guard input != nil, let condition else { preconditionFailure("backward before forward") }
-    precondition(dLayer.count > 0, "backward through a stack built without gradient buffers")
-    let (H, L, I, C) = (hiddenSize, numLayers, inputSize, classes)
-    let rows = steps * batch
-    let width = I + H + C
-    let dLayer = dLayer.pointer
-    let dWindowUpper = dWindowUpper.pointer
-    dWindowUpper.update(repeating: 0, count: rows * C)
-    for l in stride(from: L - 1, through: 0, by: -1) {
-      // This layer's output gradient: from the decoder, plus from the layer above's input.
-      for r in 0..<rows { (dLayer + r * H).update(from: dOutput + (r * L + l) * H, count: H) }
-      if l + 1 < L {
-        let dAbove = upper[l].dInput.pointer
-        let mask = droppedThisPass ? masks[l].pointer : nil
-        for r in 0..<rows {
-          for j in 0..<H { dLayer[r * H + j] += dAbove[r * width + I + j] * (mask?[r * H + j] ?? 1) }
-        }
-      }
-      guard l > 0 else { break }
-      let layer = upper[l - 1]
-      let ds = dState.map { (h: $0.h.pointer + l * batch * H, c: $0.c.pointer + l * batch * H) }
-      layer.backward(
-        dOutput: UnsafePointer(dLayer), steps: steps, batch: batch, resets: resets, dState: ds, inputGradient: true)
-      let dIn = layer.dInput.pointer
-      for r in 0..<rows { for j in 0..<C { dWindowUpper[r * C + j] += dIn[r * width + I + H + j] } }
-    }
-    firstLayerBackward(condition: condition, steps: steps, batch: batch, resets: resets, dState: dState)
-  }
-
-  /// Back through the first layer and the window, step by step, then its weight gradients.
-  /// Reads the first layer's output gradient from `dLayer` and ∂loss/∂w from `dWindowUpper`.
-  private func firstLayerBackward(
-    condition: ConditionRows, steps: Int, batch: Int, resets: UnsafePointer<Bool>, dState: RecurrentState?
-  ) {
-    guard let input else { return }
-    let (I, H, C, K) = (inputSize, hiddenSize, classes, mixtures)
-    let G = 4 * H
-    let W = I + C
-    let rows = steps * batch
-    let (gates, dGates, hPrev, cPrev, tanhC, h) = (
-      gates.pointer, dGates.pointer, hPrev.pointer, cPrev.pointer, tanhC.pointer, h.pointer
-    )
-    let (act, kappaStep, dP, windowPrev) = (
-      windowActivations.pointer, kappaStep.pointer, dWindowParams.pointer, windowPrev.pointer
-    )
-    let (dLayer, dWindowUpper, dh, dc, dw, dk) = (
-      dLayer.pointer, dWindowUpper.pointer, dh.pointer, dc.pointer, dWindowCarry.pointer, dKappaCarry.pointer
-    )
-    let (weightIH, weightHH, windowWeight) = (weightIH, weightHH, windowWeight)
-    let (dWeightIH, dWeightHH, dBiasIH, dBiasHH, dWindowWeight, dWindowBias) = (
-      dWeightIH, dWeightHH, dBiasIH, dBiasHH, dWindowWeight, dWindowBias
-    )
-    let carried = dState.map {
-      (h: $0.h.pointer, c: $0.c.pointer, w: $0.window.pointer, k: $0.kappa.pointer)
-    }
-    condition.classes.withUnsafeBufferPointer { classes in
-      Parallel.split(batch) { streams in
-        let b0 = streams.lowerBound
-        let n = streams.count
-        if let carried {
-          (dh + b0 * H).update(from: carried.h + b0 * H, count: n * H)
-          (dc + b0 * H).update(from: carried.c + b0 * H, count: n * H)
-          (dw + b0 * C).update(from: carried.w + b0 * C, count: n * C)
-          (dk + b0 * K).update(from: carried.k + b0 * K, count: n * K)
-        } else {
-          (dh + b0 * H).update(repeating: 0, count: n * H)
-          (dc + b0 * H).update(repeating: 0, count: n * H)
-          (dw + b0 * C).update(repeating: 0, count: n * C)
-          (dk + b0 * K).update(repeating: 0, count: n * K)
-        }
-        for t in stride(from: steps - 1, through: 0, by: -1) {
-          let base = t * batch
-          let first = base + b0
-          for b in streams {
-            let r = base + b
-            for j in 0..<C { dw[b * C + j] += dWindowUpper[r * C + j] }
-            AttentionWindow.backward(
-              mixtures: K, activations: act + r * 3 * K, kappaStep: kappaStep + r * K,
-              condition: UnsafeBufferPointer(rebasing: classes[condition.span(r)]), dWindow: dw + b * C,
-              dKappa: dk + b * K, dP: dP + r * 3 * K)
-          }
-          // The window's share of ∂loss/∂h¹, added to what came from the decoder and above.
-          BLAS.gemm(
-            m: n, n: H, k: 3 * K, a: dP + first * 3 * K, lda: 3 * K, b: windowWeight, ldb: H, beta: 1,
-            c: dLayer + first * H, ldc: H)
-          for b in streams {
-            let r = base + b
-            LSTMCell.backward(
-              hiddenSize: H, gates: gates + r * G, dGates: dGates + r * G, dOutput: dLayer + r * H,
-              tanhC: tanhC + r * H, cPrev: cPrev + r * H, dh: dh + b * H, dc: dc + b * H)
-          }
-          BLAS.gemm(m: n, n: H, k: G, a: dGates + first * G, lda: G, b: weightHH, ldb: H, c: dh + b0 * H, ldc: H)
-          BLAS.gemm(
-            m: n, n: C, k: G, a: dGates + first * G, lda: G, b: weightIH + I, ldb: W, c: dw + b0 * C, ldc: C)
-          // No gradient crosses a boundary: the state there was a constant zero.
-          for b in streams where resets[base + b] {
-            (dh + b * H).update(repeating: 0, count: H)
-            (dc + b * H).update(repeating: 0, count: H)
-            (dw + b * C).update(repeating: 0, count: C)
-            (dk + b * K).update(repeating: 0, count: K)
-          }
-        }
-        if let carried {
-          (carried.h + b0 * H).update(from: dh + b0 * H, count: n * H)
-          (carried.c + b0 * H).update(from: dc + b0 * H, count: n * H)
-          (carried.w + b0 * C).update(from: dw + b0 * C, count: n * C)
-          (carried.k + b0 * K).update(from: dk + b0 * K, count: n * K)
-        }
-      }
-    }
-
-    // Weight gradients for the whole chunk; each thread owns half the gate units.
-    Parallel.split(G) { units in
-      let g0 = units.lowerBound
-      let m = units.count
-      LSTMLayer.accumulateRecurrentGradients(
-        units: units, rows: rows, hiddenSize: H, dGates: dGates, hPrev: hPrev, dWeightHH: dWeightHH, dBiasIH: dBiasIH,
-        dBiasHH: dBiasHH)
-      BLAS.gemm(
-        transA: true, m: m, n: C, k: rows, a: dGates + g0, lda: G, b: windowPrev, ldb: C, beta: 1,
-        c: dWeightIH + g0 * W + I, ldc: W)
-      switch input {
-      case .dense(let x):
-        BLAS.gemm(
-          transA: true, m: m, n: I, k: rows, a: dGates + g0, lda: G, b: x, ldb: I, beta: 1, c: dWeightIH + g0 * W,
-          ldc: W)
-      case .indices(let idx):
-        for r in 0..<rows {
-          let k = Int(idx[r])
-          for j in units { dWeightIH[j * W + k] += dGates[r * G + j] }
-        }
-      }
-    }
-    BLAS.gemm(
-      transA: true, m: 3 * K, n: H, k: rows, a: dP, lda: 3 * K, b: h, ldb: H, beta: 1, c: dWindowWeight, ldc: H)
-    for j in 0..<(3 * K) {
-      var sum: Float = 0
-      for r in 0..<rows { sum += dP[r * 3 * K + j] }
-      dWindowBias[j] += sum
-    }
   }
 
   /// Whether the window of row `r` of the last forward has moved past the end of its condition

@@ -1,11 +1,11 @@
-import CFluidSynth
 import Foundation
+import Synthesizer
 
-/// Synthesizes notes to audio with FluidSynth's C library and a General MIDI SoundFont.
+/// Synthesizes notes to audio with FluidSynth (`Synthesizer`) and a General MIDI SoundFont.
 ///
-/// The synthesizer is stepped by hand (no audio driver, no sequencer thread): render up to the
-/// next note event with `fluid_synth_write_float`, send the note-on/off, repeat, then let the
-/// release tails ring for `tail` seconds. The result is deterministic for given notes and font.
+/// The synthesizer is stepped by hand: render up to the next note event, send the note-on/off,
+/// repeat, then let the release tails ring for `tail` seconds. The result is deterministic for
+/// given notes and font.
 public struct NoteRenderer {
   /// Where Debian's fluid-soundfont-gm and similar packages install a General MIDI font.
   public static let standardSoundFonts = [
@@ -54,19 +54,13 @@ public struct NoteRenderer {
       throw .synthesis("refusing to render more than 3 hours of audio")
     }
 
-    fluid_set_log_function(Int32(FLUID_WARN.rawValue), nil, nil)
-    fluid_set_log_function(Int32(FLUID_INFO.rawValue), nil, nil)
-    fluid_set_log_function(Int32(FLUID_DBG.rawValue), nil, nil)
-    guard let settings = new_fluid_settings() else { throw .synthesis("new_fluid_settings failed") }
-    defer { delete_fluid_settings(settings) }
-    fluid_settings_setnum(settings, "synth.sample-rate", Double(sampleRate))
-    fluid_settings_setint(settings, "synth.polyphony", 256)
-    guard let synth = new_fluid_synth(settings) else { throw .synthesis("new_fluid_synth failed") }
-    defer { delete_fluid_synth(synth) }
-    guard fluid_synth_sfload(synth, soundFont, 1) != FLUID_FAILED else {
-      throw .synthesis("\(soundFont): FluidSynth cannot load this SoundFont")
+    let synth: Synthesizer
+    do {
+      synth = try Synthesizer(soundFont: soundFont, sampleRate: sampleRate)
+      try synth.programChange(program: program)
+    } catch {
+      throw .synthesis(error.description)
     }
-    fluid_synth_program_change(synth, 0, Int32(min(max(program, 0), 127)))
 
     // (frame, off before on, pitch, velocity)
     var events: [(frame: Int, on: Bool, pitch: Int32, velocity: Int32)] = []
@@ -77,27 +71,28 @@ public struct NoteRenderer {
     }
     events.sort { ($0.frame, $0.on ? 1 : 0, $0.pitch) < ($1.frame, $1.on ? 1 : 0, $1.pitch) }
 
-    var left = [Float](repeating: 0, count: totalFrames)
-    var right = [Float](repeating: 0, count: totalFrames)
+    let left = UnsafeMutablePointer<Float>.allocate(capacity: max(totalFrames, 1))
+    let right = UnsafeMutablePointer<Float>.allocate(capacity: max(totalFrames, 1))
+    defer {
+      left.deallocate()
+      right.deallocate()
+    }
     var done = 0
     func renderTo(_ frame: Int) throws(NoteError) {
       while done < min(frame, totalFrames) {
         let n = min(4096, min(frame, totalFrames) - done)
-        let status = left.withUnsafeMutableBufferPointer { l in
-          right.withUnsafeMutableBufferPointer { r in
-            fluid_synth_write_float(synth, Int32(n), l.baseAddress! + done, 0, 1, r.baseAddress! + done, 0, 1)
-          }
+        do { try synth.render(frames: n, left: left + done, right: right + done) } catch {
+          throw .synthesis(error.description)
         }
-        guard status != FLUID_FAILED else { throw .synthesis("fluid_synth_write_float failed") }
         done += n
       }
     }
     for e in events {
       try renderTo(e.frame)
       if e.on {
-        fluid_synth_noteon(synth, 0, e.pitch, e.velocity)
+        synth.noteOn(pitch: e.pitch, velocity: e.velocity)
       } else {
-        fluid_synth_noteoff(synth, 0, e.pitch)
+        synth.noteOff(pitch: e.pitch)
       }
     }
     try renderTo(totalFrames)

@@ -1,9 +1,25 @@
 import Foundation
+import SeqGenTestSupport
+import Synthesizer
 import Testing
 
 @testable import NoteDomain
 
 @Suite struct NoteRendererTests {
+  /// The FluidSynth wrapper turns a file that is not a SoundFont into its typed error, which the
+  /// renderer names with the file.
+  @Test func aFileThatIsNotASoundFontIsATypedError() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let fake = try dir.file("fake.sf2", "not a soundfont")
+    #expect(throws: SynthesizerError.soundFont(path: fake.path)) {
+      try Synthesizer(soundFont: fake.path, sampleRate: 22_050)
+    }
+    let renderer = NoteRenderer(soundFont: fake.path, sampleRate: 22_050, tail: 0.1)
+    let error = #expect(throws: NoteError.self) { try renderer.render([n(60, 90, 0, 0.2)]) }
+    #expect(error?.description.contains("fake.sf2") == true)
+  }
+
   @Test func aMissingSoundFontNamesTheDebianPackage() {
     let error = #expect(throws: NoteError.self) {
       try NoteRenderer.findSoundFont(nil, candidates: ["/nonexistent/a.sf2"])
