@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "AudioDomain", targets: ["AudioDomain"]),
     .library(name: "SeqGenKit", targets: ["SeqGenKit"]),
     .library(name: "SeqGenCLI", targets: ["SeqGenCLI"]),
+    .library(name: "SeqGenCommands", targets: ["SeqGenCommands"]),
     // The checks every domain passes (`DomainConformance`), for a domain in another package too.
     .library(name: "SeqGenTesting", targets: ["SeqGenTesting"]),
   ],
@@ -56,8 +57,11 @@ let package = Package(
       name: "SeqGenServe",
       dependencies: ["SeqGenEngine", "SeqGenKit", .product(name: "FlyingFox", package: "FlyingFox")]),
     // The command-line kit every domain's commands are built on: shared flag groups, the
-    // progress display, and the commands that derive from the domain registry.
-    .target(name: "SeqGenCLI", dependencies: ["SeqGenEngine", "SeqGenKit", "SeqGenServe", argumentParser]),
+    // progress display, the command catalog (no HTTP server: a domain's commands link none).
+    .target(name: "SeqGenCLI", dependencies: ["SeqGenEngine", "SeqGenKit", argumentParser]),
+    // The `seqgen` commands that derive from the catalog (train, generate, eval, inspect, bench,
+    // demo, serve) and the root command.
+    .target(name: "SeqGenCommands", dependencies: ["SeqGenCLI", "SeqGenKit", "SeqGenServe", argumentParser]),
     .target(name: "TextCLI", dependencies: ["TextDomain", "SeqGenCLI", argumentParser], path: "domains/Text/CLI"),
     .target(
       name: "HandwritingCLI", dependencies: ["HandwritingDomain", "SeqGenCLI", argumentParser],
@@ -66,7 +70,7 @@ let package = Package(
     .target(name: "AudioCLI", dependencies: ["AudioDomain", "SeqGenCLI", argumentParser], path: "domains/Audio/CLI"),
     // The executable: the one list of domains.
     .executableTarget(
-      name: "seqgen", dependencies: ["SeqGenCLI", "TextCLI", "HandwritingCLI", "NotesCLI", "AudioCLI"]),
+      name: "seqgen", dependencies: ["SeqGenCommands", "TextCLI", "HandwritingCLI", "NotesCLI", "AudioCLI"]),
     .testTarget(
       name: "SeqGenEngineTests",
       dependencies: ["SeqGenEngine", "LSTMMath", "AVX512Kernels", "SeqGenTestSupport"]
@@ -88,7 +92,8 @@ let package = Package(
     .testTarget(name: "SoundFileTests", dependencies: ["SoundFile", "SeqGenTestSupport"]),
     .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SeqGenEngine", "SoundFile", "SeqGenTestSupport"]),
     // The command-line kit, with a test-only domain that plugs in through it.
-    .testTarget(name: "SeqGenCLIKitTests", dependencies: ["SeqGenCLI", "SeqGenTesting"]),
+    .testTarget(
+      name: "SeqGenCLIKitTests", dependencies: ["SeqGenCLI", "SeqGenCommands", "SeqGenKit", "SeqGenTesting"]),
   ]
 )
 

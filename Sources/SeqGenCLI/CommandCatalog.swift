@@ -2,7 +2,8 @@ import SeqGenEngine
 import SeqGenKit
 
 /// The domains' command-line surfaces this `seqgen` has: the executable's one list, made once
-/// and bound for the duration of a command line (`SeqGen.main`, `SeqGen.run(_:catalog:)`), so
+/// and bound for the duration of a command line (`SeqGen.main`, `SeqGen.run(_:catalog:)` of
+/// `SeqGenCommands`), so
 /// the commands' static configurations can list the domains without a global. A test binds its
 /// own catalog the same way, and parallel tests never see each other's.
 public struct CommandCatalog: @unchecked Sendable {
@@ -52,5 +53,11 @@ public struct CommandCatalog: @unchecked Sendable {
       rest = after[after.index(after: close)...]
     }
     return out + rest
+  }
+
+  /// A message as one line, settings spelled as flags (in the catalog of the command line
+  /// running now).
+  public static func oneLine(_ text: String) -> String {
+    current.spellingFlags(text.split(whereSeparator: \.isNewline).joined(separator: " "))
   }
 }

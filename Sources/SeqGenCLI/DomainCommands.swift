@@ -69,7 +69,7 @@ public struct DemoRecipe: Sendable {
   }
 
   /// `arg` with the placeholders filled in.
-  static func expand(_ arg: String, fixtures: String, data: String) -> String {
+  public static func expand(_ arg: String, fixtures: String, data: String) -> String {
     arg.replacingOccurrences(of: "{fixtures}", with: fixtures).replacingOccurrences(of: "{data}", with: data)
   }
 }

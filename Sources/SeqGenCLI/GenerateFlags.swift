@@ -69,7 +69,7 @@ public struct PlainGenerateFlags: ParsableArguments {
 /// Runs a library check inside `validate()`, its message spelled with flags.
 public func validating(_ check: () throws -> Void) throws {
   do { try check() } catch let error as ValidationError { throw error } catch {
-    throw ValidationError(SeqGen.oneLine("\(error)"))
+    throw ValidationError(CommandCatalog.oneLine("\(error)"))
   }
 }
 

@@ -84,7 +84,7 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
 
   public func validate() throws {
     if data.isEmpty && !resume { throw ValidationError("--data is required (one or more files or directories)") }
-    do { try options().validate() } catch { throw ValidationError(SeqGen.oneLine(error.description)) }
+    do { try options().validate() } catch { throw ValidationError(CommandCatalog.oneLine(error.description)) }
   }
 }
 extension ValidationSplit: ExpressibleByArgument {}

@@ -35,7 +35,7 @@ public enum Training {
         case .progress(let line), .line(let line):
           if redrawing { Console.line("") }
           redrawing = false
-          Console.line(SeqGen.oneLine(line))
+          Console.line(CommandCatalog.oneLine(line))
         case .trained(let manifest):
           if redrawing { Console.line("") }
           redrawing = false
@@ -43,7 +43,7 @@ public enum Training {
           let path = session.run.url.path
           Console.line("done: \(path) (generate with: seqgen generate \(path)\(example))")
         case .failed(let line):
-          Console.warn("Error: " + SeqGen.oneLine(line))
+          Console.warn("Error: " + CommandCatalog.oneLine(line))
         }
       }
     } catch TrainingSessionError.reported {

@@ -1,7 +1,7 @@
 import AudioCLI
 import HandwritingCLI
 import NotesCLI
-import SeqGenCLI
+import SeqGenCommands
 import TextCLI
 
 // The one list of domains this seqgen serves: train, generate, eval, inspect, bench and demo

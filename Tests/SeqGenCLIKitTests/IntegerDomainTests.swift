@@ -1,6 +1,8 @@
 import Foundation
 import SeqGenCLI
+import SeqGenCommands
 import SeqGenEngine
+import SeqGenKit
 import SeqGenTesting
 import Testing
 
@@ -73,6 +75,42 @@ import Testing
     let inspected = try Self.seqgen(["inspect", run])
     #expect(
       inspected.out.contains("domain       integers") && inspected.out.contains("step 60 of 60"), "\(inspected.out)")
+  }
+
+  /// The library layer without any front end: a training session reports its lines and ends
+  /// with the manifest, and a generation session found through a catalog takes its options as
+  /// JSON, as the playground's server does.
+  @Test func sessionsTrainAndGenerateWithoutAFrontEnd() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let run = RunDirectory(dir.at("run"))
+    var options = IntegerDomain().trainingDefaults
+    (options.hiddenSize, options.numLayers, options.batchSize, options.seqLength, options.steps) = (16, 1, 2, 16, 20)
+    options.checkpointEvery = 20
+    let session = TrainingSession(
+      domain: IntegerDomain(), data: try Self.corpus(in: dir), run: run, resume: false, options: options)
+    var lines: [String] = []
+    var trained: Manifest?
+    let manifest = try session.start { event in
+      switch event {
+      case .line(let line), .progress(let line), .failed(let line): lines.append(line)
+      case .trained(let m): trained = m
+      }
+    }
+    #expect(manifest.progress.step == 20 && trained?.progress.step == 20)
+    #expect(lines.first?.hasPrefix("training integers: 1×16 LSTM") == true, "\(lines)")
+    #expect(lines.contains { $0.hasPrefix("checkpoint at step 20") }, "\(lines)")
+
+    let catalog = DomainCatalog([IntegerDomain()])
+    let generation = try GenerationSession(run: run, catalog: catalog)
+    #expect(generation.domain == "integers" && generation.optionSettings.map(\.name).contains("length"))
+    let (output, settings) = try generation.generate(
+      GenerationRequest(seed: 3, count: 2), options: Data(#"{"length": 7}"#.utf8))
+    #expect(output.texts?.count == 2 && settings["length"] == .number(7))
+    #expect(throws: GenerationSessionError.self) {
+      try generation.generate(GenerationRequest(), options: Data(#"{"length": "long"}"#.utf8))
+    }
+    #expect(throws: EngineError.self) { try GenerationSession(run: run, catalog: DomainCatalog([])) }
   }
 
   /// A domain's recipe fills what the user left out; what the user gave wins; --epochs replaces

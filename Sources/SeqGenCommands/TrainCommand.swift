@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeqGenCLI
 
 struct TrainCommand: ParsableCommand {
   static var configuration: CommandConfiguration {

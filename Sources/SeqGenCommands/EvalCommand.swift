@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeqGenCLI
 import SeqGenEngine
 
 struct EvalCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeqGenCLI
 import SeqGenEngine
 
 /// The `seqgen` command line, for the domains of the bound `CommandCatalog`.
@@ -58,10 +59,5 @@ public struct SeqGen: ParsableCommand {
   }
 
   /// What a failed command prints after "Error: ": one line, settings spelled as flags.
-  public static func errorLine(for error: any Error) -> String { oneLine(message(for: error)) }
-
-  /// An error message as one line, settings spelled as flags.
-  public static func oneLine(_ text: String) -> String {
-    CommandCatalog.current.spellingFlags(text.split(whereSeparator: \.isNewline).joined(separator: " "))
-  }
+  public static func errorLine(for error: any Error) -> String { CommandCatalog.oneLine(message(for: error)) }
 }

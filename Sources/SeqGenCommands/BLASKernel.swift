@@ -1,4 +1,5 @@
 import Foundation
+import SeqGenCLI
 import SeqGenEngine
 
 /// Makes sure OpenBLAS runs vector kernels.

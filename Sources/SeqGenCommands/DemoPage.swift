@@ -1,4 +1,5 @@
 import Foundation
+import SeqGenCLI
 import SeqGenEngine
 import SeqGenKit
 

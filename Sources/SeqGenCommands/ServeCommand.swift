@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import SeqGenCLI
 import SeqGenEngine
 import SeqGenServe
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeqGenCLI
 import SeqGenEngine
 
 /// `seqgen generate`: one subcommand per domain. `seqgen generate RUN …` is parsed by the
