@@ -40,7 +40,8 @@ let package = Package(
     .target(name: "LSTMMath"),
     .target(name: "AVX512Kernels", dependencies: ["LSTMMath"], swiftSettings: avx512Settings),
     .target(name: "SeqGenEngine", dependencies: ["CBLAS", "LSTMMath", "AVX512Kernels"], swiftSettings: engineSettings),
-    .target(name: "SoundFile", dependencies: ["CSndFile", "CSampleRate"]),
+    // The one libsndfile + libsamplerate wrapper (its main type, `SoundFile`, qualifies as `SoundIO.SoundFile`).
+    .target(name: "SoundIO", dependencies: ["CSndFile", "CSampleRate"]),
     // The one FluidSynth wrapper (rendering MIDI to audio).
     .target(name: "Synthesizer", dependencies: ["CFluidSynth"]),
     // The engine's `Collective` over MPI.
@@ -48,8 +49,8 @@ let package = Package(
     .target(name: "TextDomain", dependencies: ["SeqGenEngine"], path: "domains/Text/Sources"),
     .target(name: "HandwritingDomain", dependencies: ["SeqGenEngine"], path: "domains/Handwriting/Sources"),
     .target(
-      name: "NoteDomain", dependencies: ["SeqGenEngine", "SoundFile", "Synthesizer"], path: "domains/Notes/Sources"),
-    .target(name: "AudioDomain", dependencies: ["SeqGenEngine", "SoundFile"], path: "domains/Audio/Sources"),
+      name: "NoteDomain", dependencies: ["SeqGenEngine", "SoundIO", "Synthesizer"], path: "domains/Notes/Sources"),
+    .target(name: "AudioDomain", dependencies: ["SeqGenEngine", "SoundIO"], path: "domains/Audio/Sources"),
     // The browser playground: an HTTP server over the domains' generation library API.
     // The library layer under every front end: the domain catalog and the training session.
     .target(name: "SeqGenKit", dependencies: ["SeqGenEngine", "SeqGenMPI"]),
@@ -87,10 +88,10 @@ let package = Package(
       name: "NoteDomainTests", dependencies: ["NoteDomain", "Synthesizer", "SeqGenTestSupport"],
       path: "domains/Notes/Tests"),
     .testTarget(
-      name: "AudioDomainTests", dependencies: ["AudioDomain", "SoundFile", "SeqGenTestSupport"],
+      name: "AudioDomainTests", dependencies: ["AudioDomain", "SoundIO", "SeqGenTestSupport"],
       path: "domains/Audio/Tests"),
-    .testTarget(name: "SoundFileTests", dependencies: ["SoundFile", "SeqGenTestSupport"]),
-    .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SeqGenEngine", "SoundFile", "SeqGenTestSupport"]),
+    .testTarget(name: "SoundIOTests", dependencies: ["SoundIO", "SeqGenTestSupport"]),
+    .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SeqGenEngine", "SoundIO", "SeqGenTestSupport"]),
     // The command-line kit, with a test-only domain that plugs in through it.
     .testTarget(
       name: "SeqGenCLIKitTests", dependencies: ["SeqGenCLI", "SeqGenCommands", "SeqGenKit", "SeqGenTesting"]),

@@ -8,7 +8,7 @@ public func playgroundFuzzer(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> CInt
     let decoded = try PlaygroundRequest(
       body: Data(bytes: bytes, count: size), options: ["length", "skipUnknown", "seconds"], maxCount: 8)
     try? decoded.request.validate()
-    _ = try? JSONDecoder().decode(PlainGenerationOptions.self, from: decoded.options)
+    _ = try? PlainGenerationOptions.decode(withDefaults: decoded.options)
   } catch {
     _ = error.description
   }

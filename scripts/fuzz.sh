@@ -51,7 +51,7 @@ build ink $(module_copy ink "${engine[@]}" domains/Handwriting/Sources) Fuzz/Ink
 serve=(Sources/SeqGenServe/PlaygroundRequest.swift Sources/SeqGenServe/PlaygroundError.swift)
 build playground $(module_copy playground "${engine[@]}" "${serve[@]}") Fuzz/PlaygroundFuzzer.swift
 sndfile=(-I Sources/CSndFile -I Sources/CSampleRate $(pkg-config --cflags-only-I sndfile samplerate | sed 's/-I/-Xcc -I/g') -lsndfile -lsamplerate)
-build audio Sources/SoundFile/*.swift Fuzz/AudioFuzzer.swift -- "${sndfile[@]}"
+build audio Sources/SoundIO/*.swift Fuzz/AudioFuzzer.swift -- "${sndfile[@]}"
 
 run() { # name, seed corpus dirs...
   local name=$1; shift

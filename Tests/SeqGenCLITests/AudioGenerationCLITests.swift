@@ -1,5 +1,5 @@
 import Foundation
-import SoundFile
+import SoundIO
 import Testing
 
 /// `seqgen train audio --pre-emphasis`: a checked flag kept in the run, and clips that keep or

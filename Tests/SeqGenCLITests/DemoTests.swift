@@ -1,5 +1,5 @@
 import Foundation
-import SoundFile
+import SoundIO
 import Testing
 
 #if canImport(FoundationXML)

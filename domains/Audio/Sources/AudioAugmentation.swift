@@ -1,6 +1,6 @@
 import Foundation
 import SeqGenEngine
-import SoundFile
+import SoundIO
 
 /// Speed perturbation and random gain, drawn afresh for every training file each epoch.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 import SeqGenEngine
-import SoundFile
+import SoundIO
 
 extension AudioDomain {
   /// Clips of `seconds` written through libsndfile (one file per clip), with the real-time

@@ -1,6 +1,6 @@
 import Foundation
 import SeqGenEngine
-import SoundFile
+import SoundIO
 
 /// Raw audio as a sequence of frames, modelled SampleRNN-style (Mehri et al. 2017): the shared
 /// LSTM steps once per frame of `frameSize` samples, reading the previous frame, and the

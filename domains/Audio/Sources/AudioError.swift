@@ -1,4 +1,4 @@
-import SoundFile
+import SoundIO
 
 /// What can go wrong with audio input; each case prints as one line naming the file.
 public enum AudioError: Error, CustomStringConvertible, Equatable {

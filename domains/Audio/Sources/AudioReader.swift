@@ -1,6 +1,6 @@
 import Foundation
 import SeqGenEngine
-import SoundFile
+import SoundIO
 
 /// Finds audio files and turns each into mono samples at the model rate: libsndfile decode,
 /// mix-down, libsamplerate resampling, optional silence trim and peak normalisation.

@@ -1,7 +1,7 @@
 import Foundation
 import SeqGenEngine
 import SeqGenTestSupport
-import SoundFile
+import SoundIO
 import Testing
 
 @testable import AudioDomain

@@ -1,6 +1,6 @@
 import Foundation
 import SeqGenEngine
-import SoundFile
+import SoundIO
 
 extension NoteDomain {
   /// Samples for `seconds` of music (or a number of events) after an optional MIDI prime and

@@ -1,6 +1,6 @@
 import Foundation
 import SeqGenTestSupport
-import SoundFile
+import SoundIO
 import Testing
 
 /// The libsndfile/libsamplerate wrapper: round trips, memory I/O, and every kind of bad input.
