@@ -42,19 +42,27 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
   var lrDecay: Float?
   @Option(help: "Steps between learning-rate decays (default \(Commands.recipe.lrDecayEvery)).")
   var lrDecayEvery: Int?
-  @Option(help: "Dropout between LSTM layers (training only).") var dropout = TrainingOptions().dropout
-  @Option(help: "Clip the global gradient norm to this (0 = off).") var gradClip = TrainingOptions().gradClip
-  @Option(help: "Fraction of the data held out for validation.") var valFraction = TrainingOptions().valFraction
+  @Option(help: "Dropout between LSTM layers, training only (default \(TrainingOptions().dropout)).")
+  var dropout: Float?
+  @Option(help: "Clip the global gradient norm to this (default \(TrainingOptions().gradClip); 0 = off).")
+  var gradClip: Float?
+  @Option(help: "Fraction of the data held out for validation (default \(TrainingOptions().valFraction)).")
+  var valFraction: Double?
   @Option(
     help: ArgumentHelp(
       "What is held out: tail (the end of every file) or files (whole files spread through the corpus, about --val-fraction of it). Default: \(Commands.Domain.defaultValidationSplit.rawValue).",
       valueName: "tail|files"))
   var valSplit: ValidationSplit?
-  @Option(help: "Seed for initial weights and dropout: same seed, same run.") var seed = TrainingOptions().seed
-  @Option(help: "Steps between checkpoints (each also runs validation).") var checkpointEvery = TrainingOptions()
-    .checkpointEvery
-  @Option(help: "Steps between log lines.") var logEvery = TrainingOptions().logEvery
-  @Flag(help: "Continue the run in --out from its last checkpoint (model settings come from the run).")
+  @Option(help: "Seed for initial weights and dropout: same seed, same run (default \(TrainingOptions().seed)).")
+  var seed: UInt64?
+  @Option(
+    help: "Steps between checkpoints, each also running validation (default \(TrainingOptions().checkpointEvery)).")
+  var checkpointEvery: Int?
+  @Option(help: "Steps between log lines (default \(TrainingOptions().logEvery)).") var logEvery: Int?
+  @Flag(
+    help:
+      "Continue the run in --out from its last checkpoint, to its own target unless --steps or --epochs is given. The learning-rate schedule, --grad-clip and the checkpoint and log rhythm may change; the model's settings are the run's."
+  )
   public var resume = false
   @Flag(help: "Under mpirun, every process prints its progress, not only process 0.")
   public var logEveryRank = false
@@ -72,14 +80,27 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
     o.learningRate = learningRate ?? defaults.learningRate
     o.lrDecay = lrDecay ?? defaults.lrDecay
     o.lrDecayEvery = lrDecayEvery ?? defaults.lrDecayEvery
-    o.dropout = dropout
-    o.gradClip = gradClip
-    o.valFraction = valFraction
+    o.dropout = dropout ?? o.dropout
+    o.gradClip = gradClip ?? o.gradClip
+    o.valFraction = valFraction ?? o.valFraction
     o.valSplit = valSplit
-    o.seed = seed
-    o.checkpointEvery = checkpointEvery
-    o.logEvery = logEvery
+    o.seed = seed ?? o.seed
+    o.checkpointEvery = checkpointEvery ?? o.checkpointEvery
+    o.logEvery = logEvery ?? o.logEvery
     return o
+  }
+
+  /// The settings the user gave, by property name (what a resumed run applies or refuses).
+  public var given: Set<String> {
+    let flags: [(String, Bool)] = [
+      ("hiddenSize", hiddenSize != nil), ("numLayers", numLayers != nil), ("seqLength", seqLength != nil),
+      ("batchSize", batchSize != nil), ("steps", steps != nil), ("epochs", epochs != nil),
+      ("learningRate", learningRate != nil), ("lrDecay", lrDecay != nil), ("lrDecayEvery", lrDecayEvery != nil),
+      ("dropout", dropout != nil), ("gradClip", gradClip != nil), ("valFraction", valFraction != nil),
+      ("valSplit", valSplit != nil), ("seed", seed != nil), ("checkpointEvery", checkpointEvery != nil),
+      ("logEvery", logEvery != nil),
+    ]
+    return Set(flags.filter(\.1).map(\.0))
   }
 
   public func validate() throws {

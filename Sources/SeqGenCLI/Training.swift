@@ -24,6 +24,7 @@ public enum Training {
       domain: domain, data: flags.data, run: RunDirectory(URL(fileURLWithPath: flags.out)), resume: flags.resume,
       options: options ?? flags.options(defaults: domain.trainingDefaults))
     session.reportEveryRank = flags.logEveryRank
+    session.given = flags.given
     let live = isatty(STDOUT_FILENO) == 1 && Console.capture == nil
     var redrawing = false
     do {

@@ -3,11 +3,15 @@ import Foundation
 /// Setting a run up: its options, the corpus as it trains on it, and a resumed run's state.
 extension Trainer {
   /// A new run's options (the domain's validation split unless chosen), or a resumed run's own
-  /// with only the length and the logging rhythm taken from `new`.
+  /// with the settings a resume may change (`TrainingOptions.changeableOnResume`) taken from `new`.
   static func options(_ new: TrainingOptions, resuming manifest: Manifest?) -> TrainingOptions {
     guard var options = manifest?.training else { return new.forNewRun(of: D.self) }
     options.steps = new.steps
     options.epochs = new.epochs
+    options.learningRate = new.learningRate
+    options.lrDecay = new.lrDecay
+    options.lrDecayEvery = new.lrDecayEvery
+    options.gradClip = new.gradClip
     options.checkpointEvery = new.checkpointEvery
     options.logEvery = new.logEvery
     return options

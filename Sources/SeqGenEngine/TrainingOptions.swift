@@ -46,6 +46,53 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     return o
   }
 
+  /// Settings a resumed run may change: its length, the learning-rate schedule, clipping and
+  /// the logging rhythm. Every other setting is fixed by the run (the model, the batch layout,
+  /// the validation split, the seed).
+  public static let changeableOnResume: Set<String> = [
+    "steps", "epochs", "learningRate", "lrDecay", "lrDecayEvery", "gradClip", "checkpointEvery", "logEvery",
+  ]
+
+  /// A resumed run's options: these (the run's own) with the settings the user gave (`given`,
+  /// by property name, with their values in `new`) applied where they may change. A setting
+  /// fixed by the run and given with another value is refused, naming it; given with the
+  /// run's value it is accepted. `steps` given replaces `epochs` and the other way round; given
+  /// neither, the run keeps its target.
+  ///
+  /// - Returns: the options and the changes made, as (setting, old, new) in text.
+  public func resumed(with new: TrainingOptions, given: Set<String>) throws(EngineError) -> (
+    TrainingOptions, changes: [(name: String, old: String, new: String)]
+  ) {
+    guard case .object(var mine)? = try? JSONValue.encoding(self),
+      case .object(let theirs)? = try? JSONValue.encoding(new)
+    else { return (self, []) }
+    var changes: [(name: String, old: String, new: String)] = []
+    func text(_ v: JSONValue?) -> String {
+      switch v {
+      case .number(let x)?: Setting.show(x)
+      case .string(let s)?: s
+      case .bool(let b)?: String(b)
+      default: "none"
+      }
+    }
+    for name in given.sorted() where mine[name] != theirs[name] {
+      guard Self.changeableOnResume.contains(name) else {
+        throw .invalidOption(
+          name: name,
+          reason: "is fixed by the run (\(text(mine[name]))); leave it out to continue, or start a new run to change it"
+        )
+      }
+      changes.append((name, text(mine[name]), text(theirs[name])))
+      mine[name] = theirs[name]
+    }
+    if given.contains("steps") && !given.contains("epochs") { mine["epochs"] = nil }
+    if given.contains("epochs") && !given.contains("steps") { mine["steps"] = nil }
+    guard let data = try? JSONEncoder().encode(JSONValue.object(mine)),
+      let merged = try? JSONDecoder().decode(TrainingOptions.self, from: data)
+    else { return (self, []) }
+    return (merged, changes)
+  }
+
   /// The corpus split into training and validation sequences as these options say.
   public func split<Step>(_ sequences: [SourceSequence<Step>]) -> (
     train: [SourceSequence<Step>], validation: [SourceSequence<Step>]

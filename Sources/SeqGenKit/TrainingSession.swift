@@ -38,6 +38,10 @@ public struct TrainingSession<D: SequenceDomain> {
   /// The options of the run: the domain's recipe (`trainingDefaults`) unless the front end
   /// gives the user's.
   public var options: TrainingOptions
+  /// The settings of `options` the user gave (property names). A resumed run keeps its own
+  /// options but these, where they may change (`TrainingOptions.resumed(with:given:)`): without
+  /// `steps` or `epochs` it continues to its own target.
+  public var given: Set<String> = []
   /// Whether every process of a parallel job reports, not only process 0.
   public var reportEveryRank = false
 
@@ -100,10 +104,19 @@ public struct TrainingSession<D: SequenceDomain> {
       }
       return (domain, try domain.read(urls()))
     }
+    var runOptions = options
+    var changes: [(name: String, old: String, new: String)] = []
+    if let manifest = opened.resumed {
+      (runOptions, changes) = try collective.agree { try manifest.training.resumed(with: options, given: given) }
+    }
     let trainer = try Trainer(
-      domain: domain, sequences: sequences, dataPaths: paths, options: options, opened: opened,
+      domain: domain, sequences: sequences, dataPaths: paths, options: runOptions, opened: opened,
       collective: collective)
     try reportStart(trainer, report: report)
+    if !changes.isEmpty {
+      let list = changes.map { "`\($0.name)` \($0.old) → \($0.new)" }.joined(separator: ", ")
+      report(.line("changed on resume: \(list) (recorded in the manifest)"))
+    }
     phase(true)
     var lastValidation: Double?
     let progress = collective.isSingle ? Event.progress : Event.line

@@ -1,4 +1,5 @@
 import Foundation
+import SeqGenEngine
 import Testing
 
 #if canImport(Glibc)
@@ -57,6 +58,51 @@ import Testing
       let leftovers = try FileManager.default.contentsOfDirectory(atPath: run).filter { $0.contains(".tmp-") }
       #expect(leftovers.isEmpty, "trial \(trial): \(leftovers)")
     }
+  }
+
+  /// A run killed part way and resumed without --steps trains to its own target, not the
+  /// domain's default; a setting fixed by the run is refused on resume with another value
+  /// (accepted with its own), and one that may change is applied and recorded.
+  @Test func resumeKeepsTheRunsTargetAndRefusesFixedSettings() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let run = box.path("run")
+    let tiny = ["--hidden-size", "16", "--num-layers", "1", "--batch-size", "4", "--seq-length", "16"]
+    let p = try start(
+      ["train", "text", "--data", try box.corpus(), "--out", run, "--steps", "100000", "--checkpoint-every", "5"]
+        + tiny)
+    waitForCheckpoint(run)
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+    let manifest = { try RunDirectory(URL(fileURLWithPath: run)).manifest() }
+    let killedAt = try manifest().progress.step
+    #expect(try manifest().progress.totalSteps == 100_000)
+
+    let fixed = try CLI.run(["train", "text", "--out", run, "--resume", "--hidden-size", "64", "--steps", "20"])
+    expectCleanFailure(fixed, mentions: ["--hidden-size", "fixed by the run (16)"])
+    let same = try CLI.run(
+      ["train", "text", "--out", run, "--resume", "--learning-rate", "0.004", "--steps", String(killedAt + 5)] + tiny)
+    #expect(same.succeeded, "\(same)")
+    #expect(same.stdout.contains("changed on resume: --learning-rate 0.008 → 0.004"), "\(same.stdout)")
+    #expect(try manifest().training.learningRate == 0.004 && manifest().progress.step == killedAt + 5)
+
+    // Without --steps: on to the target the manifest holds, whatever the domain's default.
+    try setTarget(run, steps: killedAt + 10)
+    let resumed = try CLI.run(["train", "text", "--out", run, "--resume"])
+    #expect(resumed.succeeded, "\(resumed)")
+    #expect(resumed.stdout.contains("steps \(killedAt + 5)→\(killedAt + 10)"), "\(resumed.stdout)")
+    #expect(try manifest().progress.step == killedAt + 10 && manifest().training.steps == killedAt + 10)
+  }
+
+  /// Rewrites a run's target (manifest.json and the checkpoint's own copy) to `steps`, as a run
+  /// started with --steps and stopped short of it would have.
+  func setTarget(_ run: String, steps: Int) throws {
+    let dir = RunDirectory(URL(fileURLWithPath: run))
+    let checkpoint = try dir.checkpoint(.latest)
+    var manifest = checkpoint.manifest
+    manifest.training.steps = steps
+    manifest.progress.totalSteps = steps
+    try dir.save(manifest, tensors: checkpoint.tensors.map { ($0.key, $0.value) }, as: .latest)
   }
 
   /// A second trainer on a run in use refuses with a clear message; the lock dies with its owner.
