@@ -109,3 +109,11 @@ func describe(_ error: Error) -> String {
     return "\(error)"
   }
 }
+
+extension Manifest {
+  /// The step whose weights `which` holds: the best checkpoint's own step, which is earlier than
+  /// the run's when validation stopped improving (a run never validated has only the latest).
+  public func step(of which: RunDirectory.Which) -> Int {
+    which == .best ? progress.bestStep ?? progress.step : progress.step
+  }
+}

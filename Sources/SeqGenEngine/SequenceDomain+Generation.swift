@@ -35,7 +35,7 @@ extension SequenceDomain where GenerationOptions == PlainGenerationOptions {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return try encoder.encode(
       PlainProvenance(
-        domain: Self.name, run: run.url.path, step: try run.manifest().progress.step, request: request,
+        domain: Self.name, run: run.url.path, step: try run.manifest().step(of: request.checkpoint), request: request,
         options: options))
   }
 

@@ -25,4 +25,27 @@ import Testing
     expectCleanFailure(
       try CLI.run(["generate", box.path("run"), "--provenance", "--length", "5"]), mentions: ["--provenance", "--out"])
   }
+
+  /// Every output names the step of the weights it used: the best checkpoint's own step, not
+  /// the run's latest (as a run past its best has them).
+  @Test func theBestCheckpointIsNamedByItsOwnStep() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    try box.train("run", data: try box.corpus())
+    let manifestURL = URL(fileURLWithPath: box.path("run") + "/manifest.json")
+    var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any])
+    var progress = try #require(json["progress"] as? [String: Any])
+    let latest = try #require(progress["step"] as? Int)
+    progress["bestStep"] = latest - 1
+    json["progress"] = progress
+    try JSONSerialization.data(withJSONObject: json).write(to: manifestURL)
+    for (which, step) in [("best", latest - 1), ("latest", latest)] {
+      let out = box.path("\(which).txt")
+      let made = try CLI.run(
+        ["generate", box.path("run"), "--out", out, "--length", "5", "--checkpoint", which, "--provenance"])
+      #expect(made.succeeded, "\(made)")
+      let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + ".json")))
+      #expect((sidecar as? [String: Any])?["step"] as? Int == step, "\(which): \(sidecar)")
+    }
+  }
 }

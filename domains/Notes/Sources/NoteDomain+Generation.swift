@@ -27,7 +27,7 @@ extension NoteDomain {
     let seconds = options.duration
     let controls = request.controls
     var settings =
-      "seqgen notes: \(run.url.lastPathComponent) step \(manifest.progress.step) (\(request.checkpoint.rawValue)), seed \(request.seed), temperature \(controls.temperature)"
+      "seqgen notes: \(run.url.lastPathComponent) step \(manifest.step(of: request.checkpoint)) (\(request.checkpoint.rawValue)), seed \(request.seed), temperature \(controls.temperature)"
     if let topK = controls.topK { settings += ", top-k \(topK)" }
     if let topP = controls.topP { settings += ", top-p \(topP)" }
     if controls.argmax { settings += ", argmax" }
