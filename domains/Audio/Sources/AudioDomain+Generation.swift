@@ -152,7 +152,8 @@ extension AudioDomain {
     let manifest = try run.manifest()
     let c = request.controls
     var settings = [
-      "run=\(run.url.path)", "checkpoint=\(request.checkpoint.rawValue)", "step=\(manifest.step(of: request.checkpoint))",
+      "run=\(run.url.path)", "checkpoint=\(request.checkpoint.rawValue)",
+      "step=\(manifest.step(of: request.checkpoint))",
       "seed=\(request.seed)", "temperature=\(c.temperature)",
     ]
     if let k = c.topK { settings.append("top-k=\(k)") }

@@ -49,7 +49,8 @@ extension HandwritingDomain {
     }
     let manifest = try run.manifest()
     var metadata: [(key: String, value: String)] = [
-      ("model", run.url.path), ("checkpoint", request.checkpoint.rawValue), ("step", "\(manifest.step(of: request.checkpoint))"),
+      ("model", run.url.path), ("checkpoint", request.checkpoint.rawValue),
+      ("step", "\(manifest.step(of: request.checkpoint))"),
       ("seed", "\(request.seed)"),
       ("bias", "\(request.controls.bias ?? 0)"), ("temperature", "\(request.controls.temperature)"),
       ("count", "\(request.count)"),
