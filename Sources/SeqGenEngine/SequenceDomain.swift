@@ -75,6 +75,11 @@ public protocol SequenceDomain: Sendable {
   /// `folder` under its own file name only (the domain's usual output where none is named), and
   /// every file they would read is refused, so a server never opens a path a client wrote. The
   /// server sets `primeFile` itself. The default confines `out` and names no default output.
+  /// The generation options a server offers for a run of `codec`: every one but those the run
+  /// cannot use (a given text on a model trained without transcriptions) and those `served`
+  /// refuses (paths only the server chooses), so a form shows only what the run accepts. All
+  /// of them by default.
+  func servedSettings(_ codec: Codec) -> [Setting]
   func served(_ request: GenerationRequest, options: GenerationOptions, in folder: URL) throws -> (
     GenerationRequest, GenerationOptions
   )
@@ -106,6 +111,7 @@ extension SequenceDomain {
   public static var playgroundOptions: String { "{}" }
   public var trainingDefaults: TrainingOptions { TrainingOptions() }
   public func resolved(for urls: [URL]) throws -> Self { self }
+  public func servedSettings(_ codec: Codec) -> [Setting] { GenerationOptions.settings }
   public func served(_ request: GenerationRequest, options: GenerationOptions, in folder: URL) throws -> (
     GenerationRequest, GenerationOptions
   ) {

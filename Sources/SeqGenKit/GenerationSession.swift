@@ -16,7 +16,8 @@ public struct GenerationSession: Sendable {
   public let stepUnit: String
   /// The sampling controls the run's head reads (`OutputHead.acceptedControls`), by name.
   public let controls: [String]
-  /// The domain's generation options, each described once.
+  /// The domain's generation options this run accepts when served (`SequenceDomain.servedSettings`),
+  /// each described once.
   public let optionSettings: [Setting]
   /// The options a form starts from: what is quick to make and worth showing
   /// (`SequenceDomain.playgroundOptions`), with every default filled in.
@@ -38,13 +39,14 @@ public struct GenerationSession: Sendable {
       throw EngineError.badCheckpoint(path: run.url.path, reason: "holds a \(manifest.domain) model, not \(D.name)")
     }
     let codec = try manifest.codec(as: D.Codec.self, path: run.url.path)
-    let head = domain.configured(for: codec).makeHead(codec)
+    let configured = domain.configured(for: codec)
+    let head = configured.makeHead(codec)
     self.run = run
     self.manifest = manifest
     self.domain = D.name
     stepUnit = D.stepUnit
     controls = type(of: head).acceptedControls.map(\.rawValue).sorted()
-    optionSettings = D.GenerationOptions.settings
+    optionSettings = configured.servedSettings(codec)
     startingOptions = try JSONValue.encoding(D.GenerationOptions.decode(withDefaults: Data(D.playgroundOptions.utf8)))
     body = { request, json, folder, events in
       let given: D.GenerationOptions

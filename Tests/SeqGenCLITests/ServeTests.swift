@@ -171,6 +171,16 @@ import Testing
     #expect((runs[0]["controls"] as? [String])?.contains("topK") == true)
     #expect((runs[1]["controls"] as? [String])?.contains("bias") == true)
     #expect((runs[0]["figures"] as? [String: Any])?["step"] as? Double == 12)
+    // Each setting as described once, labelled; only what the run accepts: the text run has no
+    // bias, the handwriting run (trained without transcriptions) no text to write.
+    let settings = runs.map { run in
+      ((run["controlSettings"] as? [[String: Any]]) ?? []) + ((run["options"] as? [[String: Any]]) ?? [])
+    }
+    let names = settings.map { $0.compactMap { $0["name"] as? String } }
+    #expect(!names[0].contains("bias") && names[0].contains("length") && names[0].contains("seed"), "\(names)")
+    #expect(names[1].contains("bias") && !names[1].contains("text") && !names[1].contains("style"), "\(names)")
+    #expect(settings.joined().allSatisfy { !($0["label"] as? String ?? "").isEmpty && $0["help"] is String })
+    #expect(settings[0].first { $0["name"] as? String == "length" }?["place"] as? String == "options")
 
     // Same seed and settings: the same text as seqgen generate.
     let cli = try CLI.run([
@@ -239,6 +249,7 @@ import Testing
       ($0["options"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
     }
     #expect(options?[0].contains("pianoRoll") == true && options?[1].contains("waveform") == true, "\(runs)")
+    #expect(options?[0].contains("soundfont") == false, "the server renders with its own SoundFont: \(runs)")
 
     let piece = try Self.request(
       server.port, "POST", "/api/runs/midi/generate",

@@ -133,6 +133,13 @@ extension HandwritingDomain {
   }
 
   /// A served generation writes handwriting.svg (or the .inkml named) in the server's folder.
+  /// No text file or style file (a server reads no paths; the style comes as the prime
+  /// upload), and no text at all for a model trained without transcriptions.
+  public func servedSettings(_ codec: HandwritingCodec) -> [Setting] {
+    let unread: Set = codec.alphabet == nil ? ["textFile", "style", "text", "skipUnknown"] : ["textFile", "style"]
+    return HandwritingGenerationOptions.settings.filter { !unread.contains($0.name) }
+  }
+
   public func served(_ request: GenerationRequest, options: HandwritingGenerationOptions, in folder: URL) throws -> (
     GenerationRequest, HandwritingGenerationOptions
   ) {

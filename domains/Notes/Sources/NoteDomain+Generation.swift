@@ -134,6 +134,11 @@ extension NoteDomain {
 extension NoteDomain {
   /// A served generation writes notes.mid (and the piano roll and rendering when asked for) in
   /// the server's folder, with the bundled SoundFont only.
+  /// No SoundFont: the server renders with its own.
+  public func servedSettings(_ codec: NoteCodec) -> [Setting] {
+    NoteGenerationOptions.settings.filter { $0.name != "soundfont" }
+  }
+
   public func served(_ request: GenerationRequest, options: NoteGenerationOptions, in folder: URL) throws -> (
     GenerationRequest, NoteGenerationOptions
   ) {
