@@ -29,7 +29,7 @@ struct DemoCommand: ParsableCommand {
   @Flag(help: "Then serve the playground over the demo's runs (seqgen serve OUT/runs).") var serve = false
   @Option(help: "The playground's port with --serve (0: any free port).") var port: UInt16 = 8080
 
-  /// The domains in the demo, in registry order, with their recipes' placeholders filled in
+  /// The domains in the demo, in catalog order, with their recipes' placeholders filled in
   /// (data under `fixtures` unless a recipe makes its own in OUT/data/<domain>).
   func specs(_ fixtures: String) -> [Spec] {
     CommandCatalog.current.commands.compactMap { d in

@@ -70,15 +70,14 @@ struct ServeCommand: ParsableCommand {
       playground.removeResults()
       Foundation.exit(0)
     }
-    for sig in [SIGINT, SIGTERM] {
+    let sources = [SIGINT, SIGTERM].map { sig in
       signal(sig, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
       source.setEventHandler { stop(sig) }
       source.resume()
-      Self.signalSources.append(source)
+      return source
     }
-    dispatchMain()
+    // The sources live as long as the server: dispatchMain() never returns.
+    withExtendedLifetime(sources) { dispatchMain() }
   }
-
-  nonisolated(unsafe) static var signalSources: [any DispatchSourceSignal] = []
 }

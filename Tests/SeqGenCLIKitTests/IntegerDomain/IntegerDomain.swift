@@ -2,7 +2,7 @@ import Foundation
 import SeqGenEngine
 
 /// A test-only domain: whitespace-separated integers in 0..<1000, one file one sequence. It
-/// exists to prove that a domain plugs in with its own folder and one registry line.
+/// exists to prove that a domain plugs in with its own folder and one catalog line.
 struct IntegerDomain: SequenceDomain {
   typealias Step = Int
   typealias Head = CategoricalHead
