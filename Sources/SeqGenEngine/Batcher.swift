@@ -10,6 +10,8 @@
 public struct Batcher: Sendable, Codable, Equatable {
   public let batchSize: Int
   public let seqLength: Int
+  /// What one step is ("char"), for messages.
+  public let unit: String
   public private(set) var streamLength: Int
   public private(set) var chunksPerEpoch: Int
   /// The next chunk to read, counted from the start of training (the data cursor).
@@ -19,14 +21,16 @@ public struct Batcher: Sendable, Codable, Equatable {
   /// The cursor at the first chunk of the current epoch.
   public var epochStart: Int = 0
 
-  public init(pairs: Int, batchSize: Int, seqLength: Int) throws(EngineError) {
+  /// - Parameter unit: what one step is, for the message when the corpus is too small ("char").
+  public init(pairs: Int, batchSize: Int, seqLength: Int, unit: String = "step") throws(EngineError) {
     self.batchSize = batchSize
     self.seqLength = seqLength
+    self.unit = unit
     streamLength = pairs / batchSize
     chunksPerEpoch = streamLength / seqLength
     guard chunksPerEpoch >= 1 else {
       throw .corpusTooSmall(
-        "the training corpus has \(pairs) steps, fewer than one batch of batch-size × seq-length = \(batchSize) × \(seqLength) = \(batchSize * seqLength); use a smaller `batchSize` or `seqLength`"
+        "the training corpus has \(pairs.formatted()) \(unit)\(pairs == 1 ? "" : "s"), fewer than one batch of `batchSize` × `seqLength` = \(batchSize) × \(seqLength) = \((batchSize * seqLength).formatted()) \(unit)s; use a smaller `batchSize` or `seqLength`, or more data"
       )
     }
   }
@@ -39,7 +43,7 @@ public struct Batcher: Sendable, Codable, Equatable {
 
   /// Starts the next epoch at the cursor, laid out for a corpus of `pairs`.
   public mutating func startEpoch(pairs: Int) throws(EngineError) {
-    let layout = try Batcher(pairs: pairs, batchSize: batchSize, seqLength: seqLength)
+    let layout = try Batcher(pairs: pairs, batchSize: batchSize, seqLength: seqLength, unit: unit)
     streamLength = layout.streamLength
     chunksPerEpoch = layout.chunksPerEpoch
     epoch += 1

@@ -106,7 +106,8 @@ public final class Trainer<D: SequenceDomain> {
       split = corpus.split
       validation = corpus.validation
       heldOutFiles = corpus.heldOutFiles
-      var batcher = try Batcher(pairs: corpus.plain.count, batchSize: B, seqLength: options.seqLength)
+      var batcher = try Batcher(
+        pairs: corpus.plain.count, batchSize: B, seqLength: options.seqLength, unit: D.stepUnit)
       totalSteps =
         options.steps ?? options.epochs.map { max(1, Int(($0 * Double(batcher.chunksPerEpoch)).rounded(.up))) }
         ?? TrainingOptions.defaultSteps
@@ -150,7 +151,7 @@ public final class Trainer<D: SequenceDomain> {
         // The current epoch's variants, laid out for their own length, with the cursor kept.
         train = try EncodedCorpus(
           augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch)
-        var layout = try Batcher(pairs: train.count, batchSize: B, seqLength: options.seqLength)
+        var layout = try Batcher(pairs: train.count, batchSize: B, seqLength: options.seqLength, unit: D.stepUnit)
         (layout.position, layout.epoch, layout.epochStart) = (batcher.position, batcher.epoch, batcher.epochStart)
         batcher = layout
       } else {

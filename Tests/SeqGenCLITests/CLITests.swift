@@ -596,6 +596,23 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     for dir in ["a", "n", "h"] { #expect(!FileManager.default.fileExists(atPath: box.path(dir))) }
   }
 
+  /// A corpus smaller than one batch is refused in the domain's unit, singular or plural, with
+  /// the settings to change, and no run folder is left behind.
+  @Test func aCorpusSmallerThanOneBatchSaysSoInTheDomainsUnit() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    try box.write("one.txt", "ab")
+    try box.write("few.txt", String(repeating: "abcdefghij\n", count: 30))
+    let one = try CLI.run(["train", "text", "--data", box.path("one.txt"), "--out", box.path("r1")])
+    expectCleanFailure(
+      one, mentions: ["the training corpus has 1 char,", "1,600 chars", "--batch-size", "--seq-length"])
+    let few = try CLI.run(["train", "text", "--data", box.path("few.txt"), "--out", box.path("r2")])
+    expectCleanFailure(few, mentions: ["chars, fewer than one batch"])
+    #expect(
+      !FileManager.default.fileExists(atPath: box.path("r1")) && !FileManager.default.fileExists(atPath: box.path("r2"))
+    )
+  }
+
   @Test func generateOnADirectoryThatIsNotARun() throws {
     let box = try Sandbox()
     defer { box.remove() }
