@@ -6,6 +6,10 @@ public enum TrainingAdvice {
   /// overfitting.
   public static let patience = 3
 
+  /// The patience a run's own history asks for: twice the longest it has waited (in
+  /// checkpoints) for a best it then reached, and never less than `patience`.
+  public static func patience(longestWait: Int) -> Int { max(patience, 2 * longestWait) }
+
   /// char-rnn's rule of thumb: parameters of the same order as training steps (characters).
   /// Far more parameters and the model memorises the corpus; far fewer and a larger model
   /// would fit it better.
@@ -44,7 +48,13 @@ public enum TrainingAdvice {
   /// Whether validation has not improved for `patience` checkpoints and now lies clearly (1%)
   /// above its best, and what to do: nil while it still improves or hovers at its best (or no
   /// validation ran).
-  public static func overfitting(_ progress: Manifest.Progress, checkpointEvery: Int) -> String? {
+  ///
+  /// - Parameter patience: checkpoints without a new best that count as long; a caller that
+  ///   knows the run's history passes more when the run has gone longer without a best before
+  ///   and still beaten it (`patience(longestWait:)`).
+  public static func overfitting(
+    _ progress: Manifest.Progress, checkpointEvery: Int, patience: Int = patience
+  ) -> String? {
     guard let best = progress.bestStep, let bestLoss = progress.bestValidationLoss,
       let latest = progress.validationLoss
     else { return nil }

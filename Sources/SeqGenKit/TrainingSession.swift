@@ -120,6 +120,21 @@ public struct TrainingSession<D: SequenceDomain> {
     phase(true)
     var lastValidation: Double?
     let progress = collective.isSingle ? Event.progress : Event.line
+    // The overfitting advice is said once, when it is true by the run's own history: its
+    // patience grows with the longest wait for a new best the run has already sat out.
+    let every = trainer.options.checkpointEvery
+    var lastBest = trainer.manifest.progress.bestStep
+    var longestWait = 0
+    var advised = false
+    func adviseIfOverfitting() {
+      guard !advised,
+        let advice = TrainingAdvice.overfitting(
+          trainer.manifest.progress, checkpointEvery: every,
+          patience: TrainingAdvice.patience(longestWait: longestWait))
+      else { return }
+      advised = true
+      report(.line("advice: " + advice))
+    }
     try trainer.run { event in
       switch event {
       case .log(let r, let total):
@@ -139,23 +154,18 @@ public struct TrainingSession<D: SequenceDomain> {
             String(format: ", validation %.4f nats = %.4f bits/%@", $0, $0 / M_LN2, D.stepUnit)
           } ?? ""
         report(.line("checkpoint at step \(step)\(v)\(best ? " (best so far)" : "") → \(run.url.path)"))
-        // (After the last checkpoint the summary says it.)
-        if step < trainer.totalSteps,
-          let advice = TrainingAdvice.overfitting(
-            trainer.manifest.progress, checkpointEvery: trainer.options.checkpointEvery)
-        {
-          report(.line("advice: " + advice))
+        if best {
+          if let last = lastBest { longestWait = max(longestWait, (step - last) / max(every, 1) - 1) }
+          lastBest = step
         }
+        // (After the last checkpoint the summary says it.)
+        if step < trainer.totalSteps { adviseIfOverfitting() }
       case .rejected(let step, let reason):
         report(.line("step \(step) rejected: \(reason); state reset, weights unchanged"))
       }
     }
     report(.trained(trainer.manifest))
-    if let advice = TrainingAdvice.overfitting(
-      trainer.manifest.progress, checkpointEvery: trainer.options.checkpointEvery)
-    {
-      report(.line("advice: " + advice))
-    }
+    adviseIfOverfitting()
     if collective.rank == 0 {
       for line in try domain.trainingReport(
         .afterTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest)

@@ -44,4 +44,14 @@ import Testing
       TrainingAdvice.overfitting(progress(step: 900, best: nil, bestLoss: nil, latest: nil), checkpointEvery: 100)
         == nil)
   }
+
+  /// A run that once waited long for a best it then reached is given longer before it is told.
+  @Test func patienceGrowsWithTheRunsOwnHistory() {
+    let p = progress(step: 1000, best: 600, bestLoss: 1.0, latest: 1.05)
+    #expect(TrainingAdvice.overfitting(p, checkpointEvery: 100) != nil)
+    let patience = TrainingAdvice.patience(longestWait: 3)
+    #expect(patience == 6)
+    #expect(TrainingAdvice.overfitting(p, checkpointEvery: 100, patience: patience) == nil)
+    #expect(TrainingAdvice.patience(longestWait: 0) == TrainingAdvice.patience)
+  }
 }
