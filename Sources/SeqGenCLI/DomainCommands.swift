@@ -19,6 +19,12 @@ public protocol DomainCommands {
   static var tools: [any ParsableCommand.Type] { get }
   /// What `seqgen demo` trains and generates for this domain (nil: not in the demo).
   static var demo: DemoRecipe? { get }
+  /// `--prime` in this domain's words: what primes its runs.
+  static var primeHelp: String { get }
+  /// `--prime-file` in this domain's words.
+  static var primeFileHelp: String { get }
+  /// `--out` in this domain's words: what it writes, and what happens without it.
+  static var outHelp: String { get }
   /// Flags spelled otherwise than their setting's kebab-cased name (`loudnessGate` is
   /// `--sharpen-above` for audio), for error messages that name settings.
   static var flagNames: [String: String] { get }
@@ -35,6 +41,9 @@ extension DomainCommands {
   public static var tools: [any ParsableCommand.Type] { [] }
   public static var demo: DemoRecipe? { nil }
   public static var flagNames: [String: String] { [:] }
+  public static var primeHelp: String { "What the samples continue: the state reads it before sampling." }
+  public static var primeFileHelp: String { "A file whose content primes the state, as --prime does." }
+  public static var outHelp: String { "Where the samples are written." }
 }
 
 /// What the demo does for one domain: every step an ordinary seqgen command. In `prepare`,

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import SeqGenEngine
 
-/// The flags of `seqgen generate` that every domain has.
-public struct GenerateFlags: ParsableArguments {
+/// The flags of `seqgen generate` that every domain has, their help in `Commands`' words (what
+/// primes its runs, what it writes).
+public struct GenerateFlags<Commands: DomainCommands>: ParsableArguments {
   public init() {}
 
   @Argument(help: ArgumentHelp("A run directory written by seqgen train.", valueName: "run-dir"))
@@ -12,14 +13,9 @@ public struct GenerateFlags: ParsableArguments {
   @Option(help: ArgumentHelp(SamplingControls.setting("temperature"))) public var temperature: Float = 1
   @Option(help: ArgumentHelp(GenerationRequest.setting("seed"))) public var seed: UInt64 = 1
   @Option(help: ArgumentHelp(GenerationRequest.setting("count"))) public var count = 1
-  @Option(
-    help: ArgumentHelp(
-      "What primes the state before sampling: text, or a file for domains primed from files.", valueName: "prime"))
-  public var prime: String?
-  @Option(help: ArgumentHelp("A file whose content primes the state.", valueName: "file")) public var primeFile: String?
-  @Option(
-    help: ArgumentHelp("Where the samples are written (text runs print to stdout without it).", valueName: "file"))
-  public var out: String?
+  @Option(help: ArgumentHelp(Commands.primeHelp, valueName: "prime")) public var prime: String?
+  @Option(help: ArgumentHelp(Commands.primeFileHelp, valueName: "file")) public var primeFile: String?
+  @Option(help: ArgumentHelp(Commands.outHelp, valueName: "file")) public var out: String?
   @Option(help: ArgumentHelp(GenerationRequest.setting("checkpoint"))) public var checkpoint: RunDirectory.Which =
     .best
 

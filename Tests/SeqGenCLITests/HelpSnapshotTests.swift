@@ -68,4 +68,20 @@ import Testing
       #expect(long.isEmpty, "seqgen \(command.joined(separator: " ")) --help: \(long)")
     }
   }
+
+  /// Each domain's generate help speaks of that domain only: no other domain's files or output,
+  /// and one flag for one setting.
+  @Test func eachDomainsGenerateHelpSpeaksOfItsOwnDomain() throws {
+    let help = Dictionary(uniqueKeysWithValues: try Self.allHelp().map { ($0.command.joined(separator: " "), $0.help) })
+    let foreign: [String: [String]] = [
+      "generate notes": ["text runs", "domains primed from files", "--length", "stdout"],
+      "generate audio": ["text runs", "domains primed from files", "MIDI", "stdout"],
+      "generate handwriting": ["text runs", "domains primed from files", "MIDI"],
+      "generate text": ["domains primed from files", "MIDI", "recording"],
+    ]
+    for (command, words) in foreign {
+      let text = try #require(help[command], "no help for \(command)")
+      for word in words { #expect(!text.contains(word), "\(command) --help mentions \(word)") }
+    }
+  }
 }

@@ -17,7 +17,7 @@ struct TrainIntegers: ParsableCommand {
 
 struct GenerateIntegers: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "integers", abstract: "Integers from an integers run.")
-  @OptionGroup var shared: GenerateFlags
+  @OptionGroup var shared: GenerateFlags<IntegerCommands>
   @OptionGroup var cutoffs: CutoffFlags
   @OptionGroup var plain: PlainGenerateFlags
   func run() throws {

@@ -7,6 +7,10 @@ public enum AudioCommands: DomainCommands {
   public static let domain = AudioDomain()
   public static let train: any ParsableCommand.Type = TrainAudio.self
   public static let generate: any ParsableCommand.Type = GenerateAudio.self
+  public static let primeHelp =
+    "A recording the clips continue (any format libsndfile reads; its first --prime-seconds)."
+  public static let primeFileHelp = "The same as --prime."
+  public static let outHelp = "The clip to write, .wav, .flac or .ogg (clip-1.wav … with --count)."
   /// The engine's loudness gate is set in dBFS on the command line.
   public static let flagNames = ["loudnessGate": "--sharpen-above"]
   /// The defaults themselves (they are the recipe measured best on this fixture), 3 s from

@@ -20,7 +20,7 @@ struct GenerateAudio: ParsableCommand {
       """
   )
 
-  @OptionGroup var shared: GenerateFlags
+  @OptionGroup var shared: GenerateFlags<AudioCommands>
   @OptionGroup var cutoffs: CutoffFlags
 
   @Option(help: ArgumentHelp(AudioGenerationOptions.setting("seconds"))) var seconds: Double?

@@ -26,7 +26,7 @@ struct GenerateHandwriting: ParsableCommand {
       """
   )
 
-  @OptionGroup var shared: GenerateFlags
+  @OptionGroup var shared: GenerateFlags<HandwritingCommands>
 
   @Option(help: ArgumentHelp(SamplingControls.setting("bias"), valueName: "b")) var bias: Float?
   @Option(help: ArgumentHelp(HandwritingGenerationOptions.setting("length"))) var length =

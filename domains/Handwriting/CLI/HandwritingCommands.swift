@@ -7,6 +7,10 @@ public enum HandwritingCommands: DomainCommands {
   public static let domain = HandwritingDomain()
   public static let train: any ParsableCommand.Type = TrainHandwriting.self
   public static let generate: any ParsableCommand.Type = GenerateHandwriting.self
+  public static let primeHelp =
+    "A file of strokes (InkML, IAM XML, JSON) whose hand the samples continue; with --text, the same as --style."
+  public static let primeFileHelp = "The same as --prime."
+  public static let outHelp = "The drawing to write: .svg (one row per sample) or .inkml."
   public static let tools: [any ParsableCommand.Type] = [HersheyCommand.self]
   /// A text-conditioned model on 2,000 synthetic lines, writing a line of the demo's own in the
   /// corpus's mixed hand and, primed with a bundled line of each (drawn in grey before it), in

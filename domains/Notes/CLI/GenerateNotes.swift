@@ -17,12 +17,13 @@ struct GenerateNotes: ParsableCommand {
       """
   )
 
-  @OptionGroup var shared: GenerateFlags
+  @OptionGroup var shared: GenerateFlags<NotesCommands>
   @OptionGroup var cutoffs: CutoffFlags
 
   @Option(help: ArgumentHelp(NoteGenerationOptions.setting("seconds"))) var seconds: Double?
   @Option(help: ArgumentHelp(NoteGenerationOptions.setting("events"))) var events: Int?
-  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("length"))) var length: Int?
+  /// The shared name of --events, accepted but not listed: the help speaks of events.
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("length"), visibility: .hidden)) var length: Int?
   @Option(help: ArgumentHelp(NoteGenerationOptions.setting("primeSeconds"), valueName: "seconds")) var primeSeconds:
     Double?
   @Flag(help: ArgumentHelp(NoteGenerationOptions.setting("stripPrime"))) var stripPrime = false

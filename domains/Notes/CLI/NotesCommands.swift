@@ -7,6 +7,9 @@ public enum NotesCommands: DomainCommands {
   public static let domain = NoteDomain()
   public static let train: any ParsableCommand.Type = TrainNotes.self
   public static let generate: any ParsableCommand.Type = GenerateNotes.self
+  public static let primeHelp = "A MIDI file the samples continue (its first --prime-seconds, all of it by default)."
+  public static let primeFileHelp = "The same as --prime."
+  public static let outHelp = "The Standard MIDI File to write (several samples go into it two seconds apart)."
   public static let demo: DemoRecipe? = DemoRecipe(
     title: "Notes — openMSX MIDI", data: ["notes/openmsx"],
     train: [

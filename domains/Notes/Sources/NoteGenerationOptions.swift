@@ -47,7 +47,7 @@ public struct NoteGenerationOptions: Codable, Sendable, Equatable, DescribedSett
   public static let settings = [
     Setting(
       "seconds", label: "Seconds",
-      help: "Seconds of music per sample (default 30, unless events or length count events instead).",
+      help: "Seconds of music per sample (default 30, unless events are counted instead).",
       kind: .number, minimum: 0, maximum: maxSeconds, exclusiveMinimum: true),
     Setting(
       "events", label: "Events", help: "Generate this many events per sample instead of seconds.", kind: .integer,

@@ -7,6 +7,10 @@ public enum TextCommands: DomainCommands {
   public static let domain = TextDomain()
   public static let train: any ParsableCommand.Type = TrainText.self
   public static let generate: any ParsableCommand.Type = GenerateText.self
+  public static let primeHelp =
+    #"Text the samples continue ("ROMEO:"); the model reads it first, so a real piece of context works best."#
+  public static let primeFileHelp = "A UTF-8 file whose text the samples continue."
+  public static let outHelp = "The text file to write; without it one sample streams to stdout as it is drawn."
   public static let bench: [any ParsableCommand.Type] = [BenchText.self]
   public static let demo: DemoRecipe? = DemoRecipe(
     title: "Text — Shakespeare", data: ["text/shakespeare.txt"],
@@ -58,7 +62,7 @@ struct GenerateText: ParsableCommand {
     discussion: "Example: seqgen generate runs/shakespeare --prime \"ROMEO:\" --length 400 --temperature 0.8"
   )
 
-  @OptionGroup var shared: GenerateFlags
+  @OptionGroup var shared: GenerateFlags<TextCommands>
   @OptionGroup var cutoffs: CutoffFlags
   @OptionGroup var plain: PlainGenerateFlags
 
