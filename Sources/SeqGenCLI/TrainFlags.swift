@@ -50,7 +50,7 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
   var valFraction: Double?
   @Option(
     help: ArgumentHelp(
-      "What is held out: tail (the end of every file) or files (whole files spread through the corpus, about --val-fraction of it). Default: \(Commands.Domain.defaultValidationSplit.rawValue).",
+      "What is held out: tail (the end of every file) or files (whole files spread through the corpus, about --val-fraction of it). Default: \(Commands.Domain.defaultValidationSplitRule).",
       valueName: "tail|files"))
   var valSplit: ValidationSplit?
   @Option(help: "Seed for initial weights and dropout: same seed, same run (default \(TrainingOptions().seed)).")

@@ -25,6 +25,13 @@ public protocol SequenceDomain: Sendable {
   static var stepUnit: String { get }
   /// How a new run holds out validation steps unless the user chooses (`tail` by default).
   static var defaultValidationSplit: ValidationSplit { get }
+  /// `defaultValidationSplit` in words, for help ("files for a folder of 10 or more files, else
+  /// tail"); its name by default.
+  static var defaultValidationSplitRule: String { get }
+  /// How a new run of `corpus` holds out validation steps unless the user chooses:
+  /// `defaultValidationSplit` by default, a domain may look at the corpus (text holds out
+  /// whole files of a folder of many).
+  func validationSplit(for corpus: [SourceSequence<Step>]) -> ValidationSplit
   /// The generation options a playground starts from, as JSON (fields left out take their
   /// defaults): what is quick to make and worth showing there ("{}" by default).
   static var playgroundOptions: String { get }
@@ -108,6 +115,8 @@ public protocol SequenceDomain: Sendable {
 
 extension SequenceDomain {
   public static var defaultValidationSplit: ValidationSplit { .tail }
+  public static var defaultValidationSplitRule: String { defaultValidationSplit.rawValue }
+  public func validationSplit(for corpus: [SourceSequence<Step>]) -> ValidationSplit { Self.defaultValidationSplit }
   public static var playgroundOptions: String { "{}" }
   public var trainingDefaults: TrainingOptions { TrainingOptions() }
   public func resolved(for urls: [URL]) throws -> Self { self }

@@ -4,8 +4,10 @@ import Foundation
 extension Trainer {
   /// A new run's options (the domain's validation split unless chosen), or a resumed run's own
   /// with the settings a resume may change (`TrainingOptions.changeableOnResume`) taken from `new`.
-  static func options(_ new: TrainingOptions, resuming manifest: Manifest?) -> TrainingOptions {
-    guard var options = manifest?.training else { return new.forNewRun(of: D.self) }
+  static func options(
+    _ new: TrainingOptions, resuming manifest: Manifest?, domain: D, corpus: [SourceSequence<D.Step>]
+  ) -> TrainingOptions {
+    guard var options = manifest?.training else { return new.forNewRun(split: domain.validationSplit(for: corpus)) }
     options.steps = new.steps
     options.epochs = new.epochs
     options.learningRate = new.learningRate

@@ -89,7 +89,7 @@ public final class Trainer<D: SequenceDomain> {
     self.collective = collective
     let leader = collective.rank == 0
     let resumed = opened.checkpoint
-    let options = Self.options(newOptions, resuming: resumed?.manifest)
+    let options = Self.options(newOptions, resuming: resumed?.manifest, domain: domain, corpus: sequences)
     self.options = options
     let B = options.batchSize
     streams = collective.streams(ofBatch: B)

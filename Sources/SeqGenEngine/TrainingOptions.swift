@@ -23,7 +23,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
   public var lrDecayEvery = 1000
   public var valFraction = 0.05
   /// How the validation steps are chosen; nil (runs saved before the choice existed) is `tail`.
-  /// A new run takes its domain's `defaultValidationSplit` unless the user chose.
+  /// A new run takes its domain's choice for its corpus (`SequenceDomain.validationSplit(for:)`)
+  /// unless the user chose.
   public var valSplit: ValidationSplit?
   public var seed: UInt64 = 0
   /// Gaussians of the attention window when the domain conditions the model (nil: 10, Graves').
@@ -39,10 +40,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
   /// Steps when neither --steps nor --epochs is given.
   public static let defaultSteps = 1500
 
-  /// These options for a new run of `D`: the domain's validation split unless the user chose one.
-  public func forNewRun<D: SequenceDomain>(of _: D.Type) -> TrainingOptions {
+  /// These options for a new run: `split` (the domain's for its corpus) unless the user chose one.
+  public func forNewRun(split: ValidationSplit) -> TrainingOptions {
     var o = self
-    if o.valSplit == nil { o.valSplit = D.defaultValidationSplit }
+    if o.valSplit == nil { o.valSplit = split }
     return o
   }
 

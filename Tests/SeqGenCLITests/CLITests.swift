@@ -1,4 +1,5 @@
 import Foundation
+import SeqGenEngine
 import SeqGenTestSupport
 import Testing
 
@@ -594,6 +595,37 @@ func metrics(_ run: String) throws -> [[String: Any]] {
       #expect(!result.stderr.contains("`"), "\(result)")
     }
     for dir in ["a", "n", "h"] { #expect(!FileManager.default.fileExists(atPath: box.path(dir))) }
+  }
+
+  /// A folder of source code trains as it is: every UTF-8 text file, binary files skipped and
+  /// said, `--ext` narrowing it, whole files held out when there are many.
+  @Test func aFolderOfSourceCodeTrains() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    for n in 0..<12 {
+      try box.write("pkg/mod\(n).py", String(repeating: "def f\(n)(x):\n    return x + \(n)\n\n", count: 40))
+    }
+    try box.write("pkg/README.md", String(repeating: "A package.\n", count: 40))
+    try Data([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 13]).write(to: URL(fileURLWithPath: box.path("pkg/logo.png")))
+    let small = ["--steps", "2", "--hidden-size", "16", "--num-layers", "1", "--batch-size", "4", "--seq-length", "16"]
+    let all = try CLI.run(["train", "text", "--data", box.path("pkg"), "--out", box.path("all")] + small)
+    #expect(all.succeeded, "\(all)")
+    #expect(
+      all.stdout.contains("held-out file") && all.stdout.contains("skipped 1 file that is not UTF-8 text"), "\(all)")
+    let py = try CLI.run(["train", "text", "--data", box.path("pkg"), "--out", box.path("py"), "--ext", "py"] + small)
+    #expect(py.succeeded && !py.stdout.contains("skipped"), "\(py)")
+    let manifest = try RunDirectory(URL(fileURLWithPath: box.path("py"))).manifest()
+    guard case .object(let codec) = manifest.codec else {
+      Issue.record("codec is not an object")
+      return
+    }
+    #expect(manifest.training.valSplit == .files && codec["extensions"] == .array([.string("py")]), "\(codec)")
+    expectCleanFailure(
+      try CLI.run(["train", "text", "--data", box.path("pkg"), "--out", box.path("none"), "--ext", "rs"] + small),
+      mentions: ["no text files (.rs)"])
+    expectCleanFailure(
+      try CLI.run(["train", "text", "--data", box.path("pkg"), "--out", box.path("bad"), "--ext", ","] + small),
+      mentions: ["--ext"])
   }
 
   /// A corpus smaller than one batch is refused in the domain's unit, singular or plural, with

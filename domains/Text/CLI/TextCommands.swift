@@ -10,6 +10,7 @@ public enum TextCommands: DomainCommands {
   public static let primeHelp =
     #"Text the samples continue ("ROMEO:"); the model reads it first, so a real piece of context works best."#
   public static let primeFileHelp = "A UTF-8 file whose text the samples continue."
+  public static let flagNames = ["extensions": "--ext"]
   public static let outHelp = "The text file to write; without it one sample streams to stdout as it is drawn."
   public static let bench: [any ParsableCommand.Type] = [BenchText.self]
   public static let demo: DemoRecipe? = DemoRecipe(
@@ -30,7 +31,7 @@ public enum TextCommands: DomainCommands {
 struct TrainText: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "text",
-    abstract: "Character-level language model on plain UTF-8 text (.txt, .text, .md in directories).",
+    abstract: "Character-level language model on UTF-8 text: files, or every text file of a directory (code too).",
     discussion: """
       Learns to predict the next character of the files given, carrying the LSTM state \
       through each file. The defaults (below) are the recipe that did best at equal wall time \
@@ -48,9 +49,31 @@ struct TrainText: ParsableCommand {
   @Option(help: "Where the LSTM state is zeroed: file (start of each file) or paragraph (also after blank lines).")
   var resetAt: TextDomain.ResetPolicy = .file
 
+  @Option(
+    name: .customLong("ext"),
+    help: ArgumentHelp(
+      "Read only files with these extensions from a directory (py,md); by default every file that is UTF-8 text, binary files skipped and counted.",
+      valueName: "ext,…"))
+  var ext: String?
+
+  /// `--ext py,.MD` as {"py", "md"}.
+  var extensions: Set<String>? {
+    ext.map {
+      Set(
+        $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.map {
+          $0.hasPrefix(".") ? String($0.dropFirst()) : $0
+        })
+    }
+  }
+
+  func validate() throws {
+    if let extensions, extensions.isEmpty || extensions.contains("") {
+      throw ValidationError("--ext takes extensions separated by commas (py,md), got '\(ext ?? "")'")
+    }
+  }
+
   func run() throws {
-    try Training.run(
-      TextDomain(resetAt: resetAt), flags: flags)
+    try Training.run(TextDomain(resetAt: resetAt, extensions: extensions), flags: flags)
   }
 }
 

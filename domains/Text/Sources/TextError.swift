@@ -3,6 +3,8 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
   case unreadable(path: String, reason: String)
   case invalidUTF8(path: String, offset: Int)
   case emptyCorpus(String)
+  /// A directory read without chosen extensions holds no file that is UTF-8 text.
+  case noText(path: String, skipped: Int)
   case notInVocabulary(Unicode.Scalar)
   case unknownPrimeCharacter(origin: String, scalar: Unicode.Scalar)
 
@@ -11,6 +13,8 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
     case .unreadable(let path, let reason): "\(path): \(reason)"
     case .invalidUTF8(let path, let offset): "\(path): invalid UTF-8 at byte offset \(offset)"
     case .emptyCorpus(let paths): "\(paths): empty corpus (no text with at least two characters)"
+    case .noText(let path, let skipped):
+      "\(path): no UTF-8 text file in the directory (\(skipped) file\(skipped == 1 ? "" : "s") skipped as binary or not UTF-8; `extensions` chooses the files to read)"
     case .notInVocabulary(let s): "character \(Self.show(s)) is not in the model's vocabulary"
     case .unknownPrimeCharacter(let origin, let s):
       "\(origin): prime character \(Self.show(s)) is not in the model's vocabulary (`skipUnknown` drops it)"

@@ -35,40 +35,70 @@ private func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) 
     let dir = try TempDir()
     defer { dir.remove() }
     let file = try dir.file("data.csv", "a,b\n")
-    #expect(try TextReader.files(at: file, extensions: TextDomain.extensions) == [file])
-    #expect(try TextDomain().read([file]).map(\.steps) == [scalars("a,b\n")])
+    #expect(try TextReader.files(at: file, extensions: ["txt"]) == [file])
+    #expect(try TextDomain(extensions: ["txt"]).read([file]).map(\.steps) == [scalars("a,b\n")])
   }
 
-  @Test func directoriesAreSearchedRecursivelyForTextFilesOnlySorted() throws {
+  /// A directory gives every file that is UTF-8 text, source code included, recursively and
+  /// sorted; binary files and other encodings are skipped and counted, hidden files left out.
+  @Test func directoriesGiveEveryUTF8TextFileAndSkipTheRest() throws {
     let dir = try TempDir()
     defer { dir.remove() }
     try dir.file("z.txt", "zz")
     try dir.file("b/notes.md", "mm")
-    try dir.file("a/deep/er/x.text", "xx")
+    try dir.file("a/code.py", "def f():\n")
     try dir.file("a/upper.TXT", "uu")
-    try dir.file("a/data.csv", "no")
-    try dir.file("a/code.swift", "no")
-    try dir.file("readme", "no")
+    try dir.file("readme", "rr")
     try dir.file(".hidden.txt", "no")
-    let found = try TextReader.files(at: dir.url, extensions: TextDomain.extensions)
-    #expect(found.map(dir.relative) == ["a/deep/er/x.text", "a/upper.TXT", "b/notes.md", "z.txt"])
-    let sequences = try TextDomain().read([dir.url])
-    #expect(sequences.map { String(String.UnicodeScalarView($0.steps)) } == ["xx", "uu", "mm", "zz"])
+    try dir.file("a/image.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
+    try dir.file("a/latin1.txt", [0x63, 0x61, 0x66, 0xE9])
+    let (texts, skipped) = try TextReader.corpus(at: dir.url, extensions: nil)
+    #expect(texts.map { dir.relative($0.file) } == ["a/code.py", "a/upper.TXT", "b/notes.md", "readme", "z.txt"])
+    #expect(skipped.map { dir.relative(URL(fileURLWithPath: $0)) } == ["a/image.png", "a/latin1.txt"])
+    #expect(try TextDomain().read([dir.url]).count == 5)
   }
 
-  @Test func aDirectoryWithoutTextFilesIsUnreadable() throws {
+  /// `extensions` narrows a directory to those files, which must then be UTF-8.
+  @Test func extensionsNarrowADirectory() throws {
     let dir = try TempDir()
     defer { dir.remove() }
-    try dir.file("sub/a.csv", "a,b")
-    try dir.file("b.json", "{}")
-    let error = #expect(throws: TextError.self) { try TextDomain().read([dir.url]) }
-    guard case .unreadable(let path, let reason) = error else {
-      Issue.record("expected .unreadable, got \(String(describing: error))")
-      return
+    try dir.file("a/code.py", "def f():\n")
+    try dir.file("a/notes.md", "mm")
+    try dir.file("b/deep/more.PY", "x = 1\n")
+    try dir.file("a/latin1.txt", [0x63, 0x61, 0x66, 0xE9])
+    let sequences = try TextDomain(extensions: ["py"]).read([dir.url])
+    #expect(sequences.map { dir.relative(URL(fileURLWithPath: $0.source)) } == ["a/code.py", "b/deep/more.PY"])
+    #expect(throws: TextError.invalidUTF8(path: dir.at("a/latin1.txt").path, offset: 3)) {
+      try TextDomain(extensions: ["txt"]).read([dir.url])
     }
-    #expect(path == dir.url.path)
-    #expect(reason.contains("no text files"))
-    #expect(error?.description.hasPrefix(dir.url.path) == true)
+  }
+
+  @Test func aDirectoryWithoutTextFilesSaysWhatWasSkipped() throws {
+    let dir = try TempDir()
+    defer { dir.remove() }
+    try dir.file("sub/a.bin", [0, 1, 2, 3])
+    try dir.file("b.dat", [0xFF, 0xFE, 0])
+    let error = #expect(throws: TextError.self) { try TextDomain().read([dir.url]) }
+    #expect(error == .noText(path: dir.url.path, skipped: 2))
+    #expect(
+      error?.description.hasPrefix(dir.url.path) == true && error?.description.contains("2 files skipped") == true)
+    let narrowed = #expect(throws: TextError.self) { try TextDomain(extensions: ["txt"]).read([dir.url]) }
+    #expect(narrowed?.description.contains("no text files (.txt)") == true, "\(String(describing: narrowed))")
+  }
+
+  /// A folder of many files holds out whole files; one file (or a few) its tail; a run saved
+  /// before the choice of files existed resumes reading the files it read.
+  @Test func validationAndResumeFollowHowTheCorpusWasRead() throws {
+    let many = (0..<12).map { SourceSequence(source: "f\($0)", steps: scalars("ab")) }
+    #expect(TextDomain().validationSplit(for: many) == .files)
+    #expect(TextDomain().validationSplit(for: Array(many.prefix(3))) == .tail)
+    let old = try JSONDecoder().decode(TextCodec.self, from: Data(#"{"vocabulary": ["a"], "resetAt": "file"}"#.utf8))
+    #expect(TextDomain().configured(for: old).extensions == ["txt", "text", "md"])
+    let any = TextCodec(vocabulary: scalars("a"), resetAt: .file)
+    #expect(TextDomain(extensions: ["py"]).configured(for: any).extensions == nil)
+    let some = TextCodec(vocabulary: scalars("a"), resetAt: .file, extensions: ["md", "py"])
+    #expect(try JSONDecoder().decode(TextCodec.self, from: JSONEncoder().encode(some)) == some)
+    #expect(TextDomain().configured(for: some).extensions == ["md", "py"])
   }
 
   @Test func aMissingPathThrows() throws {
