@@ -35,6 +35,10 @@ public protocol SequenceDomain: Sendable {
   /// The generation options a playground starts from, as JSON (fields left out take their
   /// defaults): what is quick to make and worth showing there ("{}" by default).
   static var playgroundOptions: String { get }
+  /// Whether a prime may be typed as text (text, and any domain whose steps are characters); a
+  /// domain primed only from files of its own format (MIDI, audio, strokes) says false, so a
+  /// form offers a file alone. True by default.
+  static var primesFromText: Bool { get }
   /// This domain's training recipe (sizes, learning-rate schedule, length of the run), taken
   /// where the user gives no flag; the general `TrainingOptions()` by default.
   var trainingDefaults: TrainingOptions { get }
@@ -118,6 +122,7 @@ extension SequenceDomain {
   public static var defaultValidationSplitRule: String { defaultValidationSplit.rawValue }
   public func validationSplit(for corpus: [SourceSequence<Step>]) -> ValidationSplit { Self.defaultValidationSplit }
   public static var playgroundOptions: String { "{}" }
+  public static var primesFromText: Bool { true }
   public var trainingDefaults: TrainingOptions { TrainingOptions() }
   public func resolved(for urls: [URL]) throws -> Self { self }
   public func servedSettings(_ codec: Codec) -> [Setting] { GenerationOptions.settings }

@@ -14,6 +14,8 @@ public struct GenerationSession: Sendable {
   /// The run's domain and its step unit.
   public let domain: String
   public let stepUnit: String
+  /// Whether a prime may be typed as text (`SequenceDomain.primesFromText`); else a file only.
+  public let primesFromText: Bool
   /// The sampling controls the run's head reads (`OutputHead.acceptedControls`), by name.
   public let controls: [String]
   /// The domain's generation options this run accepts when served (`SequenceDomain.servedSettings`),
@@ -45,6 +47,7 @@ public struct GenerationSession: Sendable {
     self.manifest = manifest
     self.domain = D.name
     stepUnit = D.stepUnit
+    primesFromText = D.primesFromText
     controls = type(of: head).acceptedControls.map(\.rawValue).sorted()
     optionSettings = configured.servedSettings(codec)
     startingOptions = try JSONValue.encoding(D.GenerationOptions.decode(withDefaults: Data(D.playgroundOptions.utf8)))

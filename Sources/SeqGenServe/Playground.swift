@@ -175,6 +175,7 @@ public final class Playground: Sendable {
       "id": .string(run.id), "domain": .string(run.domain), "stepUnit": .string(run.stepUnit),
       "path": .string(run.run.url.path), "figures": .object(run.figures),
       "controls": .array(run.controls.map { .string($0) }),
+      "primesFromText": .bool(run.session.primesFromText),
       "options": .array(run.options.map { describe($0, run: run) }),
       "controlSettings": .array(run.controlSettings.map { describe($0, run: run) }),
     ]
@@ -212,6 +213,10 @@ public final class Playground: Sendable {
   /// Checks a generation body (`PlaygroundRequest`) and writes its prime to the job's folder.
   func prepare(_ run: ServedRun, body: Data) async throws -> Job {
     let decoded = try PlaygroundRequest(body: body, options: Set(run.options.map(\.name)), maxCount: limits.count)
+    if case .text? = decoded.prime, !run.session.primesFromText {
+      throw PlaygroundError.badRequest(
+        "a \(run.domain) run is primed from a file of its own; send `prime.name` and `prime.base64`, not `prime.text`")
+    }
     var request = decoded.request
     let (result, folder) = try await results.open()
     var primeText: String?

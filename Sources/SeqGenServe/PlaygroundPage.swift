@@ -112,9 +112,11 @@ enum PlaygroundPage {
         (o.advanced ? more : grid).append(el("label", { text: o.label, title: tip, "data-setting": o.name }), box);
         fields.push({ box, place: o.place, name: o.name, kind: o.kind });
       }
+      // A text box only for runs primed from text; others take a file of their own format.
       const primeText = el("textarea", { name: "prime", rows: 2, placeholder: "prime text (or choose a file)" });
       const primeFile = el("input", { type: "file", name: "primeFile" });
-      grid.append(el("label", { text: "Prime" }), primeText, el("label", { text: "Prime file" }), primeFile);
+      if (run.primesFromText) grid.append(el("label", { text: "Prime" }), primeText);
+      grid.append(el("label", { text: "Prime file" }), primeFile);
       section.append(grid);
       if (more.childElementCount) section.append(el("details", { class: "advanced" }, el("summary", { text: "More settings" }), more));
 

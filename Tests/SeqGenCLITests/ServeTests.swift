@@ -181,6 +181,11 @@ import Testing
     #expect(names[1].contains("bias") && !names[1].contains("text") && !names[1].contains("style"), "\(names)")
     #expect(settings.joined().allSatisfy { !($0["label"] as? String ?? "").isEmpty && $0["help"] is String })
     #expect(settings[0].first { $0["name"] as? String == "length" }?["place"] as? String == "options")
+    // A prime typed as text only where the run reads text; a stroke run takes a file.
+    #expect(runs[0]["primesFromText"] as? Bool == true && runs[1]["primesFromText"] as? Bool == false)
+    let typed = try Self.request(
+      server.port, "POST", "/api/runs/hw/generate", body: Self.json(["prime": ["text": "hello"]]))
+    #expect(typed.status == 400 && typed.text.contains("primed from a file"), "\(typed.text)")
 
     // Same seed and settings: the same text as seqgen generate.
     let cli = try CLI.run([

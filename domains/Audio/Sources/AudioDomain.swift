@@ -17,6 +17,8 @@ public struct AudioDomain: SequenceDomain {
   public static let stepUnit = "frame"
   /// Whole recordings: the tail of a short recording is its fade-out and trailing silence.
   public static let defaultValidationSplit = ValidationSplit.files
+  /// Primed from files of its own format only.
+  public static let primesFromText = false
   /// The model rate when the corpus files do not share one.
   public static let fallbackRate = 16_000
 

@@ -20,6 +20,8 @@ public struct HandwritingDomain: SequenceDomain {
   /// unknown) rose from the first checkpoints while whole lines kept falling (demo recipe, 1200
   /// steps: tail 3.48 → 3.13 → 3.89 bits/point, best at step 500; files 0.07 → −1.83, best last).
   public static let defaultValidationSplit = ValidationSplit.files
+  /// Primed from files of its own format only.
+  public static let primesFromText = false
   /// Graves' choice: 20 bivariate Gaussians.
   public static let defaultComponents = 20
   /// An unconditional model trains with Adam at 8e-3: on the bundled lines, at the default 1,500

@@ -14,6 +14,8 @@ public struct NoteDomain: SequenceDomain {
 
   public static let name = "notes"
   public static let stepUnit = "event"
+  /// Primed from files of its own format only.
+  public static let primesFromText = false
   /// File extensions read when a directory is given.
   public static let extensions: Set<String> = ["mid", "midi", "smf", "kar"]
 
