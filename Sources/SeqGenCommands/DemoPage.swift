@@ -60,7 +60,7 @@ enum DemoPage {
   }
 
   static func unit(_ domain: String) -> String {
-    (try? CommandCatalog.current.named(domain)).map { $0.stepUnit } ?? "step"
+    CommandCatalog.current.domains.stepUnit(of: domain)
   }
 
   static func escape(_ s: String) -> String {

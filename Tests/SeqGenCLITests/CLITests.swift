@@ -486,9 +486,13 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     let box = try Sandbox()
     defer { box.remove() }
     try box.write("data/sub/table.csv", "a,b\n1,2\n")
-    let result = try CLI.run(
-      ["train", "text", "--data", box.path("data"), "--out", box.path("run"), "--steps", "2"] + tiny)
-    expectCleanFailure(result, mentions: [box.path("data"), "no text files"])
+    try box.write("bin/logo.png", [0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 13])
+    let narrowed = try CLI.run(
+      ["train", "text", "--data", box.path("data"), "--out", box.path("run"), "--steps", "2", "--ext", "txt"] + tiny)
+    expectCleanFailure(narrowed, mentions: [box.path("data"), "no text files (.txt)"])
+    let binary = try CLI.run(
+      ["train", "text", "--data", box.path("bin"), "--out", box.path("run"), "--steps", "2"] + tiny)
+    expectCleanFailure(binary, mentions: [box.path("bin"), "no UTF-8 text file", "1 file skipped", "--ext"])
   }
 
   @Test func emptyCorpus() throws {
@@ -606,7 +610,7 @@ func metrics(_ run: String) throws -> [[String: Any]] {
       try box.write("pkg/mod\(n).py", String(repeating: "def f\(n)(x):\n    return x + \(n)\n\n", count: 40))
     }
     try box.write("pkg/README.md", String(repeating: "A package.\n", count: 40))
-    try Data([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 13]).write(to: URL(fileURLWithPath: box.path("pkg/logo.png")))
+    try box.write("pkg/logo.png", [0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 13])
     let small = ["--steps", "2", "--hidden-size", "16", "--num-layers", "1", "--batch-size", "4", "--seq-length", "16"]
     let all = try CLI.run(["train", "text", "--data", box.path("pkg"), "--out", box.path("all")] + small)
     #expect(all.succeeded, "\(all)")
