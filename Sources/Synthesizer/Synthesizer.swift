@@ -12,9 +12,12 @@ public final class Synthesizer {
   public let sampleRate: Int
 
   /// A synthesizer at `sampleRate` with `soundFont` loaded (`new_fluid_settings`,
-  /// `new_fluid_synth`, `fluid_synth_sfload`); FluidSynth's own log lines are silenced.
+  /// `new_fluid_synth`, `fluid_synth_sfload`).
   public init(soundFont: String, sampleRate: Int, polyphony: Int = 256) throws(SynthesizerError) {
-    for level in [FLUID_WARN, FLUID_INFO, FLUID_DBG] { fluid_set_log_function(Int32(level.rawValue), nil, nil) }
+    // Its failures come back as typed errors, so its own log lines (errors too) are silenced.
+    for level in [FLUID_ERR, FLUID_WARN, FLUID_INFO, FLUID_DBG] {
+      fluid_set_log_function(Int32(level.rawValue), nil, nil)
+    }
     guard let settings = new_fluid_settings() else { throw .call("new_fluid_settings") }
     fluid_settings_setnum(settings, "synth.sample-rate", Double(sampleRate))
     fluid_settings_setint(settings, "synth.polyphony", Int32(polyphony))
