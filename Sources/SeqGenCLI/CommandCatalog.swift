@@ -35,25 +35,8 @@ public struct CommandCatalog: @unchecked Sendable {
     return flag
   }
 
-  /// A message with every setting named in backticks (the engine's and the domains' way)
-  /// spelled as its flag.
-  public func spellingFlags(_ message: String) -> String {
-    var out = ""
-    var rest = Substring(message)
-    while let open = rest.firstIndex(of: "`") {
-      let after = rest[rest.index(after: open)...]
-      guard let close = after.firstIndex(of: "`") else { break }
-      let name = after[..<close]
-      out += rest[..<open]
-      if let first = name.first, first.isLowercase, name.allSatisfy({ $0.isLetter || $0.isNumber }) {
-        out += flag(for: String(name))
-      } else {
-        out += "`\(name)`"
-      }
-      rest = after[after.index(after: close)...]
-    }
-    return out + rest
-  }
+  /// A message with every setting named in backticks spelled as its flag.
+  public func spellingFlags(_ message: String) -> String { Setting.respell(message) { flag(for: $0) } }
 
   /// A message as one line, settings spelled as flags (in the catalog of the command line
   /// running now).

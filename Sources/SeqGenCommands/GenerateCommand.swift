@@ -59,7 +59,12 @@ struct GenerateCommand: ParsableCommand {
     } catch {
       let text = generate.message(for: error)
       guard text.hasPrefix("Unknown option") || text.hasPrefix("Unexpected argument") else { throw error }
-      throw ValidationError(text + ": not a flag of \(name) runs (seqgen generate \(name) --help lists them)")
+      // "Unknown option '--bogus'. Did you mean '--out'?": the domain first, the suggestion after.
+      let (refusal, suggestion) =
+        text.range(of: ". Did you mean ").map { (String(text[..<$0.lowerBound]), String(text[$0.lowerBound...])) }
+        ?? (text, "")
+      throw ValidationError(
+        refusal + ": not a flag of \(name) runs (seqgen generate \(name) --help lists them)" + suggestion)
     }
     try command.run()
   }

@@ -119,3 +119,27 @@ extension DescribedSettings {
     }
   }
 }
+
+extension Setting {
+  /// `message` with every setting named in backticks (`` `seqLength` ``, the engine's and the
+  /// domains' way) replaced by `spell(name)`: how a front end names it (`--seq-length` on the
+  /// command line, `` `options.seqLength` `` in an API answer). Backticked text that is not a
+  /// property name (a path, a field already spelled) is kept as it is.
+  public static func respell(_ message: String, _ spell: (String) -> String) -> String {
+    var out = ""
+    var rest = Substring(message)
+    while let open = rest.firstIndex(of: "`") {
+      let after = rest[rest.index(after: open)...]
+      guard let close = after.firstIndex(of: "`") else { break }
+      let name = after[..<close]
+      out += rest[..<open]
+      if let first = name.first, first.isLowercase, name.allSatisfy({ $0.isLetter || $0.isNumber }) {
+        out += spell(String(name))
+      } else {
+        out += "`\(name)`"
+      }
+      rest = after[after.index(after: close)...]
+    }
+    return out + rest
+  }
+}

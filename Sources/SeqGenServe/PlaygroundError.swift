@@ -65,34 +65,34 @@ public enum PlaygroundError: Error, CustomStringConvertible, Equatable {
     }
   }
 
-  /// A message with every setting named in backticks (the engine's and the domains' way)
-  /// spelled as the field of the request body that sets it: `` `temperature` `` →
-  /// `` `request.controls.temperature` ``, `` `seconds` `` → `` `options.seconds` ``, `` `prime` `` →
-  /// `` `prime.text` ``.
+  /// A message with every setting named in backticks spelled as the field of the request body
+  /// that sets it: `` `temperature` `` → `` `request.controls.temperature` ``, `` `seconds` `` →
+  /// `` `options.seconds` ``, `` `prime` `` → `` `prime.text` ``.
   static func spelledForTheAPI(_ message: String) -> String {
-    let controls: Set = ["temperature", "topK", "topP", "argmax", "bias", "loudnessGate"]
+    let controls = Set(SamplingControl.allCases.map(\.rawValue))
     let request: Set = ["checkpoint", "seed", "count"]
-    var out = ""
-    var rest = Substring(message)
-    while let open = rest.firstIndex(of: "`") {
-      let after = rest[rest.index(after: open)...]
-      guard let close = after.firstIndex(of: "`") else { break }
-      let name = String(after[..<close])
-      out += rest[..<open]
-      if let first = name.first, first.isLowercase, name.allSatisfy({ $0.isLetter || $0.isNumber }) {
-        let field =
-          controls.contains(name)
-          ? "request.controls.\(name)"
-          : request.contains(name)
-            ? "request.\(name)"
-            : name == "prime" ? "prime.text" : name == "primeFile" ? "prime.name" : "options.\(name)"
-        out += "`\(field)`"
-      } else {
-        out += "`\(name)`"
-      }
-      rest = after[after.index(after: close)...]
+    return Setting.respell(message) { name in
+      let field =
+        controls.contains(name)
+        ? "request.controls.\(name)"
+        : request.contains(name)
+          ? "request.\(name)" : name == "prime" ? "prime.text" : name == "primeFile" ? "prime.name" : "options.\(name)"
+      return "`\(field)`"
     }
-    return out + rest
+  }
+
+  /// A decoding error as one line: the field's path under `place` (`options`) and what was wrong.
+  static func describe(_ error: any Error, under place: String) -> String {
+    guard let error = error as? DecodingError else { return "`\(place)`: " + oneLine("\(error)") }
+    let context: DecodingError.Context? =
+      switch error {
+      case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c): c
+      @unknown default: nil
+      }
+    let path = ([place] + (context?.codingPath ?? []).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue })
+      .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+    return "`\(path)`: "
+      + describe(error).replacingOccurrences(of: #"^`[^`]*`: "#, with: "", options: .regularExpression)
   }
 
   static func oneLine(_ text: String) -> String {

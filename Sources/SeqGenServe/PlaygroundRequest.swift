@@ -33,7 +33,7 @@ struct PlaygroundRequest {
       try Self.known(c, Set(SamplingControl.allCases.map(\.rawValue)), in: "`request.controls`")
     }
     do { request = try GenerationRequest.decode(withDefaults: JSONEncoder().encode(requestJSON)) } catch {
-      throw .badRequest("`request`: \(PlaygroundError.describe(error))")
+      throw .badRequest(PlaygroundError.describe(error, under: "request"))
     }
     guard (1...maxCount).contains(request.count) else {
       throw .badRequest("`request.count` must be in 1...\(maxCount) here, got \(request.count)")

@@ -109,7 +109,7 @@ public struct ServedRun: Sendable {
     do {
       return try session.generate(request, options: options, in: folder, events: events)
     } catch GenerationSessionError.badOptions(let error) {
-      throw PlaygroundError.badRequest("`options`: \(PlaygroundError.describe(error))")
+      throw PlaygroundError.badRequest(PlaygroundError.describe(error, under: "options"))
     }
   }
 }

@@ -649,6 +649,15 @@ func metrics(_ run: String) throws -> [[String: Any]] {
     )
   }
 
+  /// The parser's suggestion comes after the domain's refusal.
+  @Test func aMistypedFlagIsRefusedWithTheDomainThenTheSuggestion() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    try box.train("run", data: try box.corpus(), steps: 3)
+    let result = try CLI.run(["generate", box.path("run"), "--outt", "x.txt"])
+    expectCleanFailure(result, mentions: ["Unknown option '--outt': not a flag of text runs", "Did you mean '--out'?"])
+  }
+
   @Test func generateOnADirectoryThatIsNotARun() throws {
     let box = try Sandbox()
     defer { box.remove() }

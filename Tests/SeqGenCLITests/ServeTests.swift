@@ -384,6 +384,8 @@ import Testing
       (["options": ["length": -3]], "`options.length`"),
       (["request": ["controls": ["temperature": 0]]], "`request.controls.temperature`"),
       (["request": ["count": 5]], "`request.count`"),
+      (["options": ["length": "long"]], "`options.length`: expected Int"),
+      (["request": ["seed": "x"]], "`request.seed`: expected UInt64"),
     ]
     for (body, field) in spelled {
       let answer = try Self.request(server.port, "POST", generate, body: Self.json(body))

@@ -84,13 +84,17 @@ public struct TextDomain: SequenceDomain {
   }
 
   /// Before training, the files skipped as not UTF-8 text (a directory read without
-  /// `extensions`), so the user sees what was left out.
+  /// `extensions`), so the user sees what was left out: the non-empty files listed under the
+  /// data paths that are not in the corpus (found from the listing, not by reading them again).
   public func trainingReport(
     _ moment: TrainingMoment, split: CorpusSplit<Unicode.Scalar>, codec: TextCodec, manifest: Manifest
   ) throws -> [String] {
     guard moment == .beforeTraining, extensions == nil else { return [] }
+    let read = Set((split.train + split.validation).map(\.source))
     let skipped = manifest.data.paths.flatMap { path in
-      (try? TextReader.corpus(at: URL(fileURLWithPath: path), extensions: nil).skipped) ?? []
+      ((try? TextReader.files(at: URL(fileURLWithPath: path), extensions: nil)) ?? []).filter { file in
+        !read.contains(file.path) && ((try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0) > 0
+      }.map(\.path)
     }
     guard let first = skipped.first else { return [] }
     return [
