@@ -11,12 +11,17 @@ final class Linear {
   let dInput: FloatBuffer
   private var input: UnsafePointer<Float>?
 
-  init(params: ParameterStore, name: String, inputSize: Int, outputSize: Int, capacity: Int, trainable: Bool = true) {
+  /// - Parameter weight: the tensor used as the weight when it is another layer's (a decoder
+  ///   tied to the embedding); gradients accumulate into that tensor's.
+  init(
+    params: ParameterStore, name: String, weight shared: String? = nil, inputSize: Int, outputSize: Int,
+    capacity: Int, trainable: Bool = true
+  ) {
     self.inputSize = inputSize
     self.outputSize = outputSize
-    weight = params.value("\(name).weight")
+    weight = params.value(shared ?? "\(name).weight")
     bias = params.value("\(name).bias")
-    dWeight = params.gradient("\(name).weight")
+    dWeight = params.gradient(shared ?? "\(name).weight")
     dBias = params.gradient("\(name).bias")
     output = FloatBuffer(count: capacity * outputSize)
     dInput = FloatBuffer(count: trainable ? capacity * inputSize : 0)

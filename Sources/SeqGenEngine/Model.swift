@@ -13,10 +13,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
   /// The condition a `WindowedLSTM` reads; nil for a plain LSTM stack (and in manifests saved
   /// before conditioning existed).
   public var condition: ConditionConfig?
+  /// The learned table class inputs are read through; nil: one-hot input (and manifests saved
+  /// before embeddings existed).
+  public var embedding: EmbeddingConfig?
 
   public init(
     input: InputKind, hiddenSize: Int, numLayers: Int, dropout: Float, outputSize: Int,
-    headParameters: [ParameterSpec] = [], condition: ConditionConfig? = nil
+    headParameters: [ParameterSpec] = [], condition: ConditionConfig? = nil, embedding: EmbeddingConfig? = nil
   ) {
     self.input = input
     self.hiddenSize = hiddenSize
@@ -25,9 +28,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     self.outputSize = outputSize
     self.headParameters = headParameters
     self.condition = condition
+    self.embedding = embedding
   }
 
-  public var inputSize: Int { input.width }
+  /// Width of what the first LSTM layer reads: the embedding's rows, or the input itself.
+  public var inputSize: Int { embedding?.size ?? input.width }
 
   /// Width of the decoder's input: the top layer's h, or every layer's (skip connections) in a
   /// conditioned model.
@@ -39,11 +44,46 @@ public struct ModelConfig: Codable, Sendable, Equatable {
       condition.map {
         WindowedLSTM.parameterSpecs(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, condition: $0)
       } ?? LSTM.parameterSpecs(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers)
-    return stack + Linear.parameterSpecs(name: "decoder", inputSize: decoderInputSize, outputSize: outputSize)
+    let encoder = embedding.map { Embedding.parameterSpecs(name: "encoder", classes: input.width, size: $0.size) } ?? []
+    let decoder = Linear.parameterSpecs(name: "decoder", inputSize: decoderInputSize, outputSize: outputSize)
+    return encoder + stack + (embedding?.tied == true ? decoder.filter { $0.name != "decoder.weight" } : decoder)
       + headParameters
   }
 
   public var parameterCount: Int { parameterSpecs.reduce(0) { $0 + $1.count } }
+
+  /// Why this configuration cannot be built, in words naming the training options, or nil.
+  public var problem: String? {
+    guard let embedding else { return nil }
+    guard case .categorical = input else {
+      return "`embeddingSize` and `tieWeights` need a domain whose steps are classes; this one's are dense rows"
+    }
+    guard condition == nil else { return "`embeddingSize` and `tieWeights` are not available on a conditioned model" }
+    guard embedding.tied else { return nil }
+    if embedding.size != decoderInputSize {
+      return
+        "`tieWeights` makes the decoder read the embedding, so `embeddingSize` must equal `hiddenSize` (\(decoderInputSize)), got \(embedding.size); leave `embeddingSize` out or make them equal"
+    }
+    if outputSize != input.width {
+      return "`tieWeights` needs a head with one output per input class (\(input.width)), this one has \(outputSize)"
+    }
+    return nil
+  }
+}
+
+/// A learned input table (`Embedding`) and whether the decoder shares it.
+public struct EmbeddingConfig: Codable, Sendable, Equatable {
+  /// Width of a row.
+  public var size: Int
+  /// The decoder's weight is the embedding (Press & Wolf 2017): one table for reading and
+  /// writing a class, fewer parameters and usually a lower loss on word vocabularies. Needs
+  /// `size` equal to the decoder's input width.
+  public var tied: Bool
+
+  public init(size: Int, tied: Bool = false) {
+    self.size = size
+    self.tied = tied
+  }
 }
 
 /// LSTM stack → linear decoder → output head, over chunks of (T, B) steps.
@@ -61,6 +101,8 @@ public final class Model<Head: OutputHead> {
     case windowed(WindowedLSTM)
   }
   let decoder: Linear
+  /// The input table, when class inputs are embedded.
+  let embedding: Embedding?
   public let maxSteps: Int
   public let maxBatch: Int
   /// Gradient of the loss with respect to the decoder output, (T·B, outputSize).
@@ -78,9 +120,14 @@ public final class Model<Head: OutputHead> {
     self.head = head
     self.params = params ?? ParameterStore(config.parameterSpecs)
     precondition(self.params.entries.map(\.name) == config.parameterSpecs.map(\.name), "parameter layout mismatch")
+    precondition(config.problem == nil, config.problem ?? "")
     self.maxSteps = maxSteps
     maxBatch = batch
     let capacity = maxSteps * batch
+    let params = self.params
+    embedding = config.embedding.map {
+      Embedding(params: params, name: "encoder", classes: config.input.width, size: $0.size, capacity: capacity)
+    }
     if let condition = config.condition {
       stack = .windowed(
         WindowedLSTM(
@@ -95,18 +142,20 @@ public final class Model<Head: OutputHead> {
           trainable: trainable))
     }
     decoder = Linear(
-      params: self.params, name: "decoder", inputSize: config.decoderInputSize, outputSize: config.outputSize,
-      capacity: capacity,
-      trainable: trainable)
+      params: self.params, name: "decoder", weight: config.embedding?.tied == true ? "encoder.weight" : nil,
+      inputSize: config.decoderInputSize, outputSize: config.outputSize, capacity: capacity, trainable: trainable)
     dLogits = FloatBuffer(count: trainable ? capacity * config.outputSize : 0)
   }
 
   /// torch's default initialisation: U(−1/√H, 1/√H) for the LSTM and, since the decoder's
-  /// fan-in is H too, for the decoder; the head initialises its own tensors.
+  /// fan-in is H too, for the decoder; the head initialises its own tensors. An embedding (and
+  /// so a decoder tied to it) starts at U(−0.1, 0.1) as PyTorch's word_language_model does:
+  /// torch's own N(0, 1) would make a tied decoder's first logits spread over ±√H.
   public func initialize(rng: inout SeededGenerator) {
     let bound = 1 / Float(config.hiddenSize).squareRoot()
     let p = params.values.pointer
-    for i in 0..<headOffset { p[i] = (rng.nextFloat() * 2 - 1) * bound }
+    let encoder = config.embedding == nil ? 0..<0 : params.entry("encoder.weight").range
+    for i in 0..<headOffset { p[i] = (rng.nextFloat() * 2 - 1) * (encoder.contains(i) ? 0.1 : bound) }
     head.initialize(headParameters, rng: &rng)
   }
 
@@ -148,6 +197,11 @@ public final class Model<Head: OutputHead> {
     dropoutSlice: (batch: Int, first: Int)? = nil
   ) -> UnsafeMutablePointer<Float> {
     precondition(steps <= maxSteps && batch <= maxBatch, "chunk (\(steps), \(batch)) exceeds model capacity")
+    var input = input
+    if let embedding {
+      guard case .indices(let indices) = input else { preconditionFailure("an embedding reads class indices") }
+      input = .dense(embedding.forward(indices, rows: steps * batch))
+    }
     let top: UnsafeMutablePointer<Float>
     switch stack {
     case .plain(let lstm):
@@ -195,7 +249,8 @@ public final class Model<Head: OutputHead> {
     case .plain(let lstm):
       lstm.backward(
         dOutput: decoder.dInput.pointer, steps: steps, batch: batch, resets: resets, dState: dState,
-        inputGradient: inputGradient)
+        inputGradient: inputGradient || embedding != nil)
+      embedding?.backward(lstm.dInput, rows: steps * batch)
     case .windowed(let windowed):
       precondition(!inputGradient, "a conditioned model does not compute input gradients")
       windowed.backward(dOutput: decoder.dInput.pointer, steps: steps, batch: batch, resets: resets, dState: dState)

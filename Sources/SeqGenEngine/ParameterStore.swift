@@ -10,6 +10,8 @@ public final class ParameterStore: @unchecked Sendable {
     public let shape: [Int]
     public let offset: Int
     public var count: Int { shape.reduce(1, *) }
+    /// Where it lies in the flat buffers.
+    public var range: Range<Int> { offset..<(offset + count) }
   }
 
   public let entries: [Entry]

@@ -29,10 +29,22 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
   public var seed: UInt64 = 0
   /// Gaussians of the attention window when the domain conditions the model (nil: 10, Graves').
   public var windowMixtures: Int?
+  /// Class inputs enter through a learned table of rows this wide instead of one-hot; nil:
+  /// one-hot (or `hiddenSize` wide when `tieWeights` asks for a table).
+  public var embeddingSize: Int?
+  /// The decoder reuses the input table as its weight (nil: no).
+  public var tieWeights: Bool?
   public var checkpointEvery = 250
   public var logEvery = 25
 
   public init() {}
+
+  /// The input table these options ask for, or nil for one-hot input.
+  public var embedding: EmbeddingConfig? {
+    let tied = tieWeights ?? false
+    guard embeddingSize != nil || tied else { return nil }
+    return EmbeddingConfig(size: embeddingSize ?? hiddenSize, tied: tied)
+  }
 
   /// Gaussians of the attention window of a conditioned model when none are chosen.
   public static let defaultWindowMixtures = 10
@@ -132,6 +144,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     try check(checkpointEvery >= 1, "`checkpointEvery` must be at least 1, got \(checkpointEvery)")
     if let windowMixtures {
       try check((1...100).contains(windowMixtures), "`windowMixtures` must be in 1...100, got \(windowMixtures)")
+    }
+    if let embeddingSize {
+      try check((1...16384).contains(embeddingSize), "`embeddingSize` must be in 1...16384, got \(embeddingSize)")
     }
     try check(logEvery >= 1, "`logEvery` must be at least 1, got \(logEvery)")
   }

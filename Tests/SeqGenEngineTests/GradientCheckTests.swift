@@ -145,6 +145,59 @@ import Testing
     #expect(worst < 1e-2, "worst relative error \(worst)")
   }
 
+  /// Class inputs read through an embedding table, untied (16 classes into rows of 3) and tied
+  /// (the decoder's weight is the table, so its gradient is the sum of what the decoder and the
+  /// input send it). A class read twice in the chunk must receive both rows' gradients; a class
+  /// never read gets none from the input side.
+  @Test(arguments: [false, true])
+  func embeddingAndTiedDecoder(tied: Bool) {
+    let classes = 6
+    let hidden = 4
+    let config = ModelConfig(
+      input: .categorical(classes: classes), hiddenSize: hidden, numLayers: 2, dropout: 0, outputSize: classes,
+      embedding: EmbeddingConfig(size: tied ? hidden : 3, tied: tied))
+    #expect(config.problem == nil)
+    #expect(config.parameterSpecs.first?.name == "encoder.weight")
+    #expect(config.parameterSpecs.contains { $0.name == "decoder.weight" } == !tied)
+    let model = Model(config: config, head: CategoricalHead(classes: classes), maxSteps: 3, batch: 2)
+    var rng = SeededGenerator(seed: 21)
+    model.initialize(rng: &rng)
+    for i in 0..<model.params.count { model.params.values[i] *= 4 }
+    let chunk = makeChunk(
+      indices: [[0, 3], [3, 5], [1, 3]], targets: [[3, 2], [1, nil], [4, 0]],
+      resets: [[false, false], [false, true], [false, false]], classes: classes)
+    func loss(gradient: Bool) -> Double {
+      let state = RecurrentState(numLayers: 2, batch: 2, hiddenSize: hidden)
+      model.forward(chunk.input, steps: 3, batch: 2, state: state, resets: chunk.resets, rng: &rng)
+      return chunk.targets.withUnsafeBufferPointer {
+        model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<6]), gradient: gradient)
+      }
+    }
+    _ = loss(gradient: true)
+    model.params.zeroGradients()
+    model.backward(steps: 3, batch: 2, resets: chunk.resets)
+    let analytic = model.params.gradients.array
+    let worst = worstGradientError([(model.params.values, analytic)], floor: 1e-2) { loss(gradient: false) }
+    #expect(worst < 1e-2, "worst relative error \(worst)")
+    if !tied {
+      let table = model.params.entry("encoder.weight")
+      // Class 2 is never read: no gradient reaches its row.
+      #expect(analytic[(table.offset + 2 * 3)..<(table.offset + 3 * 3)].allSatisfy { $0 == 0 })
+    }
+  }
+
+  /// A configuration that cannot be built says why, naming the options to change.
+  @Test func embeddingProblemsAreNamed() {
+    func problem(_ input: InputKind, _ embedding: EmbeddingConfig, output: Int = 5) -> String? {
+      ModelConfig(input: input, hiddenSize: 8, numLayers: 1, dropout: 0, outputSize: output, embedding: embedding)
+        .problem
+    }
+    #expect(problem(.categorical(classes: 5), EmbeddingConfig(size: 4, tied: true))?.contains("must equal `hiddenSize` (8), got 4") == true)
+    #expect(problem(.dense(width: 3), EmbeddingConfig(size: 4))?.contains("classes") == true)
+    #expect(problem(.categorical(classes: 5), EmbeddingConfig(size: 8, tied: true), output: 7)?.contains("one output per input class") == true)
+    #expect(problem(.categorical(classes: 5), EmbeddingConfig(size: 8, tied: true)) == nil)
+  }
+
   /// The linear layer alone, against the loss Σ y·r for fixed random r (so ∂loss/∂y = r).
   @Test func linearLayer() {
     let params = ParameterStore(Linear.parameterSpecs(name: "decoder", inputSize: 3, outputSize: 4))
