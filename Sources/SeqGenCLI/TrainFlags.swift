@@ -20,6 +20,17 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
   var hiddenSize: Int?
   @Option(help: "Number of stacked LSTM layers (default \(Commands.recipe.numLayers)).")
   var numLayers: Int?
+  @Option(
+    help:
+      "Class inputs (characters, words) enter through a learned table of rows this wide instead of one-hot: what a vocabulary of thousands needs (default \(Commands.recipe.embedding.map { "\($0.size)" } ?? "none: one-hot"))."
+  )
+  var embeddingSize: Int?
+  @Flag(
+    inversion: .prefixedNo,
+    help:
+      "The decoder uses the input table as its weight (Press & Wolf 2017): fewer parameters and usually a lower loss on words. Needs --embedding-size equal to --hidden-size, or left out (default \(Commands.recipe.tieWeights == true ? "on" : "off"))."
+  )
+  var tieWeights: Bool?
   @Option(help: "Steps per truncated-BPTT chunk (default \(Commands.recipe.seqLength)).")
   var seqLength: Int?
   @Option(
@@ -73,6 +84,8 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
     var o = TrainingOptions()
     o.hiddenSize = hiddenSize ?? defaults.hiddenSize
     o.numLayers = numLayers ?? defaults.numLayers
+    o.embeddingSize = embeddingSize ?? defaults.embeddingSize
+    o.tieWeights = tieWeights ?? defaults.tieWeights
     o.seqLength = seqLength ?? defaults.seqLength
     o.batchSize = batchSize ?? defaults.batchSize
     o.steps = steps ?? (epochs == nil ? defaults.steps : nil)
@@ -98,7 +111,7 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
       ("learningRate", learningRate != nil), ("lrDecay", lrDecay != nil), ("lrDecayEvery", lrDecayEvery != nil),
       ("dropout", dropout != nil), ("gradClip", gradClip != nil), ("valFraction", valFraction != nil),
       ("valSplit", valSplit != nil), ("seed", seed != nil), ("checkpointEvery", checkpointEvery != nil),
-      ("logEvery", logEvery != nil),
+      ("logEvery", logEvery != nil), ("embeddingSize", embeddingSize != nil), ("tieWeights", tieWeights != nil),
     ]
     return Set(flags.filter(\.1).map(\.0))
   }

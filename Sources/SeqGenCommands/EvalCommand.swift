@@ -35,11 +35,13 @@ struct EvalCommand: ParsableCommand {
     let sequences = try generator.domain.read(data.map { URL(fileURLWithPath: $0) })
     let loss = try generator.evaluate(
       sequences, batchSize: batchSize, seqLength: checkpoint.manifest.training.seqLength)
+    let unit = generator.domain.stepUnit(of: generator.codec)
     Console.line(
       String(
-        format: "%@: %.4f nats/%@ = %.4f bits/%@ over %@ %@s (checkpoint %@, step %d)",
-        data.joined(separator: ", "), loss.natsPerStep, D.stepUnit, loss.bitsPerStep, D.stepUnit,
-        loss.steps.formatted(), D.stepUnit, checkpoint.url.lastPathComponent, checkpoint.manifest.progress.step))
+        format: "%@: %.4f nats/%@ = %.4f bits/%@%@ over %@ %@s (checkpoint %@, step %d)",
+        data.joined(separator: ", "), loss.natsPerStep, unit, loss.bitsPerStep, unit,
+        generator.domain.lossUnit(for: sequences, codec: generator.codec)?.spelled(bitsPerStep: loss.bitsPerStep) ?? "",
+        loss.steps.formatted(), unit, checkpoint.url.lastPathComponent, checkpoint.manifest.progress.step))
     for line in generator.domain.evaluationReport(
       loss, sequences: sequences, codec: generator.codec, manifest: checkpoint.manifest)
     {

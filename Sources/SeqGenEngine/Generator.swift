@@ -51,13 +51,16 @@ public final class Generator<D: SequenceDomain> {
   ///   - condition: the class sequence a conditioned model reads (prime and generation alike);
   ///     a sample is complete once the window has moved past its end (Graves' stop rule), or
   ///     at `length` steps.
+  ///   - masked: output columns set to −∞ before every draw, so a categorical head never
+  ///     draws those classes (a word model's `<unk>`).
   /// - Returns: the generated steps of each sample (without the prime).
   public func generate(
     prime: [D.Step], length: Int, count: Int, controls: SamplingControls, seed: UInt64,
-    condition: [Int]? = nil, isComplete: ([D.Step]) -> Bool = { _ in false },
+    condition: [Int]? = nil, masked: [Int] = [], isComplete: ([D.Step]) -> Bool = { _ in false },
     onStep: (Int, D.Step) -> Void = { _, _ in }, cancellation: GenerationCancellation? = nil
   ) throws -> [[D.Step]] {
     precondition(!prime.isEmpty && count >= 1)
+    precondition(masked.allSatisfy { $0 >= 0 && $0 < config.outputSize }, "masked column out of range")
     try head.check(controls)
     if let classes = config.condition?.classes {
       guard let condition, !condition.isEmpty else {
@@ -111,6 +114,7 @@ public final class Generator<D: SequenceDomain> {
       try cancellation?.check()
       for b in 0..<count {
         let row = model.output + (outputRow + b) * config.outputSize
+        for k in masked { UnsafeMutablePointer(mutating: row)[k] = -.infinity }
         let sample =
           head.readsPreviousStep
           ? head.sample(

@@ -11,7 +11,7 @@ extension SequenceDomain {
   ///   configured as the run was, its `codec` is the run's).
   public func sample(
     run: RunDirectory, request: GenerationRequest, prime: PrimeRequest, length: Int, controls: SamplingControls? = nil,
-    isComplete: ([Step]) -> Bool = { _ in false }, onPrime: ([Step], Generator<Self>) throws -> Void = { _, _ in },
+    masked: (Codec) -> [Int] = { _ in [] }, isComplete: ([Step]) -> Bool = { _ in false }, onPrime: ([Step], Generator<Self>) throws -> Void = { _, _ in },
     onStep: (Int, Step, Generator<Self>) -> Void = { _, _, _ in }
   ) throws -> (samples: [[Step]], prime: [Step], generator: Generator<Self>) {
     let generator = try Generator(domain: self, checkpoint: try run.checkpoint(request.checkpoint))
@@ -19,16 +19,32 @@ extension SequenceDomain {
     try onPrime(primeSteps, generator)
     let samples = try generator.generate(
       prime: primeSteps, length: length, count: request.count, controls: controls ?? request.controls,
-      seed: request.seed,
-      isComplete: isComplete, onStep: { onStep($0, $1, generator) }, cancellation: request.cancellation)
+      seed: request.seed, masked: masked(generator.codec), isComplete: isComplete, onStep: { onStep($0, $1, generator) }, cancellation: request.cancellation)
     return (samples, primeSteps, generator)
   }
 }
 
-extension SequenceDomain where GenerationOptions == PlainGenerationOptions {
+/// The options of a domain whose generation is the generic one (`SequenceDomain.generate`
+/// for `StepGenerating` options): a length, whether unknown prime steps are skipped, whether
+/// provenance is written, and, through the domain, how much of the length a step uses and
+/// which classes are never drawn.
+public protocol StepGenerating: DescribedSettings, DecodableWithDefaults, Encodable, Sendable {
+  /// How much every sample may grow, in the units `SequenceDomain.lengthUnits` counts (every
+  /// step uses at least one, so it also bounds the steps).
+  var limit: Int { get }
+  var skipUnknown: Bool { get }
+  var provenance: Bool { get }
+  func validate() throws
+}
+
+extension PlainGenerationOptions: StepGenerating {
+  public var limit: Int { length }
+}
+
+extension SequenceDomain where GenerationOptions: StepGenerating {
   /// How samples were made, as JSON: the run, its checkpoint and step, and the request and
   /// options as given (`seqgen generate` takes them back flag for flag).
-  static func provenance(run: RunDirectory, request: GenerationRequest, options: PlainGenerationOptions) throws
+  static func provenance(run: RunDirectory, request: GenerationRequest, options: GenerationOptions) throws
     -> Data
   {
     let encoder = JSONEncoder()
@@ -42,7 +58,7 @@ extension SequenceDomain where GenerationOptions == PlainGenerationOptions {
   /// Generic generation: each step streamed as text through `events` when the domain streams,
   /// the samples written to `request.out` when given.
   public func generate(
-    run: RunDirectory, request: GenerationRequest, options: PlainGenerationOptions, events: (GenerationEvent) -> Void
+    run: RunDirectory, request: GenerationRequest, options: GenerationOptions, events: (GenerationEvent) -> Void
   ) throws -> GenerationOutput {
     try request.validate()
     try options.validate()
@@ -52,8 +68,14 @@ extension SequenceDomain where GenerationOptions == PlainGenerationOptions {
     var streams = false
     let primeRequest = PrimeRequest(
       text: request.prime, file: request.primeFile.map { URL(fileURLWithPath: $0) }, skipUnknown: options.skipUnknown)
+    // The length used by each sample; the generator asks `isComplete` of the sample whose step
+    // `onStep` has just seen.
+    var used = Array(repeating: 0, count: request.count)
+    var last = 0
     let (samples, _, generator) = try sample(
-      run: run, request: request, prime: primeRequest, length: options.length,
+      run: run, request: request, prime: primeRequest, length: options.limit,
+      masked: { codec in self.maskedSamples(codec: codec, options: options) },
+      isComplete: { _ in used[last] >= options.limit },
       onPrime: { prime, g in
         streams = g.domain.streamed(prime[0], codec: g.codec) != nil
         guard streams || request.out != nil else {
@@ -64,6 +86,8 @@ extension SequenceDomain where GenerationOptions == PlainGenerationOptions {
         }
       },
       onStep: { b, step, g in
+        last = b
+        used[b] += g.domain.lengthUnits(of: step, codec: g.codec, options: options)
         if streams, let text = g.domain.streamed(step, codec: g.codec) { events(.step(sample: b, text: text)) }
       })
     var output = GenerationOutput()
@@ -86,11 +110,11 @@ extension SequenceDomain where GenerationOptions == PlainGenerationOptions {
 }
 
 /// What `PlainGenerationOptions.provenance` writes beside the samples.
-struct PlainProvenance: Encodable {
+struct PlainProvenance<Options: Encodable>: Encodable {
   var seqgen = Manifest.seqgenVersion
   var domain: String
   var run: String
   var step: Int
   var request: GenerationRequest
-  var options: PlainGenerationOptions
+  var options: Options
 }

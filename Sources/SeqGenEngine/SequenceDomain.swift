@@ -52,6 +52,17 @@ public protocol SequenceDomain: Sendable {
   func read(_ urls: [URL]) throws -> [SourceSequence<Step>]
   /// Learns the codec (vocabulary, normalisation, …) from a training corpus.
   func makeCodec(for corpus: [SourceSequence<Step>]) throws -> Codec
+  /// Learns the codec of a new run from its split: from both parts by default (so no held-out
+  /// step is outside the vocabulary); a domain whose codec can read unseen steps (a word
+  /// vocabulary with `<unk>`) learns from the training part only, so validation measures
+  /// what unseen text costs.
+  func makeCodec(for split: CorpusSplit<Step>) throws -> Codec
+  /// The unit one step of a run of `codec` is counted in ("char", "token"): `stepUnit` by default.
+  func stepUnit(of codec: Codec) -> String
+  /// How a loss per step reads per unit of the data itself when a step is not one (a word
+  /// model's tokens in characters), from the steps `sequences` predict; nil (the default) when
+  /// the step is the unit.
+  func lossUnit(for sequences: [SourceSequence<Step>], codec: Codec) -> LossUnit?
   /// Whether steps enter the LSTM as class indices or dense rows, and how wide.
   func inputKind(_ codec: Codec) -> InputKind
   /// Encodes one step as the LSTM input; throws if the codec cannot represent it.
@@ -103,6 +114,11 @@ public protocol SequenceDomain: Sendable {
   /// Lines that put an evaluation loss in this domain's units, as `trainingReport` does for
   /// training. Empty by default.
   func evaluationReport(_ loss: Loss, sequences: [SourceSequence<Step>], codec: Codec, manifest: Manifest) -> [String]
+  /// How much of a length a generated step uses (`StepGenerating.length`): 1 by default (the
+  /// length counts steps); a word model counts the characters of each piece.
+  func lengthUnits(of step: Step, codec: Codec, options: GenerationOptions) -> Int
+  /// Classes generation never draws (a word model's `<unk>`, on request); none by default.
+  func maskedSamples(codec: Codec, options: GenerationOptions) -> [Int]
   /// The text a step prints as when streamed to a terminal, or nil if the domain does not stream.
   func streamed(_ step: Step, codec: Codec) -> String?
   /// This domain set up as the run that saved `codec` was (reader settings such as whether drums
@@ -124,6 +140,11 @@ extension SequenceDomain {
   public static var playgroundOptions: String { "{}" }
   public static var primesFromText: Bool { true }
   public var trainingDefaults: TrainingOptions { TrainingOptions() }
+  public func makeCodec(for split: CorpusSplit<Step>) throws -> Codec {
+    try makeCodec(for: split.train + split.validation)
+  }
+  public func stepUnit(of codec: Codec) -> String { Self.stepUnit }
+  public func lossUnit(for sequences: [SourceSequence<Step>], codec: Codec) -> LossUnit? { nil }
   public func resolved(for urls: [URL]) throws -> Self { self }
   public func servedSettings(_ codec: Codec) -> [Setting] { GenerationOptions.settings }
   public func served(_ request: GenerationRequest, options: GenerationOptions, in folder: URL) throws -> (
@@ -143,6 +164,8 @@ extension SequenceDomain {
   public func conditionClasses(_ codec: Codec) -> Int? { nil }
   public func condition(of sequence: SourceSequence<Step>, codec: Codec) throws -> [Int] { [] }
   public func streamed(_ step: Step, codec: Codec) -> String? { nil }
+  public func lengthUnits(of step: Step, codec: Codec, options: GenerationOptions) -> Int { 1 }
+  public func maskedSamples(codec: Codec, options: GenerationOptions) -> [Int] { [] }
   public func configured(for codec: Codec) -> Self { self }
   public func augments(_ codec: Codec) -> Bool { false }
   public func augment(_ sequence: SourceSequence<Step>, codec: Codec, seed: UInt64) -> SourceSequence<Step> { sequence }
@@ -171,6 +194,23 @@ public struct CorpusSplit<Step: Sendable>: Sendable {
   public init(train: [SourceSequence<Step>], validation: [SourceSequence<Step>]) {
     self.train = train
     self.validation = validation
+  }
+}
+
+/// A unit of the data a loss per step is also given in: bits per unit = bits per step ×
+/// `stepsPerUnit`, so models that cut the same data into different steps compare directly.
+public struct LossUnit: Sendable, Equatable {
+  public var name: String
+  public var stepsPerUnit: Double
+
+  public init(name: String, stepsPerUnit: Double) {
+    self.name = name
+    self.stepsPerUnit = stepsPerUnit
+  }
+
+  /// " = 1.234 bits/char" for a loss of `bitsPerStep`.
+  public func spelled(bitsPerStep: Double) -> String {
+    String(format: " = %.4f bits/%@", bitsPerStep * stepsPerUnit, name)
   }
 }
 

@@ -78,7 +78,8 @@ extension Trainer {
       tensors: weights + model.params.tensors(adam.expAvg, prefix: "optimizer.exp_avg.")
         + model.params.tensors(adam.expAvgSq, prefix: "optimizer.exp_avg_sq.") + extra,
       as: .latest)
-    let svg = LossPlot.svg(metrics?.records ?? [], title: "\(D.name): loss per \(D.stepUnit)", unit: D.stepUnit)
+    let unit = domain.stepUnit(of: codec)
+    let svg = LossPlot.svg(metrics?.records ?? [], title: "\(D.name): loss per \(unit)", unit: unit)
     try AtomicFile.write(Data(svg.utf8), to: run.lossPlotURL)
     return improved
   }

@@ -38,7 +38,8 @@ extension Trainer {
   ) throws -> PreparedCorpus {
     let (train, validation) = options.split(sequences)
     let codec =
-      try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) } ?? domain.makeCodec(for: sequences)
+      try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) }
+      ?? domain.makeCodec(for: CorpusSplit(train: train, validation: validation))
     let plain = try EncodedCorpus<D.Head.Target>(train, domain: domain, codec: codec)
     guard plain.count > 0 else { throw EngineError.corpusTooSmall("the corpus has no steps to train on") }
     let heldOut = Set(train.map(\.source)).isDisjoint(with: validation.map(\.source)) ? validation.map(\.source) : []

@@ -107,7 +107,7 @@ public final class Trainer<D: SequenceDomain> {
       validation = corpus.validation
       heldOutFiles = corpus.heldOutFiles
       var batcher = try Batcher(
-        pairs: corpus.plain.count, batchSize: B, seqLength: options.seqLength, unit: D.stepUnit)
+        pairs: corpus.plain.count, batchSize: B, seqLength: options.seqLength, unit: domain.stepUnit(of: codec))
       totalSteps =
         options.steps ?? options.epochs.map { max(1, Int(($0 * Double(batcher.chunksPerEpoch)).rounded(.up))) }
         ?? TrainingOptions.defaultSteps
@@ -152,7 +152,7 @@ public final class Trainer<D: SequenceDomain> {
         // The current epoch's variants, laid out for their own length, with the cursor kept.
         train = try EncodedCorpus(
           augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch)
-        var layout = try Batcher(pairs: train.count, batchSize: B, seqLength: options.seqLength, unit: D.stepUnit)
+        var layout = try Batcher(pairs: train.count, batchSize: B, seqLength: options.seqLength, unit: domain.stepUnit(of: codec))
         (layout.position, layout.epoch, layout.epochStart) = (batcher.position, batcher.epoch, batcher.epochStart)
         batcher = layout
       } else {

@@ -46,7 +46,7 @@ public struct GenerationSession: Sendable {
     self.run = run
     self.manifest = manifest
     self.domain = D.name
-    stepUnit = D.stepUnit
+    stepUnit = configured.stepUnit(of: codec)
     primesFromText = D.primesFromText
     controls = type(of: head).acceptedControls.map(\.rawValue).sorted()
     optionSettings = configured.servedSettings(codec)

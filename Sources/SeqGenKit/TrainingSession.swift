@@ -135,6 +135,10 @@ public struct TrainingSession<D: SequenceDomain> {
       advised = true
       report(.line("advice: " + advice))
     }
+    let unit = trainer.domain.stepUnit(of: trainer.codec)
+    // A run whose step is not the data's own unit (a word model) also speaks in that unit.
+    let trainUnit = trainer.domain.lossUnit(for: trainer.split.train, codec: trainer.codec)
+    let validationUnit = trainer.domain.lossUnit(for: trainer.split.validation, codec: trainer.codec)
     try trainer.run { event in
       switch event {
       case .log(let r, let total):
@@ -143,15 +147,19 @@ public struct TrainingSession<D: SequenceDomain> {
         report(
           progress(
             String(
-              format: "step %d/%d  epoch %.2f  loss %.4f nats = %.4f bits/%@  val %@  %.1f steps/s  %@ %@/s  ETA %@",
-              r.step, total, r.epoch, r.trainLoss, r.trainBits, D.stepUnit,
-              lastValidation.map { String(format: "%.4f bits", $0) } ?? "–", r.stepsPerSecond,
-              Int(r.itemsPerSecond).formatted(), D.stepUnit, formatDuration(eta))
+              format: "step %d/%d  epoch %.2f  loss %.4f nats = %.4f bits/%@%@  val %@  %.1f steps/s  %@ %@/s  ETA %@",
+              r.step, total, r.epoch, r.trainLoss, r.trainBits, unit,
+              trainUnit?.spelled(bitsPerStep: r.trainBits) ?? "",
+              lastValidation.map {
+                String(format: "%.4f bits", $0) + (validationUnit?.spelled(bitsPerStep: $0) ?? "")
+              } ?? "–", r.stepsPerSecond,
+              Int(r.itemsPerSecond).formatted(), unit, formatDuration(eta))
               + (r.reduceMsPerStep.map { String(format: "  allreduce %.1f ms/step", $0) } ?? "")))
       case .checkpoint(let step, let best):
         let v =
           trainer.manifest.progress.validationLoss.map {
-            String(format: ", validation %.4f nats = %.4f bits/%@", $0, $0 / M_LN2, D.stepUnit)
+            String(format: ", validation %.4f nats = %.4f bits/%@", $0, $0 / M_LN2, unit)
+              + (validationUnit?.spelled(bitsPerStep: $0 / M_LN2) ?? "")
           } ?? ""
         report(.line("checkpoint at step \(step)\(v)\(best ? " (best so far)" : "") → \(run.url.path)"))
         if best {
@@ -182,10 +190,13 @@ public struct TrainingSession<D: SequenceDomain> {
     let o = trainer.options
     let n = trainer.collective.size
     let heldOut = trainer.heldOutFiles.count
+    let unit = trainer.domain.stepUnit(of: trainer.codec)
     report(
       .line(
-        "\(resume ? "resuming" : "training") \(D.name): \(o.numLayers)×\(o.hiddenSize) LSTM, \(m.model.parameterCount.formatted()) parameters, "
-          + "\(trainer.trainingSteps.formatted()) training / \(trainer.validationSteps.formatted()) validation \(D.stepUnit)s"
+        "\(resume ? "resuming" : "training") \(D.name): \(o.numLayers)×\(o.hiddenSize) LSTM, "
+          + (m.model.embedding.map { "\($0.tied ? "tied " : "")input table of \($0.size), " } ?? "")
+          + "\(m.model.parameterCount.formatted()) parameters, "
+          + "\(trainer.trainingSteps.formatted()) training / \(trainer.validationSteps.formatted()) validation \(unit)s"
           + (heldOut == 0 ? ", " : " (\(heldOut) held-out file\(heldOut == 1 ? "" : "s")), ")
           + "batch \(o.batchSize)×\(o.seqLength)\(n > 1 ? " over \(n) processes (\(o.batchSize / n) streams each)" : ""), "
           + "\(trainer.chunksPerEpoch) steps/epoch, steps \(trainer.step)→\(trainer.totalSteps), BLAS \(BLAS.coreName)")
@@ -193,7 +204,7 @@ public struct TrainingSession<D: SequenceDomain> {
     report(
       .line(
         TrainingAdvice.sizes(
-          parameters: m.model.parameterCount, steps: trainer.trainingSteps, unit: D.stepUnit, options: o,
+          parameters: m.model.parameterCount, steps: trainer.trainingSteps, unit: unit, options: o,
           augments: trainer.domain.augments(trainer.codec))))
     guard trainer.collective.rank == 0 else { return }
     for line in try trainer.domain.trainingReport(

@@ -187,7 +187,7 @@ struct BenchText: ParsableCommand {
   }
 
   private func measure(
-    _ c: Config, domain: TextDomain, sequences: [SourceSequence<Unicode.Scalar>], warmup: Int, steps: Int
+    _ c: Config, domain: TextDomain, sequences: [SourceSequence<String>], warmup: Int, steps: Int
   ) throws -> Row {
     Memory.resetPeak()
     let baseMB = Memory.residentMB()

@@ -10,7 +10,7 @@ public enum TextCommands: DomainCommands {
   public static let primeHelp =
     #"Text the samples continue ("ROMEO:"); the model reads it first, so a real piece of context works best."#
   public static let primeFileHelp = "A UTF-8 file whose text the samples continue."
-  public static let flagNames = ["extensions": "--ext"]
+  public static let flagNames = ["extensions": "--ext", "banUnknown": "--ban-unk"]
   public static let outHelp = "The text file to write; without it one sample streams to stdout as it is drawn."
   public static let bench: [any ParsableCommand.Type] = [BenchText.self]
   public static let demo: DemoRecipe? = DemoRecipe(
@@ -50,6 +50,21 @@ struct TrainText: ParsableCommand {
   var resetAt: TextDomain.ResetPolicy = .file
 
   @Option(
+    help: ArgumentHelp(
+      "What one step is: char (one character: any word can be spelled, the longest sequences) or word (a word, a punctuation mark or a run of spacing, spaces and case kept exactly: sequences about 4× shorter, a vocabulary of thousands, rare words read as <unk>). Word models need an input table: --embedding-size, or --tie-weights (the default for word).",
+      valueName: "char|word"))
+  var tokens: TextDomain.Tokenization = .char
+
+  @Option(
+    help:
+      "Word models: words seen fewer times than this in the training text are read as <unk> (default 1: every word kept). Raise it on a large corpus to keep the vocabulary, and the decoder, small."
+  )
+  var minCount: Int = 1
+
+  @Option(help: "Word models: keep at most this many classes, the most frequent words (<unk> included).")
+  var maxVocab: Int?
+
+  @Option(
     name: .customLong("ext"),
     help: ArgumentHelp(
       "Read only files with these extensions from a directory (py,md); by default every file that is UTF-8 text, binary files skipped and counted.",
@@ -66,14 +81,23 @@ struct TrainText: ParsableCommand {
     }
   }
 
+  var domain: TextDomain {
+    TextDomain(resetAt: resetAt, extensions: extensions, tokens: tokens, minCount: minCount, maxVocab: maxVocab)
+  }
+
   func validate() throws {
+    if minCount < 1 { throw ValidationError("--min-count must be at least 1, got \(minCount)") }
+    if let maxVocab, maxVocab < 3 { throw ValidationError("--max-vocab must be at least 3, got \(maxVocab)") }
+    if tokens == .char, minCount != 1 || maxVocab != nil {
+      throw ValidationError("--min-count and --max-vocab apply to --tokens word")
+    }
     if let extensions, extensions.isEmpty || extensions.contains("") {
       throw ValidationError("--ext takes extensions separated by commas (py,md), got '\(ext ?? "")'")
     }
   }
 
   func run() throws {
-    try Training.run(TextDomain(resetAt: resetAt, extensions: extensions), flags: flags)
+    try Training.run(domain, flags: flags)
   }
 }
 
@@ -87,11 +111,24 @@ struct GenerateText: ParsableCommand {
 
   @OptionGroup var shared: GenerateFlags<TextCommands>
   @OptionGroup var cutoffs: CutoffFlags
-  @OptionGroup var plain: PlainGenerateFlags
+  @Option(help: ArgumentHelp(TextGenerationOptions.setting("length"))) var length = TextGenerationOptions().length
+  @Option(help: ArgumentHelp(TextGenerationOptions.setting("tokens"))) var tokens: Int?
+  @Flag(help: ArgumentHelp(TextGenerationOptions.setting("skipUnknown"))) var skipUnknown = false
+  @Flag(name: .customLong("ban-unk"), help: ArgumentHelp(TextGenerationOptions.setting("banUnknown")))
+  var banUnknown = false
+  @Flag(help: ArgumentHelp(TextGenerationOptions.setting("provenance"))) var provenance = false
+
+  var options: TextGenerationOptions {
+    TextGenerationOptions(
+      length: length, tokens: tokens, skipUnknown: skipUnknown, banUnknown: banUnknown, provenance: provenance)
+  }
+
+  func validate() throws { try validating { try options.validate() } }
 
   func run() throws {
-    try Generation.run(TextDomain(), run: shared.run, request: shared.request(cutoffs.controls), options: plain.options)
+    try Generation.run(TextDomain(), run: shared.run, request: shared.request(cutoffs.controls), options: options)
   }
 }
 
 extension TextDomain.ResetPolicy: ExpressibleByArgument {}
+extension TextDomain.Tokenization: ExpressibleByArgument {}

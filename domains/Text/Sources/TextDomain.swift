@@ -1,7 +1,8 @@
 import Foundation
 import SeqGenEngine
 
-/// Plain text, one Unicode scalar per step: the char-rnn domain.
+/// Plain text, one character (Unicode scalar) per step as char-rnn reads it, or one word or
+/// punctuation piece per step (`tokens: .word`, spaces and line ends kept exactly).
 ///
 /// Files are read as UTF-8 (a byte-order mark is dropped; anything invalid is an error naming
 /// the file and byte offset). A directory gives every file in it that is UTF-8 text (source
@@ -9,8 +10,20 @@ import SeqGenEngine
 /// One file is one sequence; a directory of many holds out whole files for validation. With `resetAt: .paragraph` the state
 /// is also zeroed after every blank line, so paragraphs are learned independently.
 public struct TextDomain: SequenceDomain {
-  public typealias Step = Unicode.Scalar
+  /// One piece of text: a single character for `.char`, a word or mark (with the space before
+  /// it) for `.word`. Joining a sequence's pieces gives its text back.
+  public typealias Step = String
   public typealias Head = CategoricalHead
+  public typealias GenerationOptions = TextGenerationOptions
+
+  /// What one step of the model is.
+  public enum Tokenization: String, Codable, Sendable, CaseIterable {
+    /// One Unicode scalar: no unknown characters in the corpus, any word spelled.
+    case char
+    /// One word or punctuation mark (`WordTokenizer`): shorter sequences, a larger vocabulary,
+    /// rare words read as `<unk>`.
+    case word
+  }
 
   /// Where the LSTM state is zeroed inside a file.
   public enum ResetPolicy: String, Codable, Sendable, CaseIterable {
@@ -41,6 +54,8 @@ public struct TextDomain: SequenceDomain {
     o.learningRate = 8e-3
     o.lrDecay = 0.5
     o.lrDecayEvery = 2000
+    // A word vocabulary is too large for one-hot input; the tied table reads and writes words.
+    if tokens == .word { o.tieWeights = true }
     return o
   }
 
@@ -48,77 +63,168 @@ public struct TextDomain: SequenceDomain {
   /// The file name extensions a directory is read by (lower case, no dot); nil: every file
   /// that is UTF-8 text.
   public var extensions: Set<String>?
+  public var tokens: Tokenization
+  /// Word pieces seen fewer times than this in the training text are read as `<unk>`.
+  public var minCount: Int
+  /// At most this many classes (the `<unk>` pair included), the most frequent pieces kept.
+  public var maxVocab: Int?
 
-  public init(resetAt: ResetPolicy = .file, extensions: Set<String>? = nil) {
+  public init(
+    resetAt: ResetPolicy = .file, extensions: Set<String>? = nil, tokens: Tokenization = .char, minCount: Int = 1,
+    maxVocab: Int? = nil
+  ) {
     self.resetAt = resetAt
     self.extensions = extensions
+    self.tokens = tokens
+    self.minCount = minCount
+    self.maxVocab = maxVocab
   }
 
   public func configured(for codec: TextCodec) -> TextDomain {
-    TextDomain(resetAt: codec.resetAt, extensions: codec.readExtensions)
+    TextDomain(resetAt: codec.resetAt, extensions: codec.readExtensions, tokens: codec.tokens)
   }
 
-  public func validationSplit(for corpus: [SourceSequence<Unicode.Scalar>]) -> ValidationSplit {
+  public func validationSplit(for corpus: [SourceSequence<String>]) -> ValidationSplit {
     corpus.count >= Self.filesForFileSplit ? .files : .tail
   }
 
-  public func read(_ urls: [URL]) throws -> [SourceSequence<Unicode.Scalar>] {
-    var sequences: [SourceSequence<Unicode.Scalar>] = []
+  /// `text` cut into this domain's steps.
+  public func pieces<S: Sequence>(of text: S) -> [String] where S.Element == Unicode.Scalar {
+    switch tokens {
+    case .char: text.map { String(Character($0)) }
+    case .word: WordTokenizer.pieces(text)
+    }
+  }
+
+  public func read(_ urls: [URL]) throws -> [SourceSequence<String>] {
+    var sequences: [SourceSequence<String>] = []
     for url in urls {
       for (file, scalars) in try TextReader.corpus(at: url, extensions: extensions).texts where !scalars.isEmpty {
-        sequences.append(SourceSequence(source: file.path, steps: scalars))
+        sequences.append(SourceSequence(source: file.path, steps: pieces(of: scalars)))
       }
     }
-    guard sequences.contains(where: { $0.steps.count >= 2 }) else {
-      throw TextError.emptyCorpus(urls.map(\.path).joined(separator: ", "))
+    let paths = urls.map(\.path).joined(separator: ", ")
+    guard sequences.contains(where: { $0.steps.count >= 2 }) else { throw TextError.emptyCorpus(paths) }
+    if tokens == .word, !sequences.contains(where: { $0.steps.contains(where: WordTokenizer.isWord) }) {
+      throw TextError.noWords(paths)
     }
     return sequences
   }
 
-  public func makeCodec(for corpus: [SourceSequence<Unicode.Scalar>]) throws -> TextCodec {
-    var seen = Set<Unicode.Scalar>()
-    for s in corpus { seen.formUnion(s.steps) }
+  /// Every character seen (a char model), or the word pieces seen at least `minCount` times in
+  /// `corpus`, the most frequent `maxVocab` − 2, then `<unk>` and ` <unk>`.
+  public func makeCodec(for corpus: [SourceSequence<String>]) throws -> TextCodec {
+    let extensions = extensions.map { $0.sorted() } ?? []
+    guard tokens == .word else {
+      var seen = Set<String>()
+      for s in corpus { seen.formUnion(s.steps) }
+      return TextCodec(
+        vocabulary: seen.sorted { $0.unicodeScalars.first!.value < $1.unicodeScalars.first!.value }, resetAt: resetAt,
+        extensions: extensions)
+    }
+    var counts: [String: Int] = [:]
+    for s in corpus { for piece in s.steps { counts[piece, default: 0] += 1 } }
+    var kept = counts.filter { $0.value >= minCount }.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+      .map(\.key)
+    if let maxVocab { kept = Array(kept.prefix(maxVocab - TextCodec.unknownPieces.count)) }
+    guard !kept.isEmpty else { throw TextError.vocabularyEmpty(minCount: minCount) }
     return TextCodec(
-      vocabulary: seen.sorted { $0.value < $1.value }, resetAt: resetAt,
-      extensions: extensions.map { $0.sorted() } ?? [])
+      tokens: .word, vocabulary: kept + TextCodec.unknownPieces, resetAt: resetAt, extensions: extensions)
+  }
+
+  /// Word models learn their vocabulary from the training part only: a held-out word never
+  /// seen in training costs what it would cost on new text.
+  public func makeCodec(for split: CorpusSplit<String>) throws -> TextCodec {
+    try makeCodec(for: tokens == .word ? split.train : split.train + split.validation)
+  }
+
+  public func stepUnit(of codec: TextCodec) -> String { codec.tokens == .char ? "char" : "token" }
+
+  public func lossUnit(for sequences: [SourceSequence<String>], codec: TextCodec) -> LossUnit? {
+    guard codec.tokens != .char else { return nil }
+    var steps = 0
+    var chars = 0
+    for s in sequences where s.steps.count >= 2 {
+      steps += s.steps.count - 1
+      for piece in s.steps.dropFirst() { chars += piece.unicodeScalars.count }
+    }
+    return chars > 0 ? LossUnit(name: "char", stepsPerUnit: Double(steps) / Double(chars)) : nil
   }
 
   /// Before training, the files skipped as not UTF-8 text (a directory read without
   /// `extensions`), so the user sees what was left out: the non-empty files listed under the
   /// data paths that are not in the corpus (found from the listing, not by reading them again).
   public func trainingReport(
-    _ moment: TrainingMoment, split: CorpusSplit<Unicode.Scalar>, codec: TextCodec, manifest: Manifest
+    _ moment: TrainingMoment, split: CorpusSplit<String>, codec: TextCodec, manifest: Manifest
   ) throws -> [String] {
-    guard moment == .beforeTraining, extensions == nil else { return [] }
+    guard moment == .beforeTraining else {
+      guard codec.tokens != .char, let nats = manifest.progress.validationLoss else { return [] }
+      return ["validation " + perplexity(Loss(nats: nats, steps: 1), unit: lossUnit(for: split.validation, codec: codec))]
+    }
+    var lines: [String] = []
+    if codec.tokens == .word {
+      lines.append(
+        "vocabulary: \(codec.vocabulary.count.formatted()) tokens (words, marks and spacing seen at least \(minCount) time\(minCount == 1 ? "" : "s") in the training text, and <unk>); <unk> reads "
+          + "\(Self.percent(codec.unknownShare(split.train))) of training and \(Self.percent(codec.unknownShare(split.validation))) of validation tokens"
+      )
+    }
+    guard extensions == nil else { return lines }
     let read = Set((split.train + split.validation).map(\.source))
     let skipped = manifest.data.paths.flatMap { path in
       ((try? TextReader.files(at: URL(fileURLWithPath: path), extensions: nil)) ?? []).filter { file in
         !read.contains(file.path) && ((try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0) > 0
       }.map(\.path)
     }
-    guard let first = skipped.first else { return [] }
-    return [
+    guard let first = skipped.first else { return lines }
+    return lines + [
       "skipped \(skipped.count) file\(skipped.count == 1 ? "" : "s") that \(skipped.count == 1 ? "is" : "are") not UTF-8 text (binary or another encoding), first \(first)"
     ]
   }
 
+  public func evaluationReport(
+    _ loss: Loss, sequences: [SourceSequence<String>], codec: TextCodec, manifest: Manifest
+  ) -> [String] {
+    guard codec.tokens != .char, loss.steps > 0 else { return [] }
+    var line = perplexity(loss, unit: lossUnit(for: sequences, codec: codec))
+    if codec.tokens == .word { line += "; \(Self.percent(codec.unknownShare(sequences))) of tokens were <unk>" }
+    return [line]
+  }
+
+  /// "5.1234 bits/token = 1.4567 bits/char, perplexity 34.5 per token (word, mark or spacing)".
+  func perplexity(_ loss: Loss, unit: LossUnit? = nil) -> String {
+    String(format: "%.4f bits/token", loss.bitsPerStep) + (unit?.spelled(bitsPerStep: loss.bitsPerStep) ?? "")
+      + String(format: ", perplexity %.1f per token (a word, mark or run of spacing)", exp(loss.natsPerStep))
+  }
+
+  static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
+
   public func inputKind(_ codec: TextCodec) -> InputKind { .categorical(classes: codec.vocabulary.count) }
 
-  public func input(_ step: Unicode.Scalar, codec: TextCodec) throws -> StepInput { .index(try codec.index(of: step)) }
+  public func input(_ step: String, codec: TextCodec) throws -> StepInput { .index(try codec.index(of: step)) }
 
-  public func target(_ step: Unicode.Scalar, codec: TextCodec) throws -> Int { try codec.index(of: step) }
+  public func target(_ step: String, codec: TextCodec) throws -> Int { try codec.index(of: step) }
 
   public func makeHead(_ codec: TextCodec) -> CategoricalHead { CategoricalHead(classes: codec.vocabulary.count) }
 
-  public func step(from sample: Int, codec: TextCodec) -> Unicode.Scalar { codec.vocabulary[sample] }
+  public func step(from sample: Int, codec: TextCodec) -> String { codec.vocabulary[sample] }
 
-  public func resetsState(before step: Unicode.Scalar, after previous: Unicode.Scalar, codec: TextCodec) -> Bool {
+  public func resetsState(before step: String, after previous: String, codec: TextCodec) -> Bool {
     codec.resetAt == .paragraph && step == "\n" && previous == "\n"
   }
 
-  /// The prime text (or file), every character checked against the vocabulary. Without a
-  /// prime, generation starts from a newline (or the first vocabulary entry if the corpus had none).
-  public func prime(_ request: PrimeRequest, codec: TextCodec) throws -> [Unicode.Scalar] {
+  public func lengthUnits(of step: String, codec: TextCodec, options: TextGenerationOptions) -> Int {
+    options.tokens == nil ? step.unicodeScalars.count : 1
+  }
+
+  public func maskedSamples(codec: TextCodec, options: TextGenerationOptions) -> [Int] {
+    options.banUnknown ? codec.unknownClasses : []
+  }
+
+  /// The prime text (or file) cut into the model's pieces, never into characters for a word
+  /// model. A char model checks every character against its vocabulary; a word model reads an
+  /// unknown word as `<unk>` and says so. Without a prime, generation starts from a newline (or
+  /// the first vocabulary entry if the corpus had none).
+  public func prime(_ request: PrimeRequest, codec: TextCodec) throws -> [String] {
     var scalars: [Unicode.Scalar]
     var origin = "`prime`"
     if let file = request.file {
@@ -127,93 +233,41 @@ public struct TextDomain: SequenceDomain {
     } else {
       scalars = Array((request.text ?? "").unicodeScalars)
     }
-    var kept: [Unicode.Scalar] = []
-    for s in scalars {
-      if codec.contains(s) {
-        kept.append(s)
+    var kept: [String] = []
+    var unknown: [String] = []
+    for piece in TextDomain(tokens: codec.tokens).pieces(of: scalars) {
+      if codec.contains(piece) {
+        kept.append(piece)
+      } else if codec.tokens == .word {
+        unknown.append(piece)
+        kept.append(piece)
       } else if request.skipUnknown {
         FileHandle.standardError.write(
-          Data("warning: skipping prime character \(TextError.show(s)) not in the model's vocabulary\n".utf8))
+          Data("warning: skipping prime character \(TextError.show(piece)) not in the model's vocabulary\n".utf8))
       } else {
-        throw TextError.unknownPrimeCharacter(origin: origin, scalar: s)
+        throw TextError.unknownPrimeCharacter(origin: origin, piece: piece)
       }
+    }
+    if let first = unknown.first {
+      FileHandle.standardError.write(
+        Data(
+          "note: \(unknown.count) of \(kept.count) prime tokens are not in the model's vocabulary and read as <unk> (first \(TextError.show(first)))\n"
+            .utf8))
     }
     if kept.isEmpty { kept = [codec.contains("\n") ? "\n" : codec.vocabulary[0]] }
     return kept
   }
 
-  public func write(_ samples: [[Unicode.Scalar]], codec: TextCodec, to url: URL) throws {
+  public func write(_ samples: [[String]], codec: TextCodec, to url: URL) throws {
     var text = ""
     for (n, sample) in samples.enumerated() {
       if samples.count > 1 { text += "\(n > 0 ? "\n" : "")=== sample \(n + 1) of \(samples.count) ===\n" }
-      text.unicodeScalars.append(contentsOf: sample)
+      text += sample.joined()
       if samples.count > 1 { text += "\n" }
     }
     try AtomicFile.write(Data(text.utf8), to: url)
   }
 
-  public func streamed(_ step: Unicode.Scalar, codec: TextCodec) -> String? { String(Character(step)) }
+  public func streamed(_ step: String, codec: TextCodec) -> String? { step }
 }
 
-/// The vocabulary (sorted by code point), the reset policy and how directories were read,
-/// saved in the checkpoint.
-public struct TextCodec: Codable, Sendable, Equatable {
-  public let vocabulary: [Unicode.Scalar]
-  public let resetAt: TextDomain.ResetPolicy
-  /// The extensions a directory was read by: empty for every UTF-8 text file; nil in runs saved
-  /// before that choice existed (they read `legacyExtensions`).
-  public let extensions: [String]?
-  private let lookup: [Unicode.Scalar: Int]
-
-  public init(vocabulary: [Unicode.Scalar], resetAt: TextDomain.ResetPolicy, extensions: [String]? = []) {
-    self.vocabulary = vocabulary
-    self.resetAt = resetAt
-    self.extensions = extensions
-    lookup = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
-  }
-
-  /// `TextDomain.extensions` as this run reads directories.
-  var readExtensions: Set<String>? {
-    guard let extensions else { return TextDomain.legacyExtensions }
-    return extensions.isEmpty ? nil : Set(extensions)
-  }
-
-  func contains(_ s: Unicode.Scalar) -> Bool { lookup[s] != nil }
-
-  func index(of s: Unicode.Scalar) throws(TextError) -> Int {
-    guard let k = lookup[s] else { throw .notInVocabulary(s) }
-    return k
-  }
-
-  enum CodingKeys: String, CodingKey { case vocabulary, resetAt, extensions }
-
-  public init(from decoder: Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    let strings = try c.decode([String].self, forKey: .vocabulary)
-    var scalars: [Unicode.Scalar] = []
-    for s in strings {
-      guard s.unicodeScalars.count == 1, let scalar = s.unicodeScalars.first, !scalars.contains(scalar) else {
-        throw DecodingError.dataCorruptedError(
-          forKey: .vocabulary, in: c, debugDescription: "vocabulary entries must be distinct single characters")
-      }
-      scalars.append(scalar)
-    }
-    guard !scalars.isEmpty else {
-      throw DecodingError.dataCorruptedError(forKey: .vocabulary, in: c, debugDescription: "empty vocabulary")
-    }
-    self.init(
-      vocabulary: scalars, resetAt: try c.decode(TextDomain.ResetPolicy.self, forKey: .resetAt),
-      extensions: try c.decodeIfPresent([String].self, forKey: .extensions))
-  }
-
-  public func encode(to encoder: Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(vocabulary.map { String(Character($0)) }, forKey: .vocabulary)
-    try c.encode(resetAt, forKey: .resetAt)
-    try c.encodeIfPresent(extensions, forKey: .extensions)
-  }
-
-  public static func == (a: TextCodec, b: TextCodec) -> Bool {
-    a.vocabulary == b.vocabulary && a.resetAt == b.resetAt && a.extensions == b.extensions
-  }
-}

@@ -5,8 +5,12 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
   case emptyCorpus(String)
   /// A directory read without chosen extensions holds no file that is UTF-8 text.
   case noText(path: String, skipped: Int)
-  case notInVocabulary(Unicode.Scalar)
-  case unknownPrimeCharacter(origin: String, scalar: Unicode.Scalar)
+  case notInVocabulary(String)
+  case unknownPrimeCharacter(origin: String, piece: String)
+  /// `tokens: .word` on text without a letter or digit.
+  case noWords(String)
+  /// No word piece occurs `minCount` times.
+  case vocabularyEmpty(minCount: Int)
 
   public var description: String {
     switch self {
@@ -18,10 +22,16 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
     case .notInVocabulary(let s): "character \(Self.show(s)) is not in the model's vocabulary"
     case .unknownPrimeCharacter(let origin, let s):
       "\(origin): prime character \(Self.show(s)) is not in the model's vocabulary (`skipUnknown` drops it)"
+    case .noWords(let paths): "\(paths): no words to learn (`tokens` word needs letters or digits; use char)"
+    case .vocabularyEmpty(let minCount):
+      "no word occurs \(minCount) times in the training text; lower `minCount`"
     }
   }
 
-  static func show(_ s: Unicode.Scalar) -> String {
+  /// A piece as an error shows it: a single character with its code point (whitespace and
+  /// control characters by code point alone), a longer piece quoted.
+  static func show(_ piece: String) -> String {
+    guard piece.unicodeScalars.count == 1, let s = piece.unicodeScalars.first else { return "'\(piece)'" }
     let code = "U+" + String(s.value, radix: 16, uppercase: true).leftPadded(to: 4)
     return s.properties.isWhitespace || s.value < 0x20 ? code : "'\(Character(s))' (\(code))"
   }

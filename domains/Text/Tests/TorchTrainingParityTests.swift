@@ -30,7 +30,7 @@ import Testing
       Golden.self, from: Data(contentsOf: root.appendingPathComponent("fixtures/reference/lstm_training_golden.json")))
     let c = golden.config
     let text = try String(contentsOf: root.appendingPathComponent("fixtures/text/shakespeare.txt"), encoding: .utf8)
-    let prefix = Array(text.unicodeScalars.prefix(c.textPrefix))
+    let prefix = text.unicodeScalars.prefix(c.textPrefix).map { String(Character($0)) }
     let temporary = try TemporaryDirectory("seqgen-parity")
     defer { temporary.remove() }
     let dir = temporary.at("run")
