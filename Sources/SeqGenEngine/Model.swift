@@ -107,6 +107,9 @@ public final class Model<Head: OutputHead> {
   public let maxBatch: Int
   /// Gradient of the loss with respect to the decoder output, (T·B, outputSize).
   let dLogits: FloatBuffer
+  /// Seconds spent in the decoder and the head's loss (forward and backward) since this model
+  /// was made or the value reset: the share a large vocabulary costs, for benchmarks.
+  public var decoderSeconds = 0.0
 
   /// - Parameter trainable: allocate the buffers `backward` needs; evaluation and generation
   ///   pass false and use about a third less memory.
@@ -214,12 +217,16 @@ public final class Model<Head: OutputHead> {
         input, condition: condition, steps: steps, batch: batch, state: state, resets: resets, training: training,
         rng: &rng, dropoutSlice: dropoutSlice)
     }
+    let start = ContinuousClock.now
+    defer { decoderSeconds += (ContinuousClock.now - start) / .seconds(1) }
     return decoder.forward(top, rows: steps * batch)
   }
 
   /// The head's loss over the last forward's output; with `gradient`, fills `dLogits` scaled
   /// by `scale`. Returns nats summed over the rows that have a target.
   public func loss(targets: UnsafeBufferPointer<Head.Target?>, scale: Float = 1, gradient: Bool) -> Double {
+    let start = ContinuousClock.now
+    defer { decoderSeconds += (ContinuousClock.now - start) / .seconds(1) }
     let output = UnsafePointer(decoder.output.pointer)
     let width = config.outputSize
     precondition(!gradient || dLogits.count > 0, "a loss gradient from a model built without gradient buffers")
@@ -244,7 +251,9 @@ public final class Model<Head: OutputHead> {
   public func backward(
     steps: Int, batch: Int, resets: UnsafePointer<Bool>, dState: RecurrentState? = nil, inputGradient: Bool = false
   ) {
+    let start = ContinuousClock.now
     decoder.backward(dLogits.pointer, rows: steps * batch)
+    decoderSeconds += (ContinuousClock.now - start) / .seconds(1)
     switch stack {
     case .plain(let lstm):
       lstm.backward(

@@ -152,7 +152,8 @@ public final class Trainer<D: SequenceDomain> {
         // The current epoch's variants, laid out for their own length, with the cursor kept.
         train = try EncodedCorpus(
           augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch)
-        var layout = try Batcher(pairs: train.count, batchSize: B, seqLength: options.seqLength, unit: domain.stepUnit(of: codec))
+        var layout = try Batcher(
+          pairs: train.count, batchSize: B, seqLength: options.seqLength, unit: domain.stepUnit(of: codec))
         (layout.position, layout.epoch, layout.epochStart) = (batcher.position, batcher.epoch, batcher.epochStart)
         batcher = layout
       } else {

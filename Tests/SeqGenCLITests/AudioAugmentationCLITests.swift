@@ -8,7 +8,8 @@ import Testing
     .deletingLastPathComponent()
     .appendingPathComponent("fixtures/audio/speech/added.flac").path
   let small = [
-    "--hidden-size", "8", "--num-layers", "1", "--frame-size", "4", "--mlp-hidden-size", "8", "--embedding-size", "4",
+    "--hidden-size", "8", "--num-layers", "1", "--frame-size", "4", "--mlp-hidden-size", "8", "--sample-embedding-size",
+    "4",
     "--batch-size", "4",
     "--seq-length", "64", "--seed", "3",
   ]

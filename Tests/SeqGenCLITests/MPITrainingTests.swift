@@ -106,7 +106,8 @@ import Testing
     defer { box.remove() }
     let audio = [
       "train", "audio", "--data", AudioAugmentationCLITests.clip, "--steps", "24", "--speed", "10", "--gain", "3",
-      "--hidden-size", "8", "--num-layers", "1", "--frame-size", "4", "--mlp-hidden-size", "8", "--embedding-size",
+      "--hidden-size", "8", "--num-layers", "1", "--frame-size", "4", "--mlp-hidden-size", "8",
+      "--sample-embedding-size",
       "4", "--batch-size", "4", "--seq-length", "64", "--seed", "3", "--checkpoint-every", "12",
     ]
     let one = try CLI.run(audio + ["--out", box.path("one")], timeout: 300)

@@ -13,8 +13,10 @@ import Testing
 
   func trainWords(_ box: Sandbox, extra: [String] = []) throws -> CLIResult {
     let result = try CLI.run(
-      ["train", "text", "--tokens", "word", "--data", try corpusWithRareWords(box), "--out", box.path("run"),
-       "--steps", "6", "--min-count", "2"] + tiny + extra)
+      [
+        "train", "text", "--tokens", "word", "--data", try corpusWithRareWords(box), "--out", box.path("run"),
+        "--steps", "6", "--min-count", "2",
+      ] + tiny + extra)
     try #require(result.succeeded, "training failed: \(result)")
     return result
   }
@@ -109,8 +111,10 @@ import Testing
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent()
     let result = try CLI.run(
-      ["train", "handwriting", "--data", root.appendingPathComponent("fixtures/handwriting").path, "--out",
-       box.path("run"), "--steps", "2", "--embedding-size", "8"] + tiny)
+      [
+        "train", "handwriting", "--data", root.appendingPathComponent("fixtures/handwriting").path, "--out",
+        box.path("run"), "--steps", "2", "--embedding-size", "8",
+      ] + tiny)
     expectCleanFailure(result, mentions: ["--embedding-size", "dense"])
   }
 }

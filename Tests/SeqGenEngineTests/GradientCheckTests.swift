@@ -192,9 +192,13 @@ import Testing
       ModelConfig(input: input, hiddenSize: 8, numLayers: 1, dropout: 0, outputSize: output, embedding: embedding)
         .problem
     }
-    #expect(problem(.categorical(classes: 5), EmbeddingConfig(size: 4, tied: true))?.contains("must equal `hiddenSize` (8), got 4") == true)
+    #expect(
+      problem(.categorical(classes: 5), EmbeddingConfig(size: 4, tied: true))?.contains(
+        "must equal `hiddenSize` (8), got 4") == true)
     #expect(problem(.dense(width: 3), EmbeddingConfig(size: 4))?.contains("classes") == true)
-    #expect(problem(.categorical(classes: 5), EmbeddingConfig(size: 8, tied: true), output: 7)?.contains("one output per input class") == true)
+    #expect(
+      problem(.categorical(classes: 5), EmbeddingConfig(size: 8, tied: true), output: 7)?.contains(
+        "one output per input class") == true)
     #expect(problem(.categorical(classes: 5), EmbeddingConfig(size: 8, tied: true)) == nil)
   }
 

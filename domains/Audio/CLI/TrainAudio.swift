@@ -42,9 +42,8 @@ struct TrainAudio: ParsableCommand {
   @Option(help: "Samples per LSTM step (1 = one-tier baseline).") var frameSize = AudioCodec(sampleRate: 0).frameSize
   @Option(help: "Sample quantisation to 256 levels: mulaw or linear.") var quantization: Quantization = .mulaw
   @Option(help: "Width of the sample-level MLP.") var mlpHiddenSize = AudioCodec(sampleRate: 0).mlpHiddenSize
-  @Option(help: "Width of each earlier sample's embedding in the sample-level MLP.") var embeddingSize = AudioCodec(
-    sampleRate: 0
-  ).embeddingSize
+  @Option(help: "Width of each earlier sample's embedding in the sample-level MLP.")
+  var sampleEmbeddingSize = AudioCodec(sampleRate: 0).embeddingSize
   @Option(
     help: ArgumentHelp(
       "Earlier samples the sample-level MLP sees for each sample, sliding back into earlier frames (default: 4 × --frame-size; SampleRNN's is --frame-size; 0 = none).",
@@ -80,7 +79,8 @@ struct TrainAudio: ParsableCommand {
     return AudioCodec(
       sampleRate: rate ?? 0, frameSize: frameSize, window: window, inputSamples: inputSamples ?? frameSize + window,
       quantization: quantization, trimSilenceDB: trimSilence,
-      normalizePeakDB: normalize, preEmphasis: preEmphasis, mlpHiddenSize: mlpHiddenSize, embeddingSize: embeddingSize,
+      normalizePeakDB: normalize, preEmphasis: preEmphasis, mlpHiddenSize: mlpHiddenSize,
+      embeddingSize: sampleEmbeddingSize,
       augmentation: speed == 0 && gain == 0 ? nil : AudioAugmentation(speed: speed / 100, gainDB: gain))
   }
 

@@ -69,7 +69,7 @@ public struct AudioCodec: Codable, Sendable, Equatable {
       preEmphasis.isFinite && preEmphasis >= 0 && preEmphasis <= 0.97,
       "`preEmphasis` must be in 0...0.97, got \(preEmphasis)")
     try check((1...4096).contains(mlpHiddenSize), "`mlpHiddenSize` must be in 1...4096, got \(mlpHiddenSize)")
-    try check((1...1024).contains(embeddingSize), "`embeddingSize` must be in 1...1024, got \(embeddingSize)")
+    try check((1...1024).contains(embeddingSize), "`sampleEmbeddingSize` must be in 1...1024, got \(embeddingSize)")
     if let t = trimSilenceDB {
       try check(t.isFinite && t < 0 && t >= -120, "`trimSilence` must be a level in dBFS in -120..<0, got \(t)")
     }

@@ -118,7 +118,7 @@ struct BenchText: ParsableCommand {
     // measurement before every configuration, so a slow first one cannot inflate the percentages.
     var peak = Self.sgemmPeak()
     Console.line(String(format: "sgemm peak on this machine (1024³, two threads): %.1f GFLOP/s", peak))
-    let python = noPeer ? nil : findPeerPython()
+    let python = noPeer ? nil : Self.findPeerPython(peerPython)
     if !noPeer && python == nil {
       Console.line("PyTorch peer: skipped (no Python that can import torch; set --peer-python)")
     }
@@ -258,9 +258,11 @@ struct BenchText: ParsableCommand {
     return 2 * Double(n * n * n) / best / 1e9
   }
 
-  private func findPeerPython() -> String? {
+  /// The Python to run a peer with: `given`, else $SEQGEN_PEER_PYTHON, ~/.venvs/peer/bin/python
+  /// or python3, the first that can import torch.
+  static func findPeerPython(_ given: String?) -> String? {
     var candidates: [String] = []
-    if let p = peerPython {
+    if let p = given {
       candidates = [p]
     } else {
       if let env = ProcessInfo.processInfo.environment["SEQGEN_PEER_PYTHON"] { candidates.append(env) }
@@ -285,7 +287,7 @@ struct BenchText: ParsableCommand {
     return object
   }
 
-  private static func shell(_ args: [String]) throws -> (status: Int32, output: String) {
+  static func shell(_ args: [String]) throws -> (status: Int32, output: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = args

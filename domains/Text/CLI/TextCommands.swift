@@ -12,7 +12,7 @@ public enum TextCommands: DomainCommands {
   public static let primeFileHelp = "A UTF-8 file whose text the samples continue."
   public static let flagNames = ["extensions": "--ext", "banUnknown": "--ban-unk"]
   public static let outHelp = "The text file to write; without it one sample streams to stdout as it is drawn."
-  public static let bench: [any ParsableCommand.Type] = [BenchText.self]
+  public static let bench: [any ParsableCommand.Type] = [BenchText.self, BenchWords.self]
   public static let demo: DemoRecipe? = DemoRecipe(
     title: "Text — Shakespeare", data: ["text/shakespeare.txt"],
     train: [
@@ -57,7 +57,7 @@ struct TrainText: ParsableCommand {
 
   @Option(
     help:
-      "Word models: words seen fewer times than this in the training text are read as <unk> (default 1: every word kept). Raise it on a large corpus to keep the vocabulary, and the decoder, small."
+      "Word models: words seen fewer times than this in the training text are read as <unk>; 1 keeps every word. Raise it on a large corpus to keep the vocabulary, and the decoder, small."
   )
   var minCount: Int = 1
 

@@ -124,8 +124,10 @@ public struct TextDomain: SequenceDomain {
     }
     var counts: [String: Int] = [:]
     for s in corpus { for piece in s.steps { counts[piece, default: 0] += 1 } }
-    var kept = counts.filter { $0.value >= minCount }.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
-      .map(\.key)
+    var kept = counts.filter { $0.value >= minCount }.sorted {
+      $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key)
+    }
+    .map(\.key)
     if let maxVocab { kept = Array(kept.prefix(maxVocab - TextCodec.unknownPieces.count)) }
     guard !kept.isEmpty else { throw TextError.vocabularyEmpty(minCount: minCount) }
     return TextCodec(
@@ -159,7 +161,9 @@ public struct TextDomain: SequenceDomain {
   ) throws -> [String] {
     guard moment == .beforeTraining else {
       guard codec.tokens != .char, let nats = manifest.progress.validationLoss else { return [] }
-      return ["validation " + perplexity(Loss(nats: nats, steps: 1), unit: lossUnit(for: split.validation, codec: codec))]
+      return [
+        "validation " + perplexity(Loss(nats: nats, steps: 1), unit: lossUnit(for: split.validation, codec: codec))
+      ]
     }
     var lines: [String] = []
     if codec.tokens == .word {
@@ -270,4 +274,3 @@ public struct TextDomain: SequenceDomain {
 
   public func streamed(_ step: String, codec: TextCodec) -> String? { step }
 }
-

@@ -32,7 +32,8 @@ public struct TextGenerationOptions: Codable, Sendable, Equatable, DescribedSett
   public static let settings = [
     Setting(
       "length", label: "Length",
-      help: "Characters per sample, whatever the model's tokens (a word model stops at the first word that reaches it).",
+      help:
+        "Characters per sample, whatever the model's tokens (a word model stops at the first word that reaches it).",
       kind: .integer, default: .number(500), minimum: 1, maximum: Double(PlainGenerationOptions.maxLength)),
     Setting(
       "tokens", label: "Tokens",

@@ -131,7 +131,8 @@ import Testing
     #expect(domain.lengthUnits(of: " efg", codec: codec, options: options) == 4)
     #expect(domain.lengthUnits(of: " efg", codec: codec, options: TextGenerationOptions(tokens: 3)) == 1)
     #expect(domain.maskedSamples(codec: codec, options: options).isEmpty)
-    #expect(domain.maskedSamples(codec: codec, options: TextGenerationOptions(banUnknown: true)) == codec.unknownClasses)
+    #expect(
+      domain.maskedSamples(codec: codec, options: TextGenerationOptions(banUnknown: true)) == codec.unknownClasses)
   }
 }
 
