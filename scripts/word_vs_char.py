@@ -60,7 +60,8 @@ def main():
     open(same_file, "w", encoding="utf-8").write(text[cut:])
     tests = [("same style", same_file)] + [(os.path.basename(o), o) for o in args.other]
 
-    results = {}
+    # Every recipe is timed before any trains, so the timings share one quiet moment.
+    plans = []
     for recipe in args.recipe:
         name, _, flags = recipe.partition("=")
         flags = shlex.split(flags)
@@ -75,6 +76,10 @@ def main():
         per_step = (rows[-1]["elapsedSeconds"] - first["elapsedSeconds"]) / (rows[-1]["step"] - first["step"])
         steps = max(1, int(args.budget / per_step))
         print(f"{name}: {per_step * 1000:.0f} ms/step → {steps} steps in {args.budget:.0f} s", flush=True)
+        plans.append((name, flags, steps))
+
+    results = {}
+    for name, flags, steps in plans:
         for seed in range(args.seeds):
             out = os.path.join(args.out, f"{name}-seed{seed}")
             subprocess.run(["rm", "-rf", out], check=True)
@@ -84,7 +89,7 @@ def main():
                 report = run([seqgen, "eval", out, "--checkpoint", "best", "--data", path],
                              out + f"-eval-{label.replace(' ', '-')}.log")
                 results.setdefault((name, label), []).append(bits_per_char(report))
-                print(f"  seed {seed} {label}: {results[(name, label)][-1]:.4f} bits/char", flush=True)
+                print(f"{name} seed {seed} {label}: {results[(name, label)][-1]:.4f} bits/char", flush=True)
 
     print()
     print("| recipe | " + " | ".join(f"{label} bits/char (seeds; mean)" for label, _ in tests) + " |")

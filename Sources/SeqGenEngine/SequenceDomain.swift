@@ -57,6 +57,9 @@ public protocol SequenceDomain: Sendable {
   /// vocabulary with `<unk>`) learns from the training part only, so validation measures
   /// what unseen text costs.
   func makeCodec(for split: CorpusSplit<Step>) throws -> Codec
+  /// The codec in one line for `seqgen inspect` (a text run's tokens and vocabulary), or nil
+  /// (the default) when there is nothing to say.
+  func summary(of codec: Codec) -> String?
   /// The unit one step of a run of `codec` is counted in ("char", "token"): `stepUnit` by default.
   func stepUnit(of codec: Codec) -> String
   /// How a loss per step reads per unit of the data itself when a step is not one (a word
@@ -144,6 +147,7 @@ extension SequenceDomain {
     try makeCodec(for: split.train + split.validation)
   }
   public func stepUnit(of codec: Codec) -> String { Self.stepUnit }
+  public func summary(of codec: Codec) -> String? { nil }
   public func lossUnit(for sequences: [SourceSequence<Step>], codec: Codec) -> LossUnit? { nil }
   public func resolved(for urls: [URL]) throws -> Self { self }
   public func servedSettings(_ codec: Codec) -> [Setting] { GenerationOptions.settings }

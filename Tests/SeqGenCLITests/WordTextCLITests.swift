@@ -37,6 +37,11 @@ import Testing
     let model = try #require(manifest["model"] as? [String: Any])
     #expect((model["embedding"] as? [String: Any])?["tied"] as? Bool == true)
 
+    let inspect = try CLI.run(["inspect", box.path("run")])
+    #expect(inspect.stdout.contains("codec        words: a vocabulary of 26"), "\(inspect.stdout)")
+    #expect(inspect.stdout.contains("a table of 8 over 26 classes (the decoder's weight too)"), "\(inspect.stdout)")
+    #expect(inspect.stdout.contains("bits per token"), "\(inspect.stdout)")
+
     let eval = try CLI.run(["eval", box.path("run"), "--data", try box.write("other.txt", "the cat met a zebra\n")])
     #expect(eval.succeeded, "\(eval)")
     #expect(eval.stdout.contains("bits/token = ") && eval.stdout.contains("bits/char"), "\(eval.stdout)")

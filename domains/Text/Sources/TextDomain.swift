@@ -140,6 +140,21 @@ public struct TextDomain: SequenceDomain {
     try makeCodec(for: tokens == .word ? split.train : split.train + split.validation)
   }
 
+  /// A char run is never offered `tokens` or `banUnknown`, a word run never `skipUnknown` (it
+  /// reads unknown words as `<unk>`).
+  public func servedSettings(_ codec: TextCodec) -> [Setting] {
+    let unused: Set<String> = codec.tokens == .char ? ["tokens", "banUnknown"] : ["skipUnknown"]
+    return TextGenerationOptions.settings.filter { !unused.contains($0.name) }
+  }
+
+  public func summary(of codec: TextCodec) -> String? {
+    switch codec.tokens {
+    case .char: "characters: a vocabulary of \(codec.vocabulary.count.formatted())"
+    case .word:
+      "words: a vocabulary of \(codec.vocabulary.count.formatted()) (words, marks and spacing; <unk> included)"
+    }
+  }
+
   public func stepUnit(of codec: TextCodec) -> String { codec.tokens == .char ? "char" : "token" }
 
   public func lossUnit(for sequences: [SourceSequence<String>], codec: TextCodec) -> LossUnit? {

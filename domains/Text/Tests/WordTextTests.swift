@@ -131,6 +131,11 @@ import Testing
     #expect(domain.lengthUnits(of: " efg", codec: codec, options: options) == 4)
     #expect(domain.lengthUnits(of: " efg", codec: codec, options: TextGenerationOptions(tokens: 3)) == 1)
     #expect(domain.maskedSamples(codec: codec, options: options).isEmpty)
+    #expect(domain.servedSettings(codec).map(\.name) == ["length", "tokens", "banUnknown", "provenance"])
+    #expect(
+      TextDomain().servedSettings(TextCodec(vocabulary: ["a"], resetAt: .file)).map(\.name) == [
+        "length", "skipUnknown", "provenance",
+      ])
     #expect(
       domain.maskedSamples(codec: codec, options: TextGenerationOptions(banUnknown: true)) == codec.unknownClasses)
   }
