@@ -233,6 +233,34 @@ import Testing
     #expect(!(drawn.json["notices"] as? [String] ?? []).joined().contains("seqgen-serve-"), "server paths stay hidden")
   }
 
+  /// A word run in the playground: its own settings and unit, and the text the CLI writes.
+  @Test func aWordRunGeneratesWhatTheCLIGenerates() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let run = box.path("words")
+    let trained = try CLI.run(
+      ["train", "text", "--tokens", "word", "--data", try box.corpus(), "--out", run, "--steps", "6"] + tiny)
+    try #require(trained.succeeded, "\(trained)")
+    let server = try Server([run])
+    defer { server.stop() }
+    let list = try Self.request(server.port, "GET", "/api/runs")
+    let runs = try #require(try JSONSerialization.jsonObject(with: list.body) as? [[String: Any]])
+    #expect(runs.first?["stepUnit"] as? String == "token")
+    let names = ((runs.first?["options"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
+    #expect(names.contains("banUnknown") && names.contains("tokens") && !names.contains("skipUnknown"), "\(names)")
+    let cli = try CLI.run(["generate", run, "--prime", "the cat", "--tokens", "12", "--seed", "3", "--ban-unk"])
+    try #require(cli.succeeded, "\(cli)")
+    let answer = try Self.request(
+      server.port, "POST", "/api/runs/words/generate",
+      body: Self.json([
+        "request": ["seed": 3], "options": ["tokens": 12, "banUnknown": true], "prime": ["text": "the cat"],
+      ]))
+    #expect(answer.status == 200, "\(answer.text)")
+    let texts = try #require(answer.json["texts"] as? [String], "\(answer.text)")
+    #expect("the cat" + texts[0] == cli.stdout.trimmingCharacters(in: .newlines))
+    #expect((answer.json["command"] as? String)?.contains("--ban-unk") == true, "\(answer.text)")
+  }
+
   /// Notes and audio: the files their playground options ask for (the .mid with its piano roll
   /// and FluidSynth rendering; the clip with its waveform), each served back; a SoundFont path
   /// from the client is refused, and so is a prime upload that is not the domain's format.
