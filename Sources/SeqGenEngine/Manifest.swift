@@ -73,11 +73,14 @@ public struct Manifest: Codable, Sendable, Equatable {
           "manifest format version \(version.formatVersion) is newer than this seqgen supports (\(currentFormatVersion)); upgrade seqgen"
       )
     }
+    let manifest: Manifest
     do {
-      return try JSONDecoder().decode(Manifest.self, from: data)
+      manifest = try JSONDecoder().decode(Manifest.self, from: data)
     } catch {
       throw .badCheckpoint(path: path, reason: "malformed manifest: \(describe(error))")
     }
+    if let problem = manifest.model.problem { throw .badCheckpoint(path: path, reason: "model: \(problem)") }
+    return manifest
   }
 
   /// Decodes the codec for a concrete domain.

@@ -55,6 +55,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
   /// Why this configuration cannot be built, in words naming the training options, or nil.
   public var problem: String? {
     guard let embedding else { return nil }
+    guard (1...16384).contains(embedding.size) else {
+      return "`embeddingSize` must be in 1...16384, got \(embedding.size)"
+    }
     guard case .categorical = input else {
       return "`embeddingSize` and `tieWeights` need a domain whose steps are classes; this one's are dense rows"
     }

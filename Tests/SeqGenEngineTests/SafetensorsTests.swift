@@ -71,6 +71,26 @@ import Testing
     #expect(throws: EngineError.self) { try Manifest.decode(Data(#"{"formatVersion": 1}"#.utf8), path: "m.json") }
   }
 
+  /// A manifest whose model cannot be built (an input table on dense rows, a table of width 0)
+  /// is a bad checkpoint, not a crash when the model is made.
+  @Test(arguments: [(InputKind.dense(width: 3), 4), (.categorical(classes: 5), 0)])
+  func anImpossibleModelIsRefused(input: InputKind, size: Int) throws {
+    let manifest = Manifest(
+      formatVersion: Manifest.currentFormatVersion, seqgenVersion: Manifest.seqgenVersion, domain: "text",
+      codec: .object([:]),
+      model: ModelConfig(
+        input: input, hiddenSize: 4, numLayers: 1, dropout: 0, outputSize: 5, embedding: EmbeddingConfig(size: size)),
+      training: TrainingOptions(),
+      data: .init(paths: [], trainSteps: 1, validationSteps: 0, fingerprint: ""),
+      progress: .init(
+        step: 0, totalSteps: 1, adamSteps: 0, cursor: 0, epoch: 0, rng: [], trainLoss: nil, validationLoss: nil,
+        bestValidationLoss: nil, bestStep: nil, elapsedSeconds: 0))
+    #expect(throws: EngineError.self) { try Manifest.decode(manifest.encoded(), path: "m.json") }
+    do { _ = try Manifest.decode(manifest.encoded(), path: "m.json") } catch {
+      #expect(error.description.hasPrefix("m.json: ") && error.description.contains("model: `embeddingSize`"))
+    }
+  }
+
   @Test func missingRunIsNotARun() {
     let dir = temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
