@@ -48,6 +48,19 @@ import Testing
     #expect(eval.stdout.contains("40.0% of tokens were <unk>"), "\(eval.stdout)")  // " met", " zebra" of 5
   }
 
+  /// Without flags a word run takes the word recipe: a tied 2×256 and words seen twice.
+  @Test func wordRunsTakeTheWordRecipe() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let result = try CLI.run([
+      "train", "text", "--tokens", "word", "--data", try corpusWithRareWords(box), "--out", box.path("run"),
+      "--steps", "1", "--batch-size", "2", "--seq-length", "8",
+    ])
+    try #require(result.succeeded, "\(result)")
+    #expect(result.stdout.contains("2×256 LSTM, tied input table of 256"), "\(result.stdout)")
+    #expect(result.stdout.contains("vocabulary: 26 tokens"), "\(result.stdout)")
+  }
+
   @Test func lengthCountsCharactersTokensCountSteps() throws {
     let box = try Sandbox()
     defer { box.remove() }

@@ -51,15 +51,15 @@ struct TrainText: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "What one step is: char (one character: any word can be spelled, the longest sequences) or word (a word, a punctuation mark or a run of spacing, spaces and case kept exactly: sequences about 4× shorter, a vocabulary of thousands, rare words read as <unk>). Word models need an input table: --embedding-size, or --tie-weights (the default for word).",
+      "What one step is: char (one character: any word can be spelled, the longest sequences) or word (a word, a punctuation mark or a run of spacing, spaces and case kept exactly: sequences about 4× shorter, a vocabulary of thousands, rare words read as <unk>). Word runs default to a tied input table (--tie-weights), --hidden-size 256 and --min-count 2, and want a larger corpus than characters do (docs/text.md).",
       valueName: "char|word"))
   var tokens: TextDomain.Tokenization = .char
 
   @Option(
     help:
-      "Word models: words seen fewer times than this in the training text are read as <unk>; 1 keeps every word. Raise it on a large corpus to keep the vocabulary, and the decoder, small."
+      "Word models: words seen fewer times than this in the training text are read as <unk> (default \(TextDomain.wordMinCount); 1 keeps every word). Raise it on a large corpus to keep the vocabulary, and the decoder, small."
   )
-  var minCount: Int = 1
+  var minCount: Int?
 
   @Option(help: "Word models: keep at most this many classes, the most frequent words (<unk> included).")
   var maxVocab: Int?
@@ -82,13 +82,15 @@ struct TrainText: ParsableCommand {
   }
 
   var domain: TextDomain {
-    TextDomain(resetAt: resetAt, extensions: extensions, tokens: tokens, minCount: minCount, maxVocab: maxVocab)
+    TextDomain(
+      resetAt: resetAt, extensions: extensions, tokens: tokens,
+      minCount: minCount ?? (tokens == .word ? TextDomain.wordMinCount : 1), maxVocab: maxVocab)
   }
 
   func validate() throws {
-    if minCount < 1 { throw ValidationError("--min-count must be at least 1, got \(minCount)") }
+    if let minCount, minCount < 1 { throw ValidationError("--min-count must be at least 1, got \(minCount)") }
     if let maxVocab, maxVocab < 3 { throw ValidationError("--max-vocab must be at least 3, got \(maxVocab)") }
-    if tokens == .char, minCount != 1 || maxVocab != nil {
+    if tokens == .char, minCount != nil || maxVocab != nil {
       throw ValidationError("--min-count and --max-vocab apply to --tokens word")
     }
     if let extensions, extensions.isEmpty || extensions.contains("") {

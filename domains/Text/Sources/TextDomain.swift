@@ -55,7 +55,12 @@ public struct TextDomain: SequenceDomain {
     o.lrDecay = 0.5
     o.lrDecayEvery = 2000
     // A word vocabulary is too large for one-hot input; the tied table reads and writes words.
-    if tokens == .word { o.tieWeights = true }
+    // 2×256 with words seen twice: the word recipe that held out the fewest bits/char at equal
+    // wall time on shakespeare.txt (docs/text.md, "Which to choose").
+    if tokens == .word {
+      o.tieWeights = true
+      o.hiddenSize = 256
+    }
     return o
   }
 
@@ -66,6 +71,8 @@ public struct TextDomain: SequenceDomain {
   public var tokens: Tokenization
   /// Word pieces seen fewer times than this in the training text are read as `<unk>`.
   public var minCount: Int
+  /// `minCount` of a word run unless the user chooses.
+  public static let wordMinCount = 2
   /// At most this many classes (the `<unk>` pair included), the most frequent pieces kept.
   public var maxVocab: Int?
 
