@@ -7,7 +7,9 @@ picks the best checkpoint), the last 5% is held out. Each recipe is timed alone 
 per step between two log lines), then trained for as many steps as fit in --budget seconds,
 once per seed; its best checkpoint is evaluated with `seqgen eval` on the held-out part (same
 style) and on every --other file (another style), and the bits per character read from its
-report (a char model's own unit; a word model's "= X bits/char", counted on the same text).
+report: a char model's own unit; for a word model the figure with every `<unk>` also spelled
+out at the training text's character frequencies (an unknown word costs its spelling, not one
+cheap `<unk>`), counted on the same text.
 
     python3 scripts/word_vs_char.py --budget 300 --seeds 2 \\
         --other /tmp/mark.txt \\
@@ -34,6 +36,9 @@ def run(cmd, log):
 
 
 def bits_per_char(report):
+    spelled = re.search(r"([0-9.]+) bits/char with every <unk> also spelled out", report)
+    if spelled:
+        return float(spelled.group(1))
     word = re.search(r"= ([0-9.]+) bits/char", report)
     if word:
         return float(word.group(1))
@@ -46,7 +51,8 @@ def main():
     p.add_argument("--other", nargs="*", default=[], help="held-out files of another style")
     p.add_argument("--budget", type=float, required=True, help="seconds of training per run")
     p.add_argument("--seeds", type=int, default=2)
-    p.add_argument("--recipe", action="append", required=True, help="name=flags")
+    p.add_argument("--recipe", action="append", required=True,
+                   help="name=flags; name@STEPS=flags trains STEPS steps (from an earlier timing) without timing")
     p.add_argument("--timing-steps", type=int, default=60)
     p.add_argument("--out", default="/tmp/word-vs-char")
     args = p.parse_args()
@@ -65,6 +71,10 @@ def main():
     for recipe in args.recipe:
         name, _, flags = recipe.partition("=")
         flags = shlex.split(flags)
+        if "@" in name:
+            name, _, given = name.partition("@")
+            plans.append((name, flags, int(given)))
+            continue
         timing = os.path.join(args.out, f"{name}-timing")
         subprocess.run(["rm", "-rf", timing], check=True)
         n = args.timing_steps
@@ -94,8 +104,7 @@ def main():
     print()
     print("| recipe | " + " | ".join(f"{label} bits/char (seeds; mean)" for label, _ in tests) + " |")
     print("|---|" + "---|" * len(tests))
-    for recipe in args.recipe:
-        name = recipe.partition("=")[0]
+    for name, _, _ in plans:
         cells = []
         for label, _ in tests:
             v = results[(name, label)]

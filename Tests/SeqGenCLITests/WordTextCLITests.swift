@@ -46,6 +46,7 @@ import Testing
     #expect(eval.succeeded, "\(eval)")
     #expect(eval.stdout.contains("bits/token = ") && eval.stdout.contains("bits/char"), "\(eval.stdout)")
     #expect(eval.stdout.contains("40.0% of tokens were <unk>"), "\(eval.stdout)")  // " met", " zebra" of 5
+    #expect(eval.stdout.contains("bits/char with every <unk> also spelled out"), "\(eval.stdout)")
   }
 
   /// Without flags a word run takes the word recipe: a tied 2×256 and words seen twice.

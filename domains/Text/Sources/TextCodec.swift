@@ -1,3 +1,4 @@
+import Foundation
 import SeqGenEngine
 
 /// The vocabulary, how text is cut into pieces, the reset policy and how directories were
@@ -10,7 +11,14 @@ public struct TextCodec: Codable, Sendable, Equatable {
   /// The extensions a directory was read by: empty for every UTF-8 text file; nil in runs saved
   /// before that choice existed (they read `legacyExtensions`).
   public let extensions: [String]?
+  /// A word model's cost of spelling a character, −log2 of its frequency in the training text:
+  /// what an unknown word is charged beside `<unk>`, so bits per character stay honest on text
+  /// with words the vocabulary lacks. Empty for char models and runs saved before it existed.
+  public let spelling: [String: Double]
   private let lookup: [String: Int]
+
+  /// Bits to spell a character never seen in training: one of all Unicode scalars, uniformly.
+  static let unseenCharacterBits = log2(Double(0x110000))
 
   /// The classes a word model reads an unknown piece as: `<unk>`, or ` <unk>` when a space came
   /// before it. The tokenizer never makes either (it cuts "<" and ">" off as marks), so they
@@ -19,12 +27,13 @@ public struct TextCodec: Codable, Sendable, Equatable {
 
   public init(
     tokens: TextDomain.Tokenization = .char, vocabulary: [String], resetAt: TextDomain.ResetPolicy,
-    extensions: [String]? = []
+    extensions: [String]? = [], spelling: [String: Double] = [:]
   ) {
     self.tokens = tokens
     self.vocabulary = vocabulary
     self.resetAt = resetAt
     self.extensions = extensions
+    self.spelling = spelling
     lookup = Dictionary(vocabulary.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
   }
 
@@ -61,7 +70,22 @@ public struct TextCodec: Codable, Sendable, Equatable {
     return all == 0 ? 0 : Double(unknown) / Double(all)
   }
 
-  enum CodingKeys: String, CodingKey { case tokens, vocabulary, resetAt, extensions }
+  /// The bits to spell out the unknown pieces among those `sequences` predict (0 without a
+  /// spelling table).
+  func unknownSpellingBits(_ sequences: [SourceSequence<String>]) -> Double {
+    guard !spelling.isEmpty else { return 0 }
+    var bits = 0.0
+    for s in sequences where s.steps.count >= 2 {
+      for piece in s.steps.dropFirst() where lookup[piece] == nil {
+        for scalar in piece.unicodeScalars {
+          bits += spelling[String(Character(scalar))] ?? Self.unseenCharacterBits
+        }
+      }
+    }
+    return bits
+  }
+
+  enum CodingKeys: String, CodingKey { case tokens, vocabulary, resetAt, extensions, spelling }
 
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -82,9 +106,14 @@ public struct TextCodec: Codable, Sendable, Equatable {
         throw corrupt("a word vocabulary holds non-empty pieces and <unk>")
       }
     }
+    let spelling = try c.decodeIfPresent([String: Double].self, forKey: .spelling) ?? [:]
+    guard spelling.values.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+      throw DecodingError.dataCorruptedError(
+        forKey: .spelling, in: c, debugDescription: "spelling costs must be finite and not negative")
+    }
     self.init(
       tokens: tokens, vocabulary: vocabulary, resetAt: try c.decode(TextDomain.ResetPolicy.self, forKey: .resetAt),
-      extensions: try c.decodeIfPresent([String].self, forKey: .extensions))
+      extensions: try c.decodeIfPresent([String].self, forKey: .extensions), spelling: spelling)
   }
 
   public func encode(to encoder: Encoder) throws {
@@ -93,9 +122,11 @@ public struct TextCodec: Codable, Sendable, Equatable {
     try c.encode(vocabulary, forKey: .vocabulary)
     try c.encode(resetAt, forKey: .resetAt)
     try c.encodeIfPresent(extensions, forKey: .extensions)
+    if !spelling.isEmpty { try c.encode(spelling, forKey: .spelling) }
   }
 
   public static func == (a: TextCodec, b: TextCodec) -> Bool {
     a.tokens == b.tokens && a.vocabulary == b.vocabulary && a.resetAt == b.resetAt && a.extensions == b.extensions
+      && a.spelling == b.spelling
   }
 }

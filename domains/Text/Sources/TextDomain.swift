@@ -130,7 +130,15 @@ public struct TextDomain: SequenceDomain {
         extensions: extensions)
     }
     var counts: [String: Int] = [:]
-    for s in corpus { for piece in s.steps { counts[piece, default: 0] += 1 } }
+    var characters: [String: Int] = [:]
+    var total = 0
+    for s in corpus {
+      for piece in s.steps {
+        counts[piece, default: 0] += 1
+        for scalar in piece.unicodeScalars { characters[String(Character(scalar)), default: 0] += 1 }
+        total += piece.unicodeScalars.count
+      }
+    }
     var kept = counts.filter { $0.value >= minCount }.sorted {
       $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key)
     }
@@ -138,7 +146,8 @@ public struct TextDomain: SequenceDomain {
     if let maxVocab { kept = Array(kept.prefix(maxVocab - TextCodec.unknownPieces.count)) }
     guard !kept.isEmpty else { throw TextError.vocabularyEmpty(minCount: minCount) }
     return TextCodec(
-      tokens: .word, vocabulary: kept + TextCodec.unknownPieces, resetAt: resetAt, extensions: extensions)
+      tokens: .word, vocabulary: kept + TextCodec.unknownPieces, resetAt: resetAt, extensions: extensions,
+      spelling: characters.mapValues { -log2(Double($0) / Double(total)) })
   }
 
   /// Word models learn their vocabulary from the training part only: a held-out word never
@@ -211,9 +220,21 @@ public struct TextDomain: SequenceDomain {
     _ loss: Loss, sequences: [SourceSequence<String>], codec: TextCodec, manifest: Manifest
   ) -> [String] {
     guard codec.tokens != .char, loss.steps > 0 else { return [] }
-    var line = perplexity(loss, unit: lossUnit(for: sequences, codec: codec))
-    if codec.tokens == .word { line += "; \(Self.percent(codec.unknownShare(sequences))) of tokens were <unk>" }
-    return [line]
+    let unit = lossUnit(for: sequences, codec: codec)
+    var lines = [perplexity(loss, unit: unit)]
+    if codec.tokens == .word {
+      lines[0] += "; \(Self.percent(codec.unknownShare(sequences))) of tokens were <unk>"
+      let spelled = codec.unknownSpellingBits(sequences)
+      if spelled > 0, let unit {
+        let chars = Double(loss.steps) / unit.stepsPerUnit
+        lines.append(
+          String(
+            format:
+              "%.4f bits/char with every <unk> also spelled out (each of its characters at its frequency in the training text): the cost of this text to an open vocabulary",
+            (loss.bitsPerStep * Double(loss.steps) + spelled) / chars))
+      }
+    }
+    return lines
   }
 
   /// "5.1234 bits/token = 1.4567 bits/char, perplexity 34.5 per token (word, mark or spacing)".

@@ -118,6 +118,21 @@ import Testing
     #expect(try unknown.map { try domain.input($0, codec: codec) } == [.index(4), .index(5)])
   }
 
+  /// An unknown word is charged its spelling at the training text's character frequencies; a
+  /// character never seen costs one of all Unicode scalars.
+  @Test func unknownWordsAreChargedTheirSpelling() throws {
+    let codec = try TextDomain(tokens: .word).makeCodec(for: corpus("aab"))
+    #expect(abs(codec.spelling["a"]! - log2(1.5)) < 1e-12 && abs(codec.spelling["b"]! - log2(3)) < 1e-12)
+    let text = corpus("aab ba")  // predicts " ba", unknown: " " unseen, "b", "a"
+    let expected = TextCodec.unseenCharacterBits + log2(3) + log2(1.5)
+    #expect(abs(codec.unknownSpellingBits(text) - expected) < 1e-9)
+    #expect(codec.unknownSpellingBits(corpus("aab aab")) == 0 || !codec.contains(" aab"))
+    let decoded = try JSONDecoder().decode(TextCodec.self, from: try JSONEncoder().encode(codec))
+    #expect(decoded.spelling == codec.spelling)
+    let negative = #"{"tokens":"word","vocabulary":["a","<unk>"," <unk>"],"resetAt":"file","spelling":{"a":-1}}"#
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(TextCodec.self, from: Data(negative.utf8)) }
+  }
+
   @Test func lossPerCharacterCountsThePredictedPieces() throws {
     let domain = TextDomain(tokens: .word)
     let sequences = corpus("ab cd efg")  // pieces "ab", " cd", " efg": predicted " cd", " efg" = 7 chars
