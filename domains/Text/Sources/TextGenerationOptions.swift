@@ -47,10 +47,7 @@ public struct TextGenerationOptions: Codable, Sendable, Equatable, DescribedSett
       "banUnknown", label: "Ban <unk>",
       help: "Word models: never write <unk>, the class rare words were read as; the next most likely word is drawn.",
       kind: .bool, default: .bool(false), advanced: true),
-    Setting(
-      "provenance", label: "Provenance",
-      help: "With an output file, also write FILE.json: the run, checkpoint, seed and settings that made it.",
-      kind: .bool, default: .bool(false), advanced: true),
+    PlainGenerationOptions.setting("provenance"),
   ]
 
   public func validate() throws(EngineError) { try checkRanges() }
