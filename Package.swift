@@ -34,6 +34,10 @@ let package = Package(
     .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
     .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
     .systemLibrary(name: "CFluidSynth", pkgConfig: "fluidsynth", providers: [.apt(["libfluidsynth-dev"])]),
+    // SentencePiece (subword tokenizers, a C++ library): linked here, called through the C shim.
+    .systemLibrary(
+      name: "CSentencePieceSystem", pkgConfig: "sentencepiece", providers: [.apt(["libsentencepiece-dev"])]),
+    .target(name: "CSentencePiece", dependencies: ["CSentencePieceSystem"]),
     // Open MPI: data-parallel training across processes and machines (`mpirun … seqgen train`).
     .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
     // Generic SIMD math (exp, tanh, the LSTM cell), inlined into each caller at its own width.
@@ -44,9 +48,11 @@ let package = Package(
     .target(name: "SoundIO", dependencies: ["CSndFile", "CSampleRate"]),
     // The one FluidSynth wrapper (rendering MIDI to audio).
     .target(name: "Synthesizer", dependencies: ["CFluidSynth"]),
+    // The one SentencePiece wrapper (training, loading and encoding subword models).
+    .target(name: "SentencePiece", dependencies: ["CSentencePiece"]),
     // The engine's `Collective` over MPI.
     .target(name: "SeqGenMPI", dependencies: ["SeqGenEngine", "CMPI"]),
-    .target(name: "TextDomain", dependencies: ["SeqGenEngine"], path: "domains/Text/Sources"),
+    .target(name: "TextDomain", dependencies: ["SeqGenEngine", "SentencePiece"], path: "domains/Text/Sources"),
     .target(name: "HandwritingDomain", dependencies: ["SeqGenEngine"], path: "domains/Handwriting/Sources"),
     .target(
       name: "NoteDomain", dependencies: ["SeqGenEngine", "SoundIO", "Synthesizer"], path: "domains/Notes/Sources"),
@@ -80,7 +86,8 @@ let package = Package(
     .target(name: "SeqGenTesting", dependencies: ["SeqGenEngine"]),
     .target(name: "SeqGenTestSupport", dependencies: ["SeqGenTesting"], path: "Tests/SeqGenTestSupport"),
     .testTarget(
-      name: "TextDomainTests", dependencies: ["TextDomain", "SeqGenTestSupport"], path: "domains/Text/Tests"),
+      name: "TextDomainTests", dependencies: ["TextDomain", "SentencePiece", "SeqGenTestSupport"],
+      path: "domains/Text/Tests"),
     .testTarget(
       name: "HandwritingDomainTests", dependencies: ["HandwritingDomain", "SeqGenTestSupport"],
       path: "domains/Handwriting/Tests"),
@@ -90,6 +97,7 @@ let package = Package(
     .testTarget(
       name: "AudioDomainTests", dependencies: ["AudioDomain", "SoundIO", "SeqGenTestSupport"],
       path: "domains/Audio/Tests"),
+    .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece"]),
     .testTarget(name: "SoundIOTests", dependencies: ["SoundIO", "SeqGenTestSupport"]),
     .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SeqGenEngine", "SoundIO", "SeqGenTestSupport"]),
     // The command-line kit, with a test-only domain that plugs in through it.

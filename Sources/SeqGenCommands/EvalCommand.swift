@@ -32,7 +32,8 @@ struct EvalCommand: ParsableCommand {
   private func evaluate<D: SequenceDomain>(_ domain: D, dir: RunDirectory) throws {
     let checkpoint = try dir.checkpoint(checkpoint)
     let generator = try Generator(domain: domain, checkpoint: checkpoint)
-    let sequences = try generator.domain.read(data.map { URL(fileURLWithPath: $0) })
+    let sequences = try generator.domain.tokenized(
+      generator.domain.read(data.map { URL(fileURLWithPath: $0) }), codec: generator.codec)
     let loss = try generator.evaluate(
       sequences, batchSize: batchSize, seqLength: checkpoint.manifest.training.seqLength)
     let unit = generator.domain.stepUnit(of: generator.codec)

@@ -73,6 +73,8 @@ extension SequenceDomain where GenerationOptions: StepGenerating {
     // The length used by each sample; the generator asks `isComplete` of the sample whose step
     // `onStep` has just seen.
     var used = Array(repeating: 0, count: request.count)
+    // Each sample's steps drawn but not yet streamed (inside a character).
+    var pending = Array(repeating: [Step](), count: request.count)
     var last = 0
     let (samples, _, generator) = try sample(
       run: run, request: request, prime: primeRequest, length: options.limit,
@@ -84,17 +86,22 @@ extension SequenceDomain where GenerationOptions: StepGenerating {
           throw EngineError.invalidArgument("\(Self.name) samples cannot be printed; give `out`")
         }
         if streams, request.primePath != nil {
-          events(.primed(text: prime.compactMap { g.domain.streamed($0, codec: g.codec) }.joined()))
+          events(.primed(text: g.domain.text(of: prime[...], codec: g.codec) ?? ""))
         }
       },
       onStep: { b, step, g in
         last = b
         used[b] += g.domain.lengthUnits(of: step, codec: g.codec, options: options)
-        if streams, let text = g.domain.streamed(step, codec: g.codec) { events(.step(sample: b, text: text)) }
+        guard streams else { return }
+        pending[b].append(step)
+        if let text = g.domain.text(of: pending[b][...], codec: g.codec) {
+          pending[b].removeAll(keepingCapacity: true)
+          events(.step(sample: b, text: text))
+        }
       })
     var output = GenerationOutput()
     if streams {
-      output.texts = samples.map { $0.compactMap { generator.domain.streamed($0, codec: generator.codec) }.joined() }
+      output.texts = samples.map { generator.domain.text(of: $0[...], codec: generator.codec) ?? "" }
     }
     if let out = request.out {
       let url = URL(fileURLWithPath: out)

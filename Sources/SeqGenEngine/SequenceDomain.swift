@@ -57,6 +57,14 @@ public protocol SequenceDomain: Sendable {
   /// vocabulary with `<unk>`) learns from the training part only, so validation measures
   /// what unseen text costs.
   func makeCodec(for split: CorpusSplit<Step>) throws -> Codec
+  /// The sequences as a model of `codec` steps through them. A domain whose steps depend on
+  /// what the codec learnt (subword pieces, learnt from the training part) reads its files in a
+  /// codec-free form, so a run is split the same way when it starts and when it resumes, and
+  /// cuts each part here; every other domain's sequences are already its steps (the default).
+  func tokenized(_ sequences: [SourceSequence<Step>], codec: Codec) throws -> [SourceSequence<Step>]
+  /// Files a run of `codec` keeps beside its checkpoints, by name, for other tools to read (a
+  /// subword run's tokenizer model); none by default. The checkpoint stays self-contained.
+  func runFiles(_ codec: Codec) -> [String: Data]
   /// The codec in one line for `seqgen inspect` (a text run's tokens and vocabulary), or nil
   /// (the default) when there is nothing to say.
   func summary(of codec: Codec) -> String?
@@ -124,6 +132,10 @@ public protocol SequenceDomain: Sendable {
   func maskedSamples(codec: Codec, options: GenerationOptions) -> [Int]
   /// The text a step prints as when streamed to a terminal, or nil if the domain does not stream.
   func streamed(_ step: Step, codec: Codec) -> String?
+  /// The text of consecutive steps of a streaming domain, or nil while they end inside a
+  /// character (the bytes of one UTF-8 character drawn as separate steps), so a stream prints
+  /// whole characters. By default each step's `streamed` text, joined.
+  func text(of steps: ArraySlice<Step>, codec: Codec) -> String?
   /// This domain set up as the run that saved `codec` was (reader settings such as whether drums
   /// are kept), so evaluation and priming read files the way training did.
   func configured(for codec: Codec) -> Self
@@ -168,6 +180,13 @@ extension SequenceDomain {
   public func conditionClasses(_ codec: Codec) -> Int? { nil }
   public func condition(of sequence: SourceSequence<Step>, codec: Codec) throws -> [Int] { [] }
   public func streamed(_ step: Step, codec: Codec) -> String? { nil }
+  public func text(of steps: ArraySlice<Step>, codec: Codec) -> String? {
+    steps.compactMap { streamed($0, codec: codec) }.joined()
+  }
+  public func tokenized(_ sequences: [SourceSequence<Step>], codec: Codec) throws -> [SourceSequence<Step>] {
+    sequences
+  }
+  public func runFiles(_ codec: Codec) -> [String: Data] { [:] }
   public func lengthUnits(of step: Step, codec: Codec, options: GenerationOptions) -> Int { 1 }
   public func maskedSamples(codec: Codec, options: GenerationOptions) -> [Int] { [] }
   public func configured(for codec: Codec) -> Self { self }

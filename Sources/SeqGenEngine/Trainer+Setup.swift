@@ -36,16 +36,18 @@ extension Trainer {
   static func prepareCorpus(
     _ sequences: [SourceSequence<D.Step>], domain: D, options: TrainingOptions, resumed: RunDirectory.Checkpoint?
   ) throws -> PreparedCorpus {
-    let (train, validation) = options.split(sequences)
+    let (read, heldOut) = options.split(sequences)
     let codec =
       try resumed.map { try $0.manifest.codec(as: D.Codec.self, path: $0.url.path) }
-      ?? domain.makeCodec(for: CorpusSplit(train: train, validation: validation))
+      ?? domain.makeCodec(for: CorpusSplit(train: read, validation: heldOut))
+    let train = try domain.tokenized(read, codec: codec)
+    let validation = try domain.tokenized(heldOut, codec: codec)
     let plain = try EncodedCorpus<D.Head.Target>(train, domain: domain, codec: codec)
     guard plain.count > 0 else { throw EngineError.corpusTooSmall("the corpus has no steps to train on") }
-    let heldOut = Set(train.map(\.source)).isDisjoint(with: validation.map(\.source)) ? validation.map(\.source) : []
+    let files = Set(train.map(\.source)).isDisjoint(with: validation.map(\.source)) ? validation.map(\.source) : []
     return PreparedCorpus(
       split: CorpusSplit(train: train, validation: validation), codec: codec, plain: plain,
-      validation: try EncodedCorpus(validation, domain: domain, codec: codec), heldOutFiles: heldOut)
+      validation: try EncodedCorpus(validation, domain: domain, codec: codec), heldOutFiles: files)
   }
 
   // MARK: Restoring state

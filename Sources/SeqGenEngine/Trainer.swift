@@ -166,6 +166,11 @@ public final class Trainer<D: SequenceDomain> {
     }
     try collective.succeed()
     try checkSameCorpus()
+    if leader {
+      for (name, data) in domain.runFiles(codec) {
+        try AtomicFile.write(data, to: run.url.appendingPathComponent(name))
+      }
+    }
     opened.keep()
   }
 

@@ -17,8 +17,9 @@ public enum DomainConformance {
   ) throws where D.Head.Sample == D.Head.Target {
     let (domain, sequences) = try readsTheCorpus(domain, corpus: corpus, sourceLocation: sourceLocation)
     let codec = try domain.makeCodec(for: sequences)
-    try encodingRoundTrips(domain, sequences: sequences, codec: codec, sourceLocation: sourceLocation)
-    try codecSurvivesJSON(domain, sequences: sequences, codec: codec, sourceLocation: sourceLocation)
+    let steps = try domain.tokenized(sequences, codec: codec)
+    try encodingRoundTrips(domain, sequences: steps, codec: codec, sourceLocation: sourceLocation)
+    try codecSurvivesJSON(domain, sequences: steps, codec: codec, sourceLocation: sourceLocation)
     try trainsAndGeneratesDeterministically(
       domain, sequences: sequences, dataPaths: corpus.map(\.path), trainingOptions: trainingOptions,
       sourceLocation: sourceLocation)

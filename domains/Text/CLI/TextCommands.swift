@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SeqGenCLI
 import TextDomain
 
@@ -31,10 +32,11 @@ public enum TextCommands: DomainCommands {
 struct TrainText: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "text",
-    abstract: "Character-level language model on UTF-8 text: files, or every text file of a directory (code too).",
+    abstract:
+      "Language model on UTF-8 text by character, word or subword: files, or every text file of a directory (code too).",
     discussion: """
-      Learns to predict the next character of the files given, carrying the LSTM state \
-      through each file. The defaults (below) are the recipe that did best at equal wall time \
+      Learns to predict the next character (or word, or subword piece: --tokens) of the files \
+      given, carrying the LSTM state through each file. The defaults (below) are the recipe that did best at equal wall time \
       on shakespeare.txt, about a minute on 2 cores. Change them when the corpus differs: \
       give --steps for a longer run (the schedule halves the learning rate every 2000 steps), \
       a larger --hidden-size for a corpus of several megabytes, --reset-at paragraph when \
@@ -51,8 +53,8 @@ struct TrainText: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "What one step is: char (one character: any word can be spelled, the longest sequences) or word (a word, a punctuation mark or a run of spacing, spaces and case kept exactly: sequences about 4× shorter, a vocabulary of thousands, rare words read as <unk>). Word runs default to a tied input table (--tie-weights), --hidden-size 256 and --min-count 2, and want a larger corpus than characters do (docs/text.md).",
-      valueName: "char|word"))
+      "What one step is: char (one character: any word can be spelled, the longest sequences), word (a word, a punctuation mark or a run of spacing, spaces and case kept exactly: sequences about 4× shorter, a vocabulary of thousands, rare words read as <unk>), or bpe / unigram (SentencePiece subwords learnt from the training text: frequent words whole, rare ones in pieces, bytes for unseen characters, so nothing is unknown). Word and subword runs default to a tied input table (--tie-weights) and --hidden-size 256, and want a larger corpus than characters do (docs/text.md).",
+      valueName: "char|word|bpe|unigram"))
   var tokens: TextDomain.Tokenization = .char
 
   @Option(
@@ -63,6 +65,18 @@ struct TrainText: ParsableCommand {
 
   @Option(help: "Word models: keep at most this many classes, the most frequent words (<unk> included).")
   var maxVocab: Int?
+
+  @Option(
+    help:
+      "Subword models: the pieces the tokenizer learns, its 256 byte pieces included (default \(TextDomain.subwordVocabSize)). More pieces make shorter sequences and a larger decoder; a size the training text cannot fill is refused with the largest it allows."
+  )
+  var vocabSize: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Subword models: read text with this SentencePiece model (a .model file from spm_train, Python's sentencepiece or another run's tokenizer.model) instead of learning one.",
+      valueName: "file.model"))
+  var tokenizer: String?
 
   @Option(
     name: .customLong("ext"),
@@ -84,14 +98,24 @@ struct TrainText: ParsableCommand {
   var domain: TextDomain {
     TextDomain(
       resetAt: resetAt, extensions: extensions, tokens: tokens,
-      minCount: minCount ?? (tokens == .word ? TextDomain.wordMinCount : 1), maxVocab: maxVocab)
+      minCount: minCount ?? (tokens == .word ? TextDomain.wordMinCount : 1), maxVocab: maxVocab,
+      vocabSize: vocabSize ?? TextDomain.subwordVocabSize, tokenizer: tokenizer.map { URL(fileURLWithPath: $0) })
   }
 
   func validate() throws {
     if let minCount, minCount < 1 { throw ValidationError("--min-count must be at least 1, got \(minCount)") }
     if let maxVocab, maxVocab < 3 { throw ValidationError("--max-vocab must be at least 3, got \(maxVocab)") }
-    if tokens == .char, minCount != nil || maxVocab != nil {
+    if tokens != .word, minCount != nil || maxVocab != nil {
       throw ValidationError("--min-count and --max-vocab apply to --tokens word")
+    }
+    if !tokens.isSubword, vocabSize != nil || tokenizer != nil {
+      throw ValidationError("--vocab-size and --tokenizer apply to --tokens bpe or unigram")
+    }
+    if vocabSize != nil, tokenizer != nil {
+      throw ValidationError("--vocab-size is the tokenizer's own with --tokenizer; give one of them")
+    }
+    if let vocabSize, !(1...1_000_000).contains(vocabSize) {
+      throw ValidationError("--vocab-size must be in 1...1000000, got \(vocabSize)")
     }
     if let extensions, extensions.isEmpty || extensions.contains("") {
       throw ValidationError("--ext takes extensions separated by commas (py,md), got '\(ext ?? "")'")

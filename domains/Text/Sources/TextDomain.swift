@@ -1,8 +1,10 @@
 import Foundation
+import SentencePiece
 import SeqGenEngine
 
-/// Plain text, one character (Unicode scalar) per step as char-rnn reads it, or one word or
-/// punctuation piece per step (`tokens: .word`, spaces and line ends kept exactly).
+/// Plain text, one character (Unicode scalar) per step as char-rnn reads it, one word or
+/// punctuation piece per step (`tokens: .word`, spaces and line ends kept exactly), or one
+/// SentencePiece subword per step (`tokens: .bpe` or `.unigram`, learnt from the training text).
 ///
 /// Files are read as UTF-8 (a byte-order mark is dropped; anything invalid is an error naming
 /// the file and byte offset). A directory gives every file in it that is UTF-8 text (source
@@ -11,7 +13,8 @@ import SeqGenEngine
 /// is also zeroed after every blank line, so paragraphs are learned independently.
 public struct TextDomain: SequenceDomain {
   /// One piece of text: a single character for `.char`, a word or mark (with the space before
-  /// it) for `.word`. Joining a sequence's pieces gives its text back.
+  /// it) for `.word`, a SentencePiece piece for a subword run (`▁` for a space, `<0xE6>` for a
+  /// byte). Joining a sequence's pieces (`TextCodec.text(of:)` for subwords) gives its text back.
   public typealias Step = String
   public typealias Head = CategoricalHead
   public typealias GenerationOptions = TextGenerationOptions
@@ -23,6 +26,14 @@ public struct TextDomain: SequenceDomain {
     /// One word or punctuation mark (`WordTokenizer`): shorter sequences, a larger vocabulary,
     /// rare words read as `<unk>`.
     case word
+    /// A SentencePiece byte-pair-encoding piece: frequent words whole, rare ones in parts, bytes
+    /// for characters never seen, so nothing is unknown.
+    case bpe
+    /// A SentencePiece unigram-model piece: as `bpe`, with pieces chosen by likelihood.
+    case unigram
+
+    /// Whether the pieces come from a SentencePiece model.
+    public var isSubword: Bool { self == .bpe || self == .unigram }
   }
 
   /// Where the LSTM state is zeroed inside a file.
@@ -57,7 +68,7 @@ public struct TextDomain: SequenceDomain {
     // A word vocabulary is too large for one-hot input; the tied table reads and writes words.
     // 2×256 with words seen twice: the word recipe that held out the fewest bits/char at equal
     // wall time on shakespeare.txt (docs/text.md, "Which to choose").
-    if tokens == .word {
+    if tokens != .char {
       o.tieWeights = true
       o.hiddenSize = 256
     }
@@ -75,16 +86,26 @@ public struct TextDomain: SequenceDomain {
   public static let wordMinCount = 2
   /// At most this many classes (the `<unk>` pair included), the most frequent pieces kept.
   public var maxVocab: Int?
+  /// The pieces a subword tokenizer learns (its 256 byte pieces and `<unk>` included).
+  public var vocabSize: Int
+  /// `vocabSize` of a subword run unless the user chooses.
+  public static let subwordVocabSize = 1000
+  /// An existing SentencePiece model a subword run reads text with, instead of learning one.
+  public var tokenizer: URL?
+  /// The name a subword run's tokenizer model has in its run directory.
+  public static let tokenizerFileName = "tokenizer.model"
 
   public init(
     resetAt: ResetPolicy = .file, extensions: Set<String>? = nil, tokens: Tokenization = .char, minCount: Int = 1,
-    maxVocab: Int? = nil
+    maxVocab: Int? = nil, vocabSize: Int = TextDomain.subwordVocabSize, tokenizer: URL? = nil
   ) {
     self.resetAt = resetAt
     self.extensions = extensions
     self.tokens = tokens
     self.minCount = minCount
     self.maxVocab = maxVocab
+    self.vocabSize = vocabSize
+    self.tokenizer = tokenizer
   }
 
   public func configured(for codec: TextCodec) -> TextDomain {
@@ -95,12 +116,28 @@ public struct TextDomain: SequenceDomain {
     corpus.count >= Self.filesForFileSplit ? .files : .tail
   }
 
-  /// `text` cut into this domain's steps.
+  /// `text` cut into this domain's steps as read: characters for a subword run, which
+  /// `tokenized` cuts into its model's pieces.
   public func pieces<S: Sequence>(of text: S) -> [String] where S.Element == Unicode.Scalar {
     switch tokens {
-    case .char: text.map { String(Character($0)) }
+    case .char, .bpe, .unigram: text.map { String(Character($0)) }
     case .word: WordTokenizer.pieces(text)
     }
+  }
+
+  /// A subword run's files are read as characters (so a resumed run splits them as it started)
+  /// and cut into pieces here, each part on its own.
+  public func tokenized(_ sequences: [SourceSequence<String>], codec: TextCodec) throws -> [SourceSequence<String>] {
+    guard codec.subword != nil else { return sequences }
+    return try sequences.map { s in
+      var cut = s
+      cut.steps = try codec.subwordPieces(of: s.steps.joined())
+      return cut
+    }
+  }
+
+  public func runFiles(_ codec: TextCodec) -> [String: Data] {
+    codec.subword.map { [Self.tokenizerFileName: $0.serialized] } ?? [:]
   }
 
   public func read(_ urls: [URL]) throws -> [SourceSequence<String>] {
@@ -122,6 +159,11 @@ public struct TextDomain: SequenceDomain {
   /// `corpus`, the most frequent `maxVocab` − 2, then `<unk>` and ` <unk>`.
   public func makeCodec(for corpus: [SourceSequence<String>]) throws -> TextCodec {
     let extensions = extensions.map { $0.sorted() } ?? []
+    if tokens.isSubword {
+      let model = try tokenizer.map(Self.loadTokenizer) ?? trainTokenizer(on: corpus)
+      return TextCodec(
+        tokens: tokens, vocabulary: model.pieces, resetAt: resetAt, extensions: extensions, subword: model)
+    }
     guard tokens == .word else {
       var seen = Set<String>()
       for s in corpus { seen.formUnion(s.steps) }
@@ -150,16 +192,56 @@ public struct TextDomain: SequenceDomain {
       spelling: characters.mapValues { -log2(Double($0) / Double(total)) })
   }
 
-  /// Word models learn their vocabulary from the training part only: a held-out word never
-  /// seen in training costs what it would cost on new text.
+  /// Word and subword models learn their vocabulary from the training part only: a held-out
+  /// word never seen in training costs what it would cost on new text.
   public func makeCodec(for split: CorpusSplit<String>) throws -> TextCodec {
-    try makeCodec(for: tokens == .word ? split.train : split.train + split.validation)
+    try makeCodec(for: tokens == .char ? split.train + split.validation : split.train)
+  }
+
+  static func loadTokenizer(_ url: URL) throws(TextError) -> SentencePieceModel {
+    do { return try SentencePieceModel(contentsOf: url) } catch {
+      throw .badTokenizer(path: url.path, reason: error.reason)
+    }
+  }
+
+  /// A SentencePiece model of `vocabSize` pieces learnt from the lines of `corpus`, made to
+  /// give the text back exactly: no normalisation, spaces kept as they are (no dummy prefix),
+  /// every character of the corpus a piece and byte fallback for any other, no `<s>`/`</s>`.
+  func trainTokenizer(on corpus: [SourceSequence<String>]) throws(TextError) -> SentencePieceModel {
+    let options = [
+      "model_type": tokens.rawValue, "vocab_size": String(vocabSize), "byte_fallback": "true",
+      "character_coverage": "1.0", "normalization_rule_name": "identity", "remove_extra_whitespaces": "false",
+      "add_dummy_prefix": "false", "allow_whitespace_only_pieces": "true", "bos_id": "-1", "eos_id": "-1",
+      "max_sentence_length": "1000000", "num_threads": String(ProcessInfo.processInfo.activeProcessorCount),
+      "model_prefix": "",
+    ]
+    do {
+      return try SentencePieceModel.train(
+        text: corpus.map { $0.steps.joined() }.joined(separator: "\n"), options: options)
+    } catch {
+      // The two limits a user meets, in words that name the setting (SentencePiece names its flags).
+      let reason = error.reason
+      if let high = reason.firstMatch(of: /<= (\d+)/) {
+        throw .subwordVocabulary(size: vocabSize, reason: "the text yields at most \(high.output.1); lower `vocabSize`")
+      }
+      if let low = reason.firstMatch(of: /smaller than required_chars\. \d+ vs (\d+)/) {
+        throw .subwordVocabulary(
+          size: vocabSize,
+          reason: "its characters, 256 bytes and <unk> need \(low.output.1); raise `vocabSize`")
+      }
+      throw .subwordVocabulary(size: vocabSize, reason: reason)
+    }
   }
 
   /// A char run is never offered `tokens` or `banUnknown`, a word run never `skipUnknown` (it
   /// reads unknown words as `<unk>`).
   public func servedSettings(_ codec: TextCodec) -> [Setting] {
-    let unused: Set<String> = codec.tokens == .char ? ["tokens", "banUnknown"] : ["skipUnknown"]
+    let unused: Set<String> =
+      switch codec.tokens {
+      case .char: ["tokens", "banUnknown"]
+      case .word: ["skipUnknown"]
+      case .bpe, .unigram: ["skipUnknown", "banUnknown"]
+      }
     return TextGenerationOptions.settings.filter { !unused.contains($0.name) }
   }
 
@@ -168,6 +250,8 @@ public struct TextDomain: SequenceDomain {
     case .char: "characters: a vocabulary of \(codec.vocabulary.count.formatted())"
     case .word:
       "words: a vocabulary of \(codec.vocabulary.count.formatted()) (words, marks and spacing; <unk> included)"
+    case .bpe, .unigram:
+      "subwords: a SentencePiece \(codec.tokens.rawValue) vocabulary of \(codec.vocabulary.count.formatted()) pieces (\(codec.vocabulary.count - (codec.subword?.kinds.filter { $0 == .normal }.count ?? 0)) of them bytes and symbols; \(Self.tokenizerFileName) in the run)"
     }
   }
 
@@ -179,7 +263,7 @@ public struct TextDomain: SequenceDomain {
     var chars = 0
     for s in sequences where s.steps.count >= 2 {
       steps += s.steps.count - 1
-      for piece in s.steps.dropFirst() { chars += piece.unicodeScalars.count }
+      for piece in s.steps.dropFirst() { chars += codec.characters(in: piece) }
     }
     return chars > 0 ? LossUnit(name: "char", stepsPerUnit: Double(steps) / Double(chars)) : nil
   }
@@ -197,6 +281,16 @@ public struct TextDomain: SequenceDomain {
       ]
     }
     var lines: [String] = []
+    if codec.tokens.isSubword {
+      func perToken(_ part: [SourceSequence<String>]) -> String {
+        lossUnit(for: part, codec: codec).map { String(format: "%.2f", 1 / $0.stepsPerUnit) } ?? "-"
+      }
+      lines.append(
+        "tokenizer: SentencePiece \(codec.tokens.rawValue), \(codec.vocabulary.count.formatted()) pieces, "
+          + (tokenizer.map { "from \($0.path)" } ?? "learnt from the training text")
+          + " (\(Self.tokenizerFileName) in the run); \(perToken(split.train)) characters per token in training, \(perToken(split.validation)) in validation"
+      )
+    }
     if codec.tokens == .word {
       lines.append(
         "vocabulary: \(codec.vocabulary.count.formatted()) tokens (words, marks and spacing seen at least \(minCount) time\(minCount == 1 ? "" : "s") in the training text, and <unk>); <unk> reads "
@@ -240,7 +334,8 @@ public struct TextDomain: SequenceDomain {
   /// "5.1234 bits/token = 1.4567 bits/char, perplexity 34.5 per token (word, mark or spacing)".
   func perplexity(_ loss: Loss, unit: LossUnit? = nil) -> String {
     String(format: "%.4f bits/token", loss.bitsPerStep) + (unit?.spelled(bitsPerStep: loss.bitsPerStep) ?? "")
-      + String(format: ", perplexity %.1f per token (a word, mark or run of spacing)", exp(loss.natsPerStep))
+      + String(format: ", perplexity %.1f per token ", exp(loss.natsPerStep))
+      + (tokens == .word ? "(a word, mark or run of spacing)" : "(a subword piece)")
   }
 
   static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
@@ -256,15 +351,15 @@ public struct TextDomain: SequenceDomain {
   public func step(from sample: Int, codec: TextCodec) -> String { codec.vocabulary[sample] }
 
   public func resetsState(before step: String, after previous: String, codec: TextCodec) -> Bool {
-    codec.resetAt == .paragraph && step == "\n" && previous == "\n"
+    codec.resetAt == .paragraph && step == previous && step == codec.lineEnd
   }
 
   public func lengthUnits(of step: String, codec: TextCodec, options: TextGenerationOptions) -> Int {
-    options.tokens == nil ? step.unicodeScalars.count : 1
+    options.tokens == nil ? codec.characters(in: step) : 1
   }
 
   public func maskedSamples(codec: TextCodec, options: TextGenerationOptions) -> [Int] {
-    options.banUnknown ? codec.unknownClasses : []
+    (options.banUnknown ? codec.unknownClasses : []) + codec.neverDrawn
   }
 
   /// The prime text (or file) cut into the model's pieces, never into characters for a word
@@ -282,6 +377,13 @@ public struct TextDomain: SequenceDomain {
     }
     var kept: [String] = []
     var unknown: [String] = []
+    if codec.subword != nil {
+      var text = ""
+      text.unicodeScalars.append(contentsOf: scalars)
+      kept = try codec.subwordPieces(of: text)
+      if kept.isEmpty, let lineEnd = codec.lineEnd { kept = [lineEnd] }
+      return kept.isEmpty ? [codec.vocabulary[codec.subword!.kinds.firstIndex(of: .normal) ?? 0]] : kept
+    }
     for piece in TextDomain(tokens: codec.tokens).pieces(of: scalars) {
       if codec.contains(piece) {
         kept.append(piece)
@@ -309,11 +411,13 @@ public struct TextDomain: SequenceDomain {
     var text = ""
     for (n, sample) in samples.enumerated() {
       if samples.count > 1 { text += "\(n > 0 ? "\n" : "")=== sample \(n + 1) of \(samples.count) ===\n" }
-      text += sample.joined()
+      text += codec.text(of: sample) ?? ""
       if samples.count > 1 { text += "\n" }
     }
     try AtomicFile.write(Data(text.utf8), to: url)
   }
 
-  public func streamed(_ step: String, codec: TextCodec) -> String? { step }
+  public func streamed(_ step: String, codec: TextCodec) -> String? { codec.text(of: [step]) }
+
+  public func text(of steps: ArraySlice<String>, codec: TextCodec) -> String? { codec.text(of: steps, streaming: true) }
 }

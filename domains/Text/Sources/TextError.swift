@@ -11,6 +11,12 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
   case noWords(String)
   /// No word piece occurs `minCount` times.
   case vocabularyEmpty(minCount: Int)
+  /// SentencePiece could not train a subword vocabulary of `size` pieces on the training text.
+  case subwordVocabulary(size: Int, reason: String)
+  /// A `tokenizer` file that cannot be read as a SentencePiece model.
+  case badTokenizer(path: String, reason: String)
+  /// SentencePiece failed on text.
+  case tokenizer(String)
 
   public var description: String {
     switch self {
@@ -25,6 +31,10 @@ public enum TextError: Error, CustomStringConvertible, Equatable {
     case .noWords(let paths): "\(paths): no words to learn (`tokens` word needs letters or digits; use char)"
     case .vocabularyEmpty(let minCount):
       "no word occurs \(minCount) times in the training text; lower `minCount`"
+    case .subwordVocabulary(let size, let reason):
+      "cannot make a subword vocabulary of \(size) pieces from the training text: \(reason)"
+    case .badTokenizer(let path, let reason): "\(path): not a SentencePiece model (\(reason))"
+    case .tokenizer(let reason): reason
     }
   }
 
