@@ -15,7 +15,7 @@ export SWIFT_BACKTRACE=enable=no
 out=.build-fuzz
 mkdir -p "$out"
 blas_include=$(pkg-config --cflags-only-I openblas | sed 's/-I//')
-common=(-O -sanitize=fuzzer,address -parse-as-library -module-name SeqGenFuzz -I Sources/CBLAS -Xcc -I"$blas_include" -lopenblas)
+common=(-O -sanitize=fuzzer,address -enable-bare-slash-regex -parse-as-library -module-name SeqGenFuzz -I Sources/CBLAS -Xcc -I"$blas_include" -lopenblas)
 
 selected() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 build() { # name, sources... [-- extra swiftc flags...]
@@ -38,14 +38,23 @@ module_copy() { # name, source folders -> copies under $out/src-<name>
   for f in $(for d in "$@"; do if [ -d "$d" ]; then echo "$d"/*.swift; else echo "$d"; fi; done); do
     case "$f" in *NoteRenderer.swift | *NoteDomain+Generation.swift) continue ;; esac
     # Copied only when changed, so unchanged sources do not trigger a rebuild.
-    sed -E '/^import (SeqGenEngine|LSTMMath|AVX512Kernels)$/d' "$f" > "$dir/.next"
+    sed -E '/^import (SeqGenEngine|LSTMMath|AVX512Kernels|SentencePiece)$/d' "$f" > "$dir/.next"
     if cmp -s "$dir/.next" "$dir/$(basename "$f")"; then rm "$dir/.next"; else mv "$dir/.next" "$dir/$(basename "$f")"; fi
   done
   echo "$dir"/*.swift
 }
 engine=(Sources/SeqGenEngine Sources/LSTMMath Sources/AVX512Kernels)
 build checkpoint $(module_copy engine "${engine[@]}") Fuzz/CheckpointFuzzer.swift
-build text $(module_copy text "${engine[@]}" domains/Text/Sources) Fuzz/TextFuzzer.swift
+# SentencePiece's C shim, compiled with the fuzzer's instrumentation and given a module map.
+shim="$out/csentencepiece"
+mkdir -p "$shim"
+printf 'module CSentencePiece {\n  header "%s"\n  export *\n}\n' "$PWD/Sources/CSentencePiece/include/CSentencePiece.h" > "$shim/module.modulemap"
+if [ ! -e "$shim/shim.o" ] || [ Sources/CSentencePiece/shim.cpp -nt "$shim/shim.o" ]; then
+  clang++ -c -O1 -fsanitize=fuzzer-no-link,address -I Sources/CSentencePiece/include Sources/CSentencePiece/shim.cpp -o "$shim/shim.o"
+fi
+sentencepiece=(-I "$shim" "$shim/shim.o" -lsentencepiece -lsentencepiece_train -lstdc++)
+build text $(module_copy text "${engine[@]}" Sources/SentencePiece domains/Text/Sources) Fuzz/TextFuzzer.swift -- "${sentencepiece[@]}"
+build tokenizer Sources/SentencePiece/*.swift Fuzz/TokenizerFuzzer.swift -- "${sentencepiece[@]}"
 build midi $(module_copy midi "${engine[@]}" domains/Notes/Sources) Fuzz/MIDIFuzzer.swift
 build ink $(module_copy ink "${engine[@]}" domains/Handwriting/Sources) Fuzz/InkFuzzer.swift
 serve=(Sources/SeqGenServe/PlaygroundRequest.swift Sources/SeqGenServe/PlaygroundError.swift)
@@ -73,6 +82,7 @@ run() { # name, seed corpus dirs...
 }
 run checkpoint fixtures/reference
 run text fixtures/text
+run tokenizer fixtures/fuzz/seeds/tokenizer
 run midi fixtures/notes/openmsx
 run ink fixtures/handwriting/hershey-lines
 run playground fixtures/fuzz/seeds/playground

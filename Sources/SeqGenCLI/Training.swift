@@ -17,14 +17,17 @@ public enum Training {
   ///     conditioned model's window); by default the flags over `domain.trainingDefaults`.
   ///   - conditionedExample: what the closing `seqgen generate` hint adds for a conditioned
   ///     model (the domain's flag that gives the condition).
+  ///   - given: the domain's settings the user gave (by `Setting` name), which a resumed run
+  ///     refuses where they differ from the run's.
   public static func run<D: SequenceDomain, C>(
-    _ domain: D, flags: TrainFlags<C>, options: TrainingOptions? = nil, conditionedExample: String? = nil
+    _ domain: D, flags: TrainFlags<C>, options: TrainingOptions? = nil, conditionedExample: String? = nil,
+    given: Set<String> = []
   ) throws {
     var session = TrainingSession(
       domain: domain, data: flags.data, run: RunDirectory(URL(fileURLWithPath: flags.out)), resume: flags.resume,
       options: options ?? flags.options(defaults: domain.trainingDefaults))
     session.reportEveryRank = flags.logEveryRank
-    session.given = flags.given
+    session.given = flags.given.union(given)
     let live = isatty(STDOUT_FILENO) == 1 && Console.capture == nil
     var redrawing = false
     do {

@@ -139,6 +139,10 @@ public protocol SequenceDomain: Sendable {
   /// This domain set up as the run that saved `codec` was (reader settings such as whether drums
   /// are kept), so evaluation and priming read files the way training did.
   func configured(for codec: Codec) -> Self
+  /// The settings of this domain that a run of `codec` fixed (how its files are read and cut),
+  /// each with the value this domain asks for beside the run's, so a resumed run refuses one the
+  /// user gave with another value instead of silently reading as it started. None by default.
+  func settingsFixed(by codec: Codec) -> [FixedSetting]
   /// Whether a run with `codec` trains on random variants of its data (`augment`) instead of
   /// the data itself. Kept in the codec, so a resumed run augments as it started.
   func augments(_ codec: Codec) -> Bool
@@ -190,6 +194,7 @@ extension SequenceDomain {
   public func lengthUnits(of step: Step, codec: Codec, options: GenerationOptions) -> Int { 1 }
   public func maskedSamples(codec: Codec, options: GenerationOptions) -> [Int] { [] }
   public func configured(for codec: Codec) -> Self { self }
+  public func settingsFixed(by codec: Codec) -> [FixedSetting] { [] }
   public func augments(_ codec: Codec) -> Bool { false }
   public func augment(_ sequence: SourceSequence<Step>, codec: Codec, seed: UInt64) -> SourceSequence<Step> { sequence }
 }
@@ -217,6 +222,32 @@ public struct CorpusSplit<Step: Sendable>: Sendable {
   public init(train: [SourceSequence<Step>], validation: [SourceSequence<Step>]) {
     self.train = train
     self.validation = validation
+  }
+}
+
+/// A domain setting a run fixed (`SequenceDomain.settingsFixed(by:)`), by its `Setting` name,
+/// with the values as the user reads them.
+public struct FixedSetting: Sendable, Equatable {
+  public var name: String
+  /// What this domain was asked for.
+  public var requested: String
+  /// What the run has: nil when the run did not record it, so any value given is refused.
+  public var run: String?
+
+  public init(_ name: String, requested: String, run: String?) {
+    self.name = name
+    self.requested = requested
+    self.run = run
+  }
+
+  /// Refuses this setting if the user gave it (`given`, by name) with a value other than the run's.
+  public func check(given: Set<String>) throws(EngineError) {
+    guard given.contains(name), requested != run else { return }
+    throw .invalidOption(
+      name: name,
+      reason:
+        "is fixed by the run (\(run ?? "its data were read with the value it started with")); leave it out to continue, or start a new run to change it"
+    )
   }
 }
 

@@ -38,9 +38,10 @@ public struct TrainingSession<D: SequenceDomain> {
   /// The options of the run: the domain's recipe (`trainingDefaults`) unless the front end
   /// gives the user's.
   public var options: TrainingOptions
-  /// The settings of `options` the user gave (property names). A resumed run keeps its own
-  /// options but these, where they may change (`TrainingOptions.resumed(with:given:)`): without
-  /// `steps` or `epochs` it continues to its own target.
+  /// The settings the user gave (property names), of `options` and of the domain. A resumed run
+  /// keeps its own options but these, where they may change (`TrainingOptions.resumed(with:given:)`):
+  /// without `steps` or `epochs` it continues to its own target. A domain setting the run fixed
+  /// (`SequenceDomain.settingsFixed(by:)`) given with another value is refused.
   public var given: Set<String> = []
   /// Whether every process of a parallel job reports, not only process 0.
   public var reportEveryRank = false
@@ -98,7 +99,9 @@ public struct TrainingSession<D: SequenceDomain> {
       if let manifest = opened.resumed {
         // A resumed run reads (and augments) its files the way it started, whatever is given now.
         if paths.isEmpty { paths = manifest.data.paths }
-        domain = domain.configured(for: try manifest.codec(as: D.Codec.self, path: run.url.path))
+        let codec = try manifest.codec(as: D.Codec.self, path: run.url.path)
+        for setting in domain.settingsFixed(by: codec) { try setting.check(given: given) }
+        domain = domain.configured(for: codec)
       } else {
         domain = try domain.resolved(for: urls())
       }

@@ -261,6 +261,36 @@ import Testing
     #expect((answer.json["command"] as? String)?.contains("--ban-unk") == true, "\(answer.text)")
   }
 
+  /// A subword run through the playground: the options it takes, and the text the CLI writes
+  /// for the same seed (a prime with a character the tokenizer reads as bytes).
+  @Test func aSubwordRunGeneratesWhatTheCLIGenerates() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let run = box.path("bpe")
+    let trained = try CLI.run(
+      [
+        "train", "text", "--tokens", "bpe", "--vocab-size", "280", "--data", try box.corpus(), "--out", run, "--steps",
+        "6",
+      ]
+        + tiny)
+    try #require(trained.succeeded, "\(trained)")
+    let server = try Server([run])
+    defer { server.stop() }
+    let list = try Self.request(server.port, "GET", "/api/runs")
+    let runs = try #require(try JSONSerialization.jsonObject(with: list.body) as? [[String: Any]])
+    #expect(runs.first?["stepUnit"] as? String == "token")
+    let names = ((runs.first?["options"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
+    #expect(names == ["length", "tokens", "provenance"], "\(names)")
+    let cli = try CLI.run(["generate", run, "--prime", "the 猫", "--length", "40", "--seed", "3"])
+    try #require(cli.succeeded, "\(cli)")
+    let answer = try Self.request(
+      server.port, "POST", "/api/runs/bpe/generate",
+      body: Self.json(["request": ["seed": 3], "options": ["length": 40], "prime": ["text": "the 猫"]]))
+    #expect(answer.status == 200, "\(answer.text)")
+    let texts = try #require(answer.json["texts"] as? [String], "\(answer.text)")
+    #expect("the 猫" + texts[0] == cli.stdout.trimmingCharacters(in: .newlines))
+  }
+
   /// Notes and audio: the files their playground options ask for (the .mid with its piano roll
   /// and FluidSynth rendering; the clip with its waveform), each served back; a SoundFont path
   /// from the client is refused, and so is a prime upload that is not the domain's format.

@@ -57,6 +57,26 @@ import Testing
     #expect(resumed.stdout.contains("step 6/6"), "\(resumed.stdout)")
   }
 
+  /// A setting the run's codec fixed, given on resume with another value, is one line; given
+  /// with the run's own value it is accepted.
+  @Test func resumeRefusesAnotherTokenizerSetting() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    try trainBPE(box, steps: 3)
+    let resume = ["train", "text", "--data", try box.corpus(), "--out", box.path("run"), "--resume"] + tiny
+    for (flags, mention) in [
+      (["--tokens", "char"], "--tokens"), (["--tokens", "bpe", "--vocab-size", "300"], "--vocab-size"),
+      (["--vocab-size", "300"], "--vocab-size"),
+      (["--reset-at", "paragraph"], "--reset-at"),
+      (["--tokens", "bpe", "--tokenizer", box.path("run/tokenizer.model")], "--tokenizer"),
+    ] {
+      let refused = try CLI.run(resume + ["--steps", "6"] + flags)
+      expectCleanFailure(refused, mentions: [mention, "fixed by the run"])
+    }
+    let same = try CLI.run(resume + ["--steps", "6", "--tokens", "bpe", "--vocab-size", "280", "--reset-at", "file"])
+    #expect(same.succeeded, "\(same)")
+  }
+
   /// `--tokenizer` reads text with another run's model: the same pieces, no new tokenizer.
   @Test func reusesATokenizerFile() throws {
     let box = try Sandbox()

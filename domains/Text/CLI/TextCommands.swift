@@ -48,14 +48,17 @@ struct TrainText: ParsableCommand {
 
   @OptionGroup var flags: TrainFlags<TextCommands>
 
-  @Option(help: "Where the LSTM state is zeroed: file (start of each file) or paragraph (also after blank lines).")
-  var resetAt: TextDomain.ResetPolicy = .file
+  @Option(
+    help: ArgumentHelp(
+      "Where the LSTM state is zeroed: file (start of each file, the default) or paragraph (also after blank lines).",
+      valueName: "file|paragraph"))
+  var resetAt: TextDomain.ResetPolicy?
 
   @Option(
     help: ArgumentHelp(
-      "What one step is: char (one character: any word can be spelled, the longest sequences), word (a word, a punctuation mark or a run of spacing, spaces and case kept exactly: sequences about 4× shorter, a vocabulary of thousands, rare words read as <unk>), or bpe / unigram (SentencePiece subwords learnt from the training text: frequent words whole, rare ones in pieces, bytes for unseen characters, so nothing is unknown). Word and subword runs default to a tied input table (--tie-weights) and --hidden-size 256, and want a larger corpus than characters do (docs/text.md).",
+      "What one step is: char (the default; one character: any word can be spelled, the longest sequences), word (a word, a punctuation mark or a run of spacing, spaces and case kept exactly: sequences about 4× shorter, a vocabulary of thousands, rare words read as <unk>), or bpe / unigram (SentencePiece subwords learnt from the training text: frequent words whole, rare ones in pieces, bytes for unseen characters, so nothing is unknown). Word and subword runs default to a tied input table (--tie-weights) and --hidden-size 256, and want a larger corpus than characters do (docs/text.md).",
       valueName: "char|word|bpe|unigram"))
-  var tokens: TextDomain.Tokenization = .char
+  var tokens: TextDomain.Tokenization?
 
   @Option(
     help:
@@ -96,19 +99,31 @@ struct TrainText: ParsableCommand {
   }
 
   var domain: TextDomain {
-    TextDomain(
-      resetAt: resetAt, extensions: extensions, tokens: tokens,
+    let tokens = tokens ?? .char
+    return TextDomain(
+      resetAt: resetAt ?? .file, extensions: extensions, tokens: tokens,
       minCount: minCount ?? (tokens == .word ? TextDomain.wordMinCount : 1), maxVocab: maxVocab,
       vocabSize: vocabSize ?? TextDomain.subwordVocabSize, tokenizer: tokenizer.map { URL(fileURLWithPath: $0) })
+  }
+
+  /// The settings given (a resumed run refuses those its codec fixed with another value).
+  var given: Set<String> {
+    let flags: [(String, Bool)] = [
+      ("tokens", tokens != nil), ("resetAt", resetAt != nil), ("extensions", ext != nil), ("minCount", minCount != nil),
+      ("maxVocab", maxVocab != nil), ("vocabSize", vocabSize != nil), ("tokenizer", tokenizer != nil),
+    ]
+    return Set(flags.filter(\.1).map(\.0))
   }
 
   func validate() throws {
     if let minCount, minCount < 1 { throw ValidationError("--min-count must be at least 1, got \(minCount)") }
     if let maxVocab, maxVocab < 3 { throw ValidationError("--max-vocab must be at least 3, got \(maxVocab)") }
-    if tokens != .word, minCount != nil || maxVocab != nil {
+    // A resumed run's tokens are its own: what it refuses is said when its codec is read.
+    let tokens = tokens ?? (flags.resume ? nil : .char)
+    if let tokens, tokens != .word, minCount != nil || maxVocab != nil {
       throw ValidationError("--min-count and --max-vocab apply to --tokens word")
     }
-    if !tokens.isSubword, vocabSize != nil || tokenizer != nil {
+    if let tokens, !tokens.isSubword, vocabSize != nil || tokenizer != nil {
       throw ValidationError("--vocab-size and --tokenizer apply to --tokens bpe or unigram")
     }
     if vocabSize != nil, tokenizer != nil {
@@ -123,7 +138,7 @@ struct TrainText: ParsableCommand {
   }
 
   func run() throws {
-    try Training.run(domain, flags: flags)
+    try Training.run(domain, flags: flags, given: given)
   }
 }
 

@@ -112,6 +112,22 @@ public struct TextDomain: SequenceDomain {
     TextDomain(resetAt: codec.resetAt, extensions: codec.readExtensions, tokens: codec.tokens)
   }
 
+  /// What a run's codec fixed: the tokens, the reset policy, the extensions read, and how the
+  /// vocabulary was made (a word run's counts are not recorded, so any value given is refused).
+  public func settingsFixed(by codec: TextCodec) -> [FixedSetting] {
+    func list(_ e: Set<String>?) -> String { e.map { $0.sorted().joined(separator: ",") } ?? "every UTF-8 text file" }
+    return [
+      FixedSetting("tokens", requested: tokens.rawValue, run: codec.tokens.rawValue),
+      FixedSetting("resetAt", requested: resetAt.rawValue, run: codec.resetAt.rawValue),
+      FixedSetting("extensions", requested: list(extensions), run: list(codec.readExtensions)),
+      FixedSetting("minCount", requested: String(minCount), run: nil),
+      FixedSetting("maxVocab", requested: maxVocab.map(String.init) ?? "none", run: nil),
+      FixedSetting(
+        "vocabSize", requested: String(vocabSize), run: codec.subword.map { String($0.pieces.count) }),
+      FixedSetting("tokenizer", requested: tokenizer?.path ?? "none", run: nil),
+    ]
+  }
+
   public func validationSplit(for corpus: [SourceSequence<String>]) -> ValidationSplit {
     corpus.count >= Self.filesForFileSplit ? .files : .tail
   }
