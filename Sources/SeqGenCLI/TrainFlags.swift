@@ -72,7 +72,7 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
   @Option(help: "Steps between log lines (default \(TrainingOptions().logEvery)).") var logEvery: Int?
   @Flag(
     help:
-      "Continue the run in --out from its last checkpoint, to its own target unless --steps or --epochs is given. The learning-rate schedule, --grad-clip and the checkpoint and log rhythm may change; the model's settings are the run's."
+      "Continue the run in --out from its last checkpoint, to its own target unless --steps or --epochs is given. The learning-rate schedule, --grad-clip and the checkpoint and log rhythm may change; the model's settings and how the data are read are the run's (given with another value, they are refused)."
   )
   public var resume = false
   @Flag(help: "Under mpirun, every process prints its progress, not only process 0.")

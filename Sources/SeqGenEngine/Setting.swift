@@ -66,7 +66,7 @@ public struct Setting: Codable, Sendable, Equatable {
   }
 
   /// A whole number without its ".0".
-  static func show(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
+  public static func show(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
 
   /// Throws naming the setting when `value` is outside the range (or not finite).
   public func check(_ value: Double) throws(EngineError) {

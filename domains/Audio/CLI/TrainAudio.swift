@@ -39,11 +39,15 @@ struct TrainAudio: ParsableCommand {
 
   @Option(help: "Model sample rate in Hz (default: the corpus's own rate when every file shares one, else 16000).")
   var rate: Int?
-  @Option(help: "Samples per LSTM step (1 = one-tier baseline).") var frameSize = AudioCodec(sampleRate: 0).frameSize
-  @Option(help: "Sample quantisation to 256 levels: mulaw or linear.") var quantization: Quantization = .mulaw
-  @Option(help: "Width of the sample-level MLP.") var mlpHiddenSize = AudioCodec(sampleRate: 0).mlpHiddenSize
-  @Option(help: "Width of each earlier sample's embedding in the sample-level MLP.")
-  var sampleEmbeddingSize = AudioCodec(sampleRate: 0).embeddingSize
+  // Optional where a default exists, so a resumed run can tell a setting given from one left out.
+  static let defaults = AudioCodec(sampleRate: 0)
+  @Option(help: "Samples per LSTM step (1 = one-tier baseline; default \(Self.defaults.frameSize)).")
+  var frameSize: Int?
+  @Option(help: "Sample quantisation to 256 levels: mulaw (the default) or linear.") var quantization: Quantization?
+  @Option(help: "Width of the sample-level MLP (default \(Self.defaults.mlpHiddenSize)).") var mlpHiddenSize: Int?
+  @Option(
+    help: "Width of each earlier sample's embedding in the sample-level MLP (default \(Self.defaults.embeddingSize)).")
+  var sampleEmbeddingSize: Int?
   @Option(
     help: ArgumentHelp(
       "Earlier samples the sample-level MLP sees for each sample, sliding back into earlier frames (default: 4 × --frame-size; SampleRNN's is --frame-size; 0 = none).",
@@ -62,26 +66,41 @@ struct TrainAudio: ParsableCommand {
   var normalize: Double?
   @Option(
     help: ArgumentHelp(
-      "Filter each file with 1 − α·z⁻¹ before quantising, and generated audio with the inverse, so sampling noise falls where speech is loud (LPCNet: 0.85; 0 = off).",
+      "Filter each file with 1 − α·z⁻¹ before quantising, and generated audio with the inverse, so sampling noise falls where speech is loud (LPCNet's 0.85, the default; 0 = off).",
       valueName: "α"))
-  var preEmphasis = 0.85
+  var preEmphasis: Double?
   @Option(
     help: ArgumentHelp(
-      "Augment: each epoch, play every file at a random speed in 1 ± P percent (0...30; pitch moves with it).",
+      "Augment: each epoch, play every file at a random speed in 1 ± P percent (0...30, default 10; pitch moves with it).",
       valueName: "P"))
-  var speed = 10.0
+  var speed: Double?
   @Option(
-    help: ArgumentHelp("Augment: each epoch, scale every file by a random gain in ±DB (0...12).", valueName: "DB"))
-  var gain = 3.0
+    help: ArgumentHelp(
+      "Augment: each epoch, scale every file by a random gain in ±DB (0...12, default 3).", valueName: "DB"))
+  var gain: Double?
 
   var settings: AudioCodec {
+    let frameSize = frameSize ?? Self.defaults.frameSize
     let window = window ?? 4 * frameSize
+    let (speed, gain) = (speed ?? 10, gain ?? 3)
     return AudioCodec(
       sampleRate: rate ?? 0, frameSize: frameSize, window: window, inputSamples: inputSamples ?? frameSize + window,
-      quantization: quantization, trimSilenceDB: trimSilence,
-      normalizePeakDB: normalize, preEmphasis: preEmphasis, mlpHiddenSize: mlpHiddenSize,
-      embeddingSize: sampleEmbeddingSize,
+      quantization: quantization ?? .mulaw, trimSilenceDB: trimSilence,
+      normalizePeakDB: normalize, preEmphasis: preEmphasis ?? 0.85,
+      mlpHiddenSize: mlpHiddenSize ?? Self.defaults.mlpHiddenSize,
+      embeddingSize: sampleEmbeddingSize ?? Self.defaults.embeddingSize,
       augmentation: speed == 0 && gain == 0 ? nil : AudioAugmentation(speed: speed / 100, gainDB: gain))
+  }
+
+  /// The settings given (a resumed run refuses those its codec fixed with another value).
+  var given: Set<String> {
+    let flags: [(String, Bool)] = [
+      ("rate", rate != nil), ("frameSize", frameSize != nil), ("window", window != nil),
+      ("inputSamples", inputSamples != nil), ("quantization", quantization != nil), ("trimSilence", trimSilence != nil),
+      ("normalize", normalize != nil), ("preEmphasis", preEmphasis != nil), ("mlpHiddenSize", mlpHiddenSize != nil),
+      ("sampleEmbeddingSize", sampleEmbeddingSize != nil), ("speed", speed != nil), ("gain", gain != nil),
+    ]
+    return Set(flags.filter(\.1).map(\.0))
   }
 
   func validate() throws {
@@ -92,7 +111,7 @@ struct TrainAudio: ParsableCommand {
 
   func run() throws {
     try Training.run(
-      AudioDomain(settings: settings), flags: flags)
+      AudioDomain(settings: settings), flags: flags, given: given)
   }
 }
 

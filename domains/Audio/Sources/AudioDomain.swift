@@ -40,6 +40,23 @@ public struct AudioDomain: SequenceDomain {
 
   public func configured(for codec: AudioCodec) -> AudioDomain { AudioDomain(settings: codec) }
 
+  /// Every reading, framing and augmentation setting is the run's.
+  public func settingsFixed(by codec: AudioCodec) -> [FixedSetting] {
+    func show(_ x: Double?) -> String { x.map { Setting.show($0) } ?? "off" }
+    func fixed(_ name: String, _ value: (AudioCodec) -> String) -> FixedSetting {
+      FixedSetting(name, requested: value(settings), run: value(codec))
+    }
+    return [
+      fixed("rate") { String($0.sampleRate) }, fixed("frameSize") { String($0.frameSize) },
+      fixed("window") { String($0.window) }, fixed("inputSamples") { String($0.inputSamples) },
+      fixed("quantization") { $0.quantization.rawValue }, fixed("trimSilence") { show($0.trimSilenceDB) },
+      fixed("normalize") { show($0.normalizePeakDB) }, fixed("preEmphasis") { show($0.preEmphasis) },
+      fixed("mlpHiddenSize") { String($0.mlpHiddenSize) }, fixed("sampleEmbeddingSize") { String($0.embeddingSize) },
+      fixed("speed") { show(($0.augmentation?.speed ?? 0) * 100) },
+      fixed("gain") { show($0.augmentation?.gainDB ?? 0) },
+    ]
+  }
+
   /// The model rate from the files' headers when `settings` leaves it open: the rate they all
   /// share, else `fallbackRate`.
   public func resolved(for urls: [URL]) throws -> AudioDomain {

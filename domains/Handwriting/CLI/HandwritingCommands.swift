@@ -10,6 +10,7 @@ public enum HandwritingCommands: DomainCommands {
   public static let primeHelp =
     "A file of strokes (InkML, IAM XML, JSON) whose hand the samples continue; with --text, the same as --style."
   public static let primeFileHelp = "The same as --prime."
+  public static let flagNames = ["windowMixtures": "--window-size"]
   public static let outHelp = "The drawing to write: .svg (one row per sample) or .inkml."
   public static let tools: [any ParsableCommand.Type] = [HersheyCommand.self]
   /// A text-conditioned model on 2,000 synthetic lines, writing a line of the demo's own in the

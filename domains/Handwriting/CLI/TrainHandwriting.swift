@@ -36,8 +36,11 @@ struct TrainHandwriting: ParsableCommand {
 
   @OptionGroup var flags: TrainFlags<HandwritingCommands>
 
-  @Option(help: "Bivariate Gaussian components of the mixture-density head (Graves used 20).")
-  var components = HandwritingDomain.defaultComponents
+  @Option(
+    help:
+      "Bivariate Gaussian components of the mixture-density head (Graves used 20; default \(HandwritingDomain.defaultComponents))."
+  )
+  var components: Int?
 
   @Option(
     help: ArgumentHelp(
@@ -50,14 +53,26 @@ struct TrainHandwriting: ParsableCommand {
   @Option(help: "Condition the model on each line's transcription, so it writes a given text (`text`).")
   var condition: Condition?
 
-  @Option(help: "Gaussians of the attention window of a --condition text model (Graves used 10).")
-  var windowSize = TrainingOptions.defaultWindowMixtures
+  @Option(
+    help:
+      "Gaussians of the attention window of a --condition text model (Graves used 10; default \(TrainingOptions.defaultWindowMixtures))."
+  )
+  var windowSize: Int?
+
+  /// The settings given (a resumed run refuses those it fixed with another value).
+  var given: Set<String> {
+    let flags: [(String, Bool)] = [
+      ("components", components != nil), ("maxOffset", maxOffset != nil), ("condition", condition != nil),
+      ("windowMixtures", windowSize != nil),
+    ]
+    return Set(flags.filter(\.1).map(\.0))
+  }
 
   func validate() throws {
-    guard (1...100).contains(windowSize) else {
+    if let windowSize, !(1...100).contains(windowSize) {
       throw ValidationError("--window-size must be in 1...100, got \(windowSize)")
     }
-    guard (1...HandwritingCodec.maxComponents).contains(components) else {
+    if let components, !(1...HandwritingCodec.maxComponents).contains(components) {
       throw ValidationError("--components must be in 1...\(HandwritingCodec.maxComponents), got \(components)")
     }
     if let maxOffset, !(maxOffset > 0 && maxOffset.isFinite) {
@@ -66,10 +81,13 @@ struct TrainHandwriting: ParsableCommand {
   }
 
   func run() throws {
-    let domain = HandwritingDomain(components: components, maxOffset: maxOffset, conditionOnText: condition == .text)
+    let domain = HandwritingDomain(
+      components: components ?? HandwritingDomain.defaultComponents, maxOffset: maxOffset,
+      conditionOnText: condition == .text)
     var options = flags.options(defaults: domain.trainingDefaults)
-    options.windowMixtures = windowSize
+    options.windowMixtures = windowSize ?? TrainingOptions.defaultWindowMixtures
     try Training.run(
-      domain, flags: flags, options: options, conditionedExample: "--text \"To be, or not to be\" --out line.svg")
+      domain, flags: flags, options: options, conditionedExample: "--text \"To be, or not to be\" --out line.svg",
+      given: given)
   }
 }

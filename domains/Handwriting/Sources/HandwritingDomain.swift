@@ -53,6 +53,17 @@ public struct HandwritingDomain: SequenceDomain {
   /// Graves' attention window (section 5).
   public var conditionOnText: Bool
 
+  /// The head's components, the clipping and whether the run writes a given text are the run's.
+  public func settingsFixed(by codec: HandwritingCodec) -> [FixedSetting] {
+    func clip(_ x: Float?) -> String { x.map { Setting.show(Double($0)) } ?? "none" }
+    return [
+      FixedSetting("components", requested: String(components), run: String(codec.components)),
+      FixedSetting("maxOffset", requested: clip(maxOffset), run: clip(codec.maxOffset)),
+      FixedSetting(
+        "condition", requested: conditionOnText ? "text" : "none", run: codec.alphabet == nil ? "none" : "text"),
+    ]
+  }
+
   public init(
     components: Int = HandwritingDomain.defaultComponents, maxOffset: Float? = nil, conditionOnText: Bool = false
   ) {

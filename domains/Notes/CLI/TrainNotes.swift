@@ -27,22 +27,42 @@ struct TrainNotes: ParsableCommand {
 
   @OptionGroup var flags: TrainFlags<NotesCommands>
 
-  @Option(help: "Time grid: TIME_SHIFT steps per second (100 = 10 ms).") var stepsPerSecond = 100
-  @Option(help: "Longest single TIME_SHIFT in grid steps (100 at 100/s = 1 s).") var maxShiftSteps = 100
-  @Option(help: "VELOCITY classes (0 = ignore dynamics).") var velocityBins = 32
+  // Optional where a default exists, so a resumed run can tell a setting given from one left out.
+  static let defaults = PerformanceEncoding()
+  @Option(help: "Time grid: TIME_SHIFT steps per second (100 = 10 ms; default \(Self.defaults.stepsPerSecond)).")
+  var stepsPerSecond: Int?
+  @Option(help: "Longest single TIME_SHIFT in grid steps (100 at 100/s = 1 s; default \(Self.defaults.maxShiftSteps)).")
+  var maxShiftSteps: Int?
+  @Option(help: "VELOCITY classes (0 = ignore dynamics; default \(Self.defaults.velocityBins)).") var velocityBins: Int?
   @Flag(help: "Keep the General MIDI drum channel (channel 10), dropped by default.") var keepDrums = false
   @Flag(help: "Ignore the sustain pedal (CC64); by default it holds released keys.") var ignoreSustain = false
-  @Option(help: "Augment: each epoch, transpose every file by a random whole number of semitones in ±N (0...24).")
-  var transpose = 0
-  @Option(help: "Augment: each epoch, stretch every file in time by a random factor in 1 ± P percent (0...50).")
-  var stretch = 0.0
+  @Option(
+    help: "Augment: each epoch, transpose every file by a random whole number of semitones in ±N (0...24; default 0).")
+  var transpose: Int?
+  @Option(
+    help: "Augment: each epoch, stretch every file in time by a random factor in 1 ± P percent (0...50; default 0).")
+  var stretch: Double?
 
   var encoding: PerformanceEncoding {
-    PerformanceEncoding(stepsPerSecond: stepsPerSecond, maxShiftSteps: maxShiftSteps, velocityBins: velocityBins)
+    PerformanceEncoding(
+      stepsPerSecond: stepsPerSecond ?? Self.defaults.stepsPerSecond,
+      maxShiftSteps: maxShiftSteps ?? Self.defaults.maxShiftSteps,
+      velocityBins: velocityBins ?? Self.defaults.velocityBins)
   }
 
   var augmentation: NoteAugmentation? {
-    transpose == 0 && stretch == 0 ? nil : NoteAugmentation(transpose: transpose, stretch: stretch / 100)
+    let (transpose, stretch) = (transpose ?? 0, stretch ?? 0)
+    return transpose == 0 && stretch == 0 ? nil : NoteAugmentation(transpose: transpose, stretch: stretch / 100)
+  }
+
+  /// The settings given (a resumed run refuses those its codec fixed with another value).
+  var given: Set<String> {
+    let flags: [(String, Bool)] = [
+      ("stepsPerSecond", stepsPerSecond != nil), ("maxShiftSteps", maxShiftSteps != nil),
+      ("velocityBins", velocityBins != nil), ("keepDrums", keepDrums), ("ignoreSustain", ignoreSustain),
+      ("transpose", transpose != nil), ("stretch", stretch != nil),
+    ]
+    return Set(flags.filter(\.1).map(\.0))
   }
 
   func validate() throws {
@@ -55,6 +75,6 @@ struct TrainNotes: ParsableCommand {
   func run() throws {
     try Training.run(
       NoteDomain(encoding: encoding, keepDrums: keepDrums, sustain: !ignoreSustain, augmentation: augmentation),
-      flags: flags)
+      flags: flags, given: given)
   }
 }

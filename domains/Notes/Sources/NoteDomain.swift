@@ -53,6 +53,23 @@ public struct NoteDomain: SequenceDomain {
   /// A domain that reads files exactly as the run with this codec was trained.
   public func configured(for codec: NoteCodec) -> NoteDomain { NoteDomain(codec: codec, writer: writer) }
 
+  /// The event grid, the channels and pedal read, and the augmentation are the run's.
+  public func settingsFixed(by codec: NoteCodec) -> [FixedSetting] {
+    func percent(_ a: NoteAugmentation?) -> String { Setting.show((a?.stretch ?? 0) * 100) }
+    return [
+      FixedSetting(
+        "stepsPerSecond", requested: String(encoding.stepsPerSecond), run: String(codec.encoding.stepsPerSecond)),
+      FixedSetting(
+        "maxShiftSteps", requested: String(encoding.maxShiftSteps), run: String(codec.encoding.maxShiftSteps)),
+      FixedSetting("velocityBins", requested: String(encoding.velocityBins), run: String(codec.encoding.velocityBins)),
+      FixedSetting("keepDrums", requested: String(keepDrums), run: String(codec.keepDrums)),
+      FixedSetting("ignoreSustain", requested: String(!sustain), run: String(!codec.sustain)),
+      FixedSetting(
+        "transpose", requested: String(augmentation?.transpose ?? 0), run: String(codec.augmentation?.transpose ?? 0)),
+      FixedSetting("stretch", requested: percent(augmentation), run: percent(codec.augmentation)),
+    ]
+  }
+
   public init(codec: NoteCodec, writer: MIDIWriter = MIDIWriter()) {
     self.init(
       encoding: codec.encoding, keepDrums: codec.keepDrums, sustain: codec.sustain, augmentation: codec.augmentation,
