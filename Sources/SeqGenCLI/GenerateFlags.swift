@@ -46,7 +46,8 @@ public struct CutoffFlags: ParsableArguments {
   public func validate() throws { try validating { try controls.validate() } }
 }
 
-/// `--length` and `--skip-unknown`: the options of domains with plain generation (text).
+/// `--length`, `--skip-unknown`, `--provenance` and `--strip-prime`: the options of domains with
+/// plain generation.
 public struct PlainGenerateFlags: ParsableArguments {
   public init() {}
 
@@ -54,9 +55,10 @@ public struct PlainGenerateFlags: ParsableArguments {
     .length
   @Flag(help: ArgumentHelp(PlainGenerationOptions.setting("skipUnknown"))) public var skipUnknown = false
   @Flag(help: ArgumentHelp(PlainGenerationOptions.setting("provenance"))) public var provenance = false
+  @Flag(help: ArgumentHelp(PlainGenerationOptions.setting("stripPrime"))) public var stripPrime = false
 
   public var options: PlainGenerationOptions {
-    PlainGenerationOptions(length: length, skipUnknown: skipUnknown, provenance: provenance)
+    PlainGenerationOptions(length: length, skipUnknown: skipUnknown, provenance: provenance, stripPrime: stripPrime)
   }
 
   public func validate() throws { try validating { try options.validate() } }

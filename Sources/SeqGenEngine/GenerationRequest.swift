@@ -141,13 +141,16 @@ public struct PlainGenerationOptions: Codable, Sendable, Equatable, DescribedSet
   /// Beside `out`, write `out`.json: how the samples were made (asked for: a text file itself
   /// stays the samples alone).
   public var provenance: Bool
+  /// Leave the prime out of the output (every domain's outputs begin with their prime).
+  public var stripPrime: Bool
 
   public static let maxLength = 100_000_000
 
-  public init(length: Int = 500, skipUnknown: Bool = false, provenance: Bool = false) {
+  public init(length: Int = 500, skipUnknown: Bool = false, provenance: Bool = false, stripPrime: Bool = false) {
     self.length = length
     self.skipUnknown = skipUnknown
     self.provenance = provenance
+    self.stripPrime = stripPrime
   }
 
   public init() { self.init(length: 500) }
@@ -163,6 +166,12 @@ public struct PlainGenerationOptions: Codable, Sendable, Equatable, DescribedSet
     Setting(
       "provenance", label: "Provenance",
       help: "With an output file, also write FILE.json: the run, checkpoint, seed and settings that made it.",
+      kind: .bool, default: .bool(false), advanced: true),
+    // The one prime rule, for every domain and front end.
+    Setting(
+      "stripPrime", label: "Strip prime",
+      help:
+        "Leave the prime out of the output: by default every output (printed, written or returned) begins with the prime the model read first.",
       kind: .bool, default: .bool(false), advanced: true),
   ]
 

@@ -36,6 +36,7 @@ public protocol StepGenerating: DescribedSettings, DecodableWithDefaults, Encoda
   var limit: Int { get }
   var skipUnknown: Bool { get }
   var provenance: Bool { get }
+  var stripPrime: Bool { get }
   func validate() throws
 }
 
@@ -68,6 +69,8 @@ extension SequenceDomain where GenerationOptions: StepGenerating {
       throw EngineError.invalidArgument("`provenance` writes beside `out` FILE; give `out`")
     }
     var streams = false
+    // A prime the user gave begins every output unless stripped (the default prime does not).
+    let keepsPrime = request.primePath != nil && !options.stripPrime
     let primeRequest = PrimeRequest(
       text: request.prime, file: request.primeFile.map { URL(fileURLWithPath: $0) }, skipUnknown: options.skipUnknown)
     // The length used by each sample; the generator asks `isComplete` of the sample whose step
@@ -76,7 +79,7 @@ extension SequenceDomain where GenerationOptions: StepGenerating {
     // Each sample's steps drawn but not yet streamed (inside a character).
     var pending = Array(repeating: [Step](), count: request.count)
     var last = 0
-    let (samples, _, generator) = try sample(
+    let (samples, prime, generator) = try sample(
       run: run, request: request, prime: primeRequest, length: options.limit,
       masked: { codec in self.maskedSamples(codec: codec, options: options) },
       isComplete: { _ in used[last] >= options.limit },
@@ -85,7 +88,7 @@ extension SequenceDomain where GenerationOptions: StepGenerating {
         guard streams || request.out != nil else {
           throw EngineError.invalidArgument("\(Self.name) samples cannot be printed; give `out`")
         }
-        if streams, request.primePath != nil {
+        if streams, keepsPrime {
           events(.primed(text: g.domain.text(of: prime[...], codec: g.codec) ?? ""))
         }
       },
@@ -99,13 +102,14 @@ extension SequenceDomain where GenerationOptions: StepGenerating {
           events(.step(sample: b, text: text))
         }
       })
+    let outputs = keepsPrime ? samples.map { prime + $0 } : samples
     var output = GenerationOutput()
     if streams {
-      output.texts = samples.map { generator.domain.text(of: $0[...], codec: generator.codec) ?? "" }
+      output.texts = outputs.map { generator.domain.text(of: $0[...], codec: generator.codec) ?? "" }
     }
     if let out = request.out {
       let url = URL(fileURLWithPath: out)
-      try generator.domain.write(samples, codec: generator.codec, to: url)
+      try generator.domain.write(outputs, codec: generator.codec, to: url)
       output.files = [url]
       events(.notice("wrote \(request.count) sample\(request.count == 1 ? "" : "s") to \(out)"))
       if options.provenance {

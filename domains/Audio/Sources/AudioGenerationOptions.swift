@@ -50,9 +50,7 @@ public struct AudioGenerationOptions: Codable, Sendable, Equatable, DescribedSet
     Setting(
       "primeSeconds", label: "Prime seconds", help: "Use only the first this-many seconds of the prime recording.",
       kind: .number, minimum: 0, exclusiveMinimum: true, advanced: true),
-    Setting(
-      "stripPrime", label: "Strip prime", help: "Leave the prime out of the written clips.", kind: .bool,
-      default: .bool(false), advanced: true),
+    PlainGenerationOptions.setting("stripPrime"),
     Setting(
       "outputRate", label: "Output rate",
       help: "Resample the written clips to this rate in Hz with libsamplerate (default: the model's rate).",

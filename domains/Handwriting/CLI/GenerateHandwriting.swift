@@ -33,7 +33,7 @@ struct GenerateHandwriting: ParsableCommand {
     HandwritingGenerationOptions().length
   @Option(help: ArgumentHelp(HandwritingGenerationOptions.setting("steps"))) var steps: Int?
   @Option(help: ArgumentHelp(HandwritingGenerationOptions.setting("strokes"))) var strokes: Int?
-  @Flag(help: ArgumentHelp(HandwritingGenerationOptions.setting("showPrime"))) var showPrime = false
+  @Flag(help: ArgumentHelp(HandwritingGenerationOptions.setting("stripPrime"))) var stripPrime = false
   @Option(help: ArgumentHelp(HandwritingGenerationOptions.setting("strokeWidth"), valueName: "units")) var strokeWidth:
     Double?
   @Flag(help: ArgumentHelp(HandwritingGenerationOptions.setting("singleLine"))) var singleLine = false
@@ -44,7 +44,7 @@ struct GenerateHandwriting: ParsableCommand {
 
   var options: HandwritingGenerationOptions {
     HandwritingGenerationOptions(
-      length: length, steps: steps, strokes: strokes, showPrime: showPrime, strokeWidth: strokeWidth,
+      length: length, steps: steps, strokes: strokes, stripPrime: stripPrime, strokeWidth: strokeWidth,
       singleLine: singleLine, text: text, textFile: textFile, skipUnknown: skipUnknown,
       style: style)
   }

@@ -31,7 +31,7 @@ public enum HandwritingCommands: DomainCommands {
     generate: [("text", nil), ("cursive", "0001"), ("scripts", "0002"), ("scriptc", "0003")].map { name, line in
       let file = "handwriting-\(name).svg"
       let style =
-        line.map { ["--style", "{fixtures}/handwriting/hershey-lines/line-\($0).inkml", "--show-prime"] } ?? []
+        line.map { ["--style", "{fixtures}/handwriting/hershey-lines/line-\($0).inkml"] } ?? []
       return (
         ["--text", demoText, "--bias", "1", "--seed", "1", "--count", line == nil ? "2" : "1", "--out", file] + style,
         [file]

@@ -21,9 +21,6 @@ extension HandwritingDomain {
       throw EngineError.invalidArgument("give `style` or `prime`, not both (for a given text they are the same)")
     }
     let primeURL = (options.style ?? request.primePath).map { URL(fileURLWithPath: $0) }
-    if options.showPrime, primeURL == nil {
-      throw EngineError.invalidArgument("`showPrime` needs `prime` FILE (a file of strokes)")
-    }
     let isComplete: ([PenStep]) -> Bool =
       options.strokes.map { wanted in { $0.last?.eos == true && $0.lazy.filter(\.eos).count >= wanted } } ?? { _ in
         false
@@ -61,7 +58,8 @@ extension HandwritingDomain {
     if let texts { metadata.append(("text", texts.joined(separator: "\n"))) }
     metadata.append(("seqgen", Manifest.seqgenVersion))
     let drawing = SVGWriter.Options(
-      strokeWidth: options.strokeWidth, singleLine: options.singleLine, showPrime: options.showPrime, metadata: metadata
+      strokeWidth: options.strokeWidth, singleLine: options.singleLine, showPrime: !options.stripPrime,
+      metadata: metadata
     )
     try write(samples, prime: prime, codec: generator.codec, to: url, options: drawing)
     let points = samples.map(\.count).reduce(0, +)

@@ -10,8 +10,8 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable, Descri
   public var steps: Int?
   /// Stop each sample after this many strokes (pen lifts).
   public var strokes: Int?
-  /// Draw the prime's strokes first, in a lighter colour.
-  public var showPrime = false
+  /// Leave the prime's strokes out of the drawing (drawn first, in a lighter colour, by default).
+  public var stripPrime = false
   /// SVG line width in data units (nil: 1/40 of the row height).
   public var strokeWidth: Double?
   /// Pen-plotter SVG: one bare path per stroke.
@@ -32,7 +32,7 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable, Descri
   public static let maxStrokes = 1_000_000
 
   public init(
-    length: Int = 500, steps: Int? = nil, strokes: Int? = nil, showPrime: Bool = false, strokeWidth: Double? = nil,
+    length: Int = 500, steps: Int? = nil, strokes: Int? = nil, stripPrime: Bool = false, strokeWidth: Double? = nil,
     singleLine: Bool = false, text: String? = nil, textFile: String? = nil, skipUnknown: Bool = false,
     style: String? = nil
   ) {
@@ -43,7 +43,7 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable, Descri
     self.length = length
     self.steps = steps
     self.strokes = strokes
-    self.showPrime = showPrime
+    self.stripPrime = stripPrime
     self.strokeWidth = strokeWidth
     self.singleLine = singleLine
   }
@@ -73,9 +73,7 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable, Descri
     Setting(
       "strokes", label: "Strokes", help: "Stop each sample after this many strokes (pen lifts).", kind: .integer,
       minimum: 1, maximum: Double(maxStrokes)),
-    Setting(
-      "showPrime", label: "Show prime", help: "Draw the prime's strokes first, in a lighter colour.", kind: .bool,
-      default: .bool(false), advanced: true),
+    PlainGenerationOptions.setting("stripPrime"),
     Setting(
       "strokeWidth", label: "Stroke width", help: "SVG line width in data units (default: 1/40 of the row height).",
       kind: .number, minimum: 0, exclusiveMinimum: true, advanced: true),

@@ -66,20 +66,24 @@ private func trainTiny(_ exe: URL, out: String, _ extra: [String]) throws -> (st
     // An unconditional model's own learning rate where no flag gives one.
     #expect(try RunDirectory(URL(fileURLWithPath: runDir)).manifest().training.learningRate == 8e-3)
 
-    // SVG: two rows, stopped after three strokes each, settings in the metadata.
+    // SVG: two rows, stopped after three strokes each, settings in the metadata; each row begins
+    // with the prime's strokes (the one prime rule) unless --strip-prime.
     let svg = dir.url.appendingPathComponent("s.svg").path
-    let generated = try run(
-      exe,
-      [
-        "generate", runDir, "--out", svg, "--count", "2", "--strokes", "3", "--bias", "1", "--seed", "4", "--prime",
-        lines[0], "--show-prime",
-      ])
+    let primed = [
+      "generate", runDir, "--out", svg, "--count", "2", "--strokes", "3", "--bias", "1", "--seed", "4", "--prime",
+      lines[0],
+    ]
+    let generated = try run(exe, primed)
     #expect(generated.status == 0, "\(generated.err)")
     let text = try String(contentsOfFile: svg, encoding: .utf8)
     #expect(text.contains("seed=\"4\"") && text.contains("bias=\"1.0\"") && text.contains("strokes=\"3\""))
     // 23 prime strokes per row plus at least three generated ones (a last, unfinished stroke may follow).
     #expect(text.components(separatedBy: "stroke=\"#9a9a9a\"").count - 1 == 46)
     #expect(text.components(separatedBy: "<path ").count - 1 >= 46 + 6)
+    #expect(try run(exe, primed + ["--strip-prime"]).status == 0)
+    let stripped = try String(contentsOfFile: svg, encoding: .utf8)
+    #expect(stripped.components(separatedBy: "stroke=\"#9a9a9a\"").count - 1 == 0)
+    #expect(stripped.components(separatedBy: "<path ").count - 1 >= 6)
 
     // InkML reads back as two sequences of the asked length (a lone point is written twice).
     let inkml = dir.url.appendingPathComponent("s.inkml").path
@@ -112,7 +116,6 @@ private func trainTiny(_ exe: URL, out: String, _ extra: [String]) throws -> (st
       ),
       (["generate", runDir], "give --out sample.svg"),
       (["generate", runDir, "--out", svg, "--prime", bad.path], "\(bad.path): trace 1"),
-      (["generate", runDir, "--out", svg, "--show-prime"], "--show-prime needs --prime FILE"),
       (
         [
           "train", "handwriting", "--data", lines[0], "--out", dir.url.appendingPathComponent("r4").path,

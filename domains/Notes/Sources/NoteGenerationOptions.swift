@@ -58,9 +58,7 @@ public struct NoteGenerationOptions: Codable, Sendable, Equatable, DescribedSett
     Setting(
       "primeSeconds", label: "Prime seconds", help: "Use only the first this-many seconds of a MIDI prime.",
       kind: .number, minimum: 0, exclusiveMinimum: true, advanced: true),
-    Setting(
-      "stripPrime", label: "Strip prime", help: "Leave the prime out of the written output.", kind: .bool,
-      default: .bool(false), advanced: true),
+    PlainGenerationOptions.setting("stripPrime"),
     Setting(
       "pianoRoll", label: "Piano roll", help: "Also draw the samples as a piano roll (an .svg file).", kind: .file),
     Setting(

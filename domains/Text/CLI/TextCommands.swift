@@ -9,8 +9,9 @@ public enum TextCommands: DomainCommands {
   public static let train: any ParsableCommand.Type = TrainText.self
   public static let generate: any ParsableCommand.Type = GenerateText.self
   public static let primeHelp =
-    #"Text the samples continue ("ROMEO:"); the model reads it first, so a real piece of context works best."#
-  public static let primeFileHelp = "A UTF-8 file whose text the samples continue."
+    #"Text the samples continue ("ROMEO:"). The model reads it from a zeroed state, as at the start of a file, so a bare prime ("def ") is taken for the opening of one; a few lines of real context (--prime-file) steer far better."#
+  public static let primeFileHelp =
+    "A UTF-8 file whose text the samples continue: a few lines like those the samples should follow (the end of a scene, the code before a function)."
   public static let flagNames = ["extensions": "--ext", "banUnknown": "--ban-unk"]
   public static let outHelp = "The text file to write; without it one sample streams to stdout as it is drawn."
   public static let bench: [any ParsableCommand.Type] = [BenchText.self, BenchWords.self]
@@ -158,10 +159,12 @@ struct GenerateText: ParsableCommand {
   @Flag(name: .customLong("ban-unk"), help: ArgumentHelp(TextGenerationOptions.setting("banUnknown")))
   var banUnknown = false
   @Flag(help: ArgumentHelp(TextGenerationOptions.setting("provenance"))) var provenance = false
+  @Flag(help: ArgumentHelp(TextGenerationOptions.setting("stripPrime"))) var stripPrime = false
 
   var options: TextGenerationOptions {
     TextGenerationOptions(
-      length: length, tokens: tokens, skipUnknown: skipUnknown, banUnknown: banUnknown, provenance: provenance)
+      length: length, tokens: tokens, skipUnknown: skipUnknown, banUnknown: banUnknown, provenance: provenance,
+      stripPrime: stripPrime)
   }
 
   func validate() throws { try validating { try options.validate() } }

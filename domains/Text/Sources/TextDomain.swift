@@ -303,7 +303,8 @@ public struct TextDomain: SequenceDomain {
       }
       lines.append(
         "tokenizer: SentencePiece \(codec.tokens.rawValue), \(codec.vocabulary.count.formatted()) pieces, "
-          + (tokenizer.map { "from \($0.path)" } ?? "learnt from the training text")
+          + (tokenizer.map { "from \($0.path)" }
+            ?? (manifest.progress.step == 0 ? "learnt from the training text" : "the run's"))
           + " (\(Self.tokenizerFileName) in the run); \(perToken(split.train)) characters per token in training, \(perToken(split.validation)) in validation"
       )
     }

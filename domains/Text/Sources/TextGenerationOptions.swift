@@ -13,16 +13,18 @@ public struct TextGenerationOptions: Codable, Sendable, Equatable, DescribedSett
   /// Never draw `<unk>` (word models).
   public var banUnknown: Bool
   public var provenance: Bool
+  public var stripPrime: Bool
 
   public init(
     length: Int = 500, tokens: Int? = nil, skipUnknown: Bool = false, banUnknown: Bool = false,
-    provenance: Bool = false
+    provenance: Bool = false, stripPrime: Bool = false
   ) {
     self.length = length
     self.tokens = tokens
     self.skipUnknown = skipUnknown
     self.banUnknown = banUnknown
     self.provenance = provenance
+    self.stripPrime = stripPrime
   }
 
   public init() { self.init(length: 500) }
@@ -48,6 +50,7 @@ public struct TextGenerationOptions: Codable, Sendable, Equatable, DescribedSett
       help: "Word models: never write <unk>, the class rare words were read as; the next most likely word is drawn.",
       kind: .bool, default: .bool(false), advanced: true),
     PlainGenerationOptions.setting("provenance"),
+    PlainGenerationOptions.setting("stripPrime"),
   ]
 
   public func validate() throws(EngineError) { try checkRanges() }

@@ -132,7 +132,7 @@ import Testing
     #expect(domain.maskedSamples(codec: codec, options: TextGenerationOptions()) == [0])  // <unk>
     #expect(domain.lengthUnits(of: "▁the", codec: codec, options: TextGenerationOptions()) == 4)
     #expect(domain.lengthUnits(of: "▁the", codec: codec, options: TextGenerationOptions(tokens: 5)) == 1)
-    #expect(domain.servedSettings(codec).map(\.name) == ["length", "tokens", "provenance"])
+    #expect(domain.servedSettings(codec).map(\.name) == ["length", "tokens", "provenance", "stripPrime"])
     #expect(domain.stepUnit(of: codec) == "token")
     #expect(domain.summary(of: codec)?.hasPrefix("subwords: a SentencePiece bpe vocabulary of 500 pieces") == true)
     #expect(domain.runFiles(codec) == ["tokenizer.model": codec.subword!.serialized])

@@ -146,10 +146,10 @@ import Testing
     #expect(domain.lengthUnits(of: " efg", codec: codec, options: options) == 4)
     #expect(domain.lengthUnits(of: " efg", codec: codec, options: TextGenerationOptions(tokens: 3)) == 1)
     #expect(domain.maskedSamples(codec: codec, options: options).isEmpty)
-    #expect(domain.servedSettings(codec).map(\.name) == ["length", "tokens", "banUnknown", "provenance"])
+    #expect(domain.servedSettings(codec).map(\.name) == ["length", "tokens", "banUnknown", "provenance", "stripPrime"])
     #expect(
       TextDomain().servedSettings(TextCodec(vocabulary: ["a"], resetAt: .file)).map(\.name) == [
-        "length", "skipUnknown", "provenance",
+        "length", "skipUnknown", "provenance", "stripPrime",
       ])
     #expect(
       domain.maskedSamples(codec: codec, options: TextGenerationOptions(banUnknown: true)) == codec.unknownClasses)
