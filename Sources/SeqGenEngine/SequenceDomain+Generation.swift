@@ -105,7 +105,7 @@ extension SequenceDomain where GenerationOptions: StepGenerating {
     let outputs = keepsPrime ? samples.map { prime + $0 } : samples
     var output = GenerationOutput()
     if streams {
-      output.texts = outputs.map { generator.domain.text(of: $0[...], codec: generator.codec) ?? "" }
+      output.texts = outputs.map { generator.domain.wholeText(of: $0, codec: generator.codec) }
     }
     if let out = request.out {
       let url = URL(fileURLWithPath: out)
@@ -119,6 +119,19 @@ extension SequenceDomain where GenerationOptions: StepGenerating {
       }
     }
     return output
+  }
+}
+
+extension SequenceDomain {
+  /// The text of a whole sample as it streamed: a character left unfinished at its end (the
+  /// sample's length reached inside it) is left out.
+  func wholeText(of steps: [Step], codec: Codec) -> String {
+    var end = steps.endIndex
+    while end > steps.startIndex {
+      if let text = text(of: steps[..<end], codec: codec) { return text }
+      end -= 1
+    }
+    return ""
   }
 }
 

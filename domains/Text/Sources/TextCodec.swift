@@ -76,8 +76,9 @@ public struct TextCodec: Codable, Sendable, Equatable {
   }
 
   /// The text of `pieces`: joined, with a subword model's `▁` read as a space and its byte
-  /// pieces gathered into UTF-8 (bytes that make no character read as U+FFFD). Nil when
-  /// `streaming` and the pieces end inside a character, so a stream waits for its last bytes.
+  /// pieces gathered into UTF-8 (bytes that make no character read as U+FFFD). When the pieces
+  /// end inside a character: nil if `streaming` (a stream waits for its last bytes), else the
+  /// text without that unfinished character (a sample cut off by its length).
   func text<C: Collection<String>>(of pieces: C, streaming: Bool = false) -> String? {
     guard subword != nil else { return pieces.joined() }
     var text = ""
@@ -91,9 +92,12 @@ public struct TextCodec: Codable, Sendable, Equatable {
       bytes.removeAll(keepingCapacity: true)
       text += lookup[piece].flatMap { surfaces[$0] } ?? piece
     }
-    if streaming, let lead = bytes.lastIndex(where: { $0 & 0xC0 != 0x80 }), bytes[lead] >= 0xC0 {
+    if let lead = bytes.lastIndex(where: { $0 & 0xC0 != 0x80 }), bytes[lead] >= 0xC0 {
       let length = bytes[lead] >= 0xF0 ? 4 : bytes[lead] >= 0xE0 ? 3 : 2
-      if bytes.count - lead < length { return nil }
+      if bytes.count - lead < length {
+        if streaming { return nil }
+        bytes.removeSubrange(lead...)
+      }
     }
     return text + String(decoding: bytes, as: UTF8.self)
   }

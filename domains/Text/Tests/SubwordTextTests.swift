@@ -46,7 +46,9 @@ import Testing
     let codec = Self.codec
     #expect(codec.text(of: ["<0xE6>", "<0x97>"], streaming: true) == nil)
     #expect(codec.text(of: ["<0xE6>", "<0x97>", "<0xA5>"], streaming: true) == "日")
-    #expect(codec.text(of: ["<0xE6>"]) == "\u{FFFD}")
+    // A sample cut off inside a character ends before it; bytes that make no character read as U+FFFD.
+    #expect(codec.text(of: ["▁the", "<0xE6>", "<0x97>"]) == " the")
+    #expect(codec.text(of: ["<0x97>", "▁the"]) == "\u{FFFD} the")
     #expect(TextDomain().text(of: ["<0x0A>"], codec: codec) == "\n")
     #expect(codec.characters(in: "<0xE6>") == 1 && codec.characters(in: "<0x97>") == 0)
   }
