@@ -18,6 +18,7 @@ public struct GenerateFlags<Commands: DomainCommands>: ParsableArguments {
   @Option(help: ArgumentHelp(Commands.outHelp, valueName: "file")) public var out: String?
   @Option(help: ArgumentHelp(GenerationRequest.setting("checkpoint"))) public var checkpoint: RunDirectory.Which =
     .best
+  @Option(help: ArgumentHelp(GenerationRequest.setting("label"))) public var label: String?
 
   public var run: RunDirectory { RunDirectory(URL(fileURLWithPath: runDir)) }
 
@@ -26,8 +27,9 @@ public struct GenerateFlags<Commands: DomainCommands>: ParsableArguments {
     var controls = controls
     controls.temperature = temperature
     return GenerationRequest(
-      checkpoint: checkpoint, controls: controls, seed: seed, count: count, prime: prime, primeFile: primeFile, out: out
-    )
+      checkpoint: checkpoint, controls: controls, seed: seed, count: count, prime: prime, primeFile: primeFile,
+      out: out,
+      label: label)
   }
 
   public func validate() throws { try validating { try request().validate() } }

@@ -70,6 +70,11 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
     help: "Steps between checkpoints, each also running validation (default \(TrainingOptions().checkpointEvery)).")
   var checkpointEvery: Int?
   @Option(help: "Steps between log lines (default \(TrainingOptions().logEvery)).") var logEvery: Int?
+  @Option(
+    help: ArgumentHelp(
+      "Give every file a label the model reads at every step, so `seqgen generate RUN --label NAME` writes in that label's style (a composer, an author, a speaker): `folder` takes each file's parent folder as its label (put each label's files in a folder of their own); a path reads a table of `file<TAB>label` lines, files relative to the table. Default: no labels.",
+      valueName: "folder|table.tsv"))
+  var labelFrom: String?
   @Flag(
     help:
       "Continue the run in --out from its last checkpoint, to its own target unless --steps or --epochs is given. The learning-rate schedule, --grad-clip and the checkpoint and log rhythm may change; the model's settings and how the data are read are the run's (given with another value, they are refused)."
@@ -100,6 +105,7 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
     o.seed = seed ?? o.seed
     o.checkpointEvery = checkpointEvery ?? o.checkpointEvery
     o.logEvery = logEvery ?? o.logEvery
+    o.labelFrom = labelFrom.map { $0 == "folder" ? .folder : .table($0) }
     return o
   }
 
@@ -112,6 +118,7 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
       ("dropout", dropout != nil), ("gradClip", gradClip != nil), ("valFraction", valFraction != nil),
       ("valSplit", valSplit != nil), ("seed", seed != nil), ("checkpointEvery", checkpointEvery != nil),
       ("logEvery", logEvery != nil), ("embeddingSize", embeddingSize != nil), ("tieWeights", tieWeights != nil),
+      ("labelFrom", labelFrom != nil),
     ]
     return Set(flags.filter(\.1).map(\.0))
   }

@@ -18,6 +18,11 @@ struct EvalCommand: ParsableCommand {
   var data: [String]
   @Option(help: "Checkpoint to evaluate: best or latest.") var checkpoint: RunDirectory.Which = .best
   @Option(help: "Parallel streams (does not change the result beyond float rounding).") var batchSize = 32
+  @Option(
+    help:
+      "For a run trained with labels: read every file under this label (`seqgen inspect RUN` lists them); comparing the loss under each label shows what the label carries. Default: no label."
+  )
+  var label: String?
 
   func validate() throws {
     guard !data.isEmpty else { throw ValidationError("--data is required") }
@@ -32,8 +37,10 @@ struct EvalCommand: ParsableCommand {
   private func evaluate<D: SequenceDomain>(_ domain: D, dir: RunDirectory) throws {
     let checkpoint = try dir.checkpoint(checkpoint)
     let generator = try Generator(domain: domain, checkpoint: checkpoint)
-    let sequences = try generator.domain.tokenized(
+    _ = try generator.labelIndex(label)
+    var sequences = try generator.domain.tokenized(
       generator.domain.read(data.map { URL(fileURLWithPath: $0) }), codec: generator.codec)
+    for i in sequences.indices { sequences[i].label = label }
     let loss = try generator.evaluate(
       sequences, batchSize: batchSize, seqLength: checkpoint.manifest.training.seqLength)
     let unit = generator.domain.stepUnit(of: generator.codec)

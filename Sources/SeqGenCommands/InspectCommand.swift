@@ -34,7 +34,7 @@ struct InspectCommand: ParsableCommand {
       run          \(dir.url.path)
       domain       \(m.domain) (manifest format \(m.formatVersion), seqgen \(m.seqgenVersion))
       model        \(m.model.numLayers)×\(m.model.hiddenSize) LSTM, input \(input), output \(m.model.outputSize), dropout \(m.model.dropout)
-      parameters   \(m.model.parameterCount.formatted())
+      parameters   \(m.model.parameterCount.formatted())\(m.model.labels.map { "\nlabels       " + $0.joined(separator: ", ") } ?? "")
       data         \(m.data.paths.joined(separator: ", ")): \(m.data.trainSteps.formatted()) training / \(m.data.validationSteps.formatted()) validation \(unit)s\(codec.map { "\ncodec        " + $0 } ?? "")
       training     batch \(o.batchSize)×\(o.seqLength), learning rate \(o.learningRate), clip \(o.gradClip), seed \(o.seed)
       progress     step \(p.step) of \(p.totalSteps), epoch \(String(format: "%.2f", p.epoch)), \(formatDuration(p.elapsedSeconds)) of training

@@ -16,10 +16,17 @@ public final class Chunk<Target: Sendable> {
   public var targets: [Target?]
   /// The condition of each row, for a conditioned model; nil otherwise.
   public let condition: ConditionRows?
+  /// Width of the rows every step reads beside its input (`ModelConfig.controlWidth`): 0 for
+  /// a model without them.
+  public let controlWidth: Int
+  /// (T·B, controlWidth) those rows: a one-hot of the row's label.
+  let controls: FloatBuffer
 
-  public init(kind: InputKind, capacity: Int, conditioned: Bool = false) {
+  public init(kind: InputKind, capacity: Int, conditioned: Bool = false, controlWidth: Int = 0) {
     self.kind = kind
     self.capacity = capacity
+    self.controlWidth = controlWidth
+    controls = FloatBuffer(count: capacity * controlWidth)
     condition = conditioned ? ConditionRows(capacity: capacity) : nil
     indices = .allocate(capacity: capacity)
     indices.initialize(repeating: 0, count: capacity)
@@ -31,6 +38,12 @@ public final class Chunk<Target: Sendable> {
       dense = FloatBuffer(count: 0)
     }
     targets = Array(repeating: nil, count: capacity)
+  }
+
+  /// A chunk for a model of `config`: its input kind, condition and control rows.
+  public convenience init(for config: ModelConfig, capacity: Int) {
+    self.init(
+      kind: config.input, capacity: capacity, conditioned: config.condition != nil, controlWidth: config.controlWidth)
   }
 
   deinit {
@@ -50,6 +63,16 @@ public final class Chunk<Target: Sendable> {
     case .categorical: .indices(indices)
     case .dense: .dense(dense.pointer)
     }
+  }
+
+  /// The control rows as the model reads them, or nil for a model without them.
+  public var controlRows: UnsafePointer<Float>? { controlWidth > 0 ? UnsafePointer(controls.pointer) : nil }
+
+  /// Writes row `r`'s controls: the one-hot of `label`, or zeros (no label, or −1).
+  func setControls(row r: Int, label: Int?) {
+    let row = controls.pointer + r * controlWidth
+    row.update(repeating: 0, count: controlWidth)
+    if let label, label >= 0 { row[label] = 1 }
   }
 
   /// Number of rows with a target.

@@ -36,13 +36,17 @@ final class Embedding {
 
   /// dy (N, size) → accumulates each row into the gradient of the row it was read from (rows
   /// read twice receive both). The two threads own halves of the columns, so none collide.
-  func backward(_ dy: UnsafePointer<Float>, rows: Int) {
+  ///
+  /// - Parameter stride: the distance between rows of `dy` (wider than `size` when the layer
+  ///   read the embedding followed by control rows).
+  func backward(_ dy: UnsafePointer<Float>, rows: Int, stride: Int? = nil) {
     guard let indices else { preconditionFailure("backward before forward") }
     let size = size
+    let stride = stride ?? size
     let dWeight = dWeight
     Parallel.split(size) { columns in
       for r in 0..<rows {
-        let from = dy + r * size
+        let from = dy + r * stride
         let into = dWeight + Int(indices[r]) * size
         for j in columns { into[j] += from[j] }
       }

@@ -6,12 +6,17 @@ extension EncodedCorpus {
   /// sequence's place in the corpus, so every epoch draws afresh and a resumed run rebuilds
   /// exactly the epoch it stopped in; only one epoch's variants are held at a time.
   public init<D: SequenceDomain>(
-    augmenting sequences: [SourceSequence<D.Step>], domain: D, codec: D.Codec, runSeed: UInt64, epoch: Int
+    augmenting sequences: [SourceSequence<D.Step>], domain: D, codec: D.Codec, labels: [String] = [],
+    runSeed: UInt64, epoch: Int
   ) throws where D.Head.Target == Target {
     let variants = sequences.enumerated().map { i, sequence in
-      domain.augment(sequence, codec: codec, seed: Self.augmentationSeed(run: runSeed, epoch: epoch, sequence: i))
+      // The variant keeps its file's label whatever the domain builds it from.
+      var variant = domain.augment(
+        sequence, codec: codec, seed: Self.augmentationSeed(run: runSeed, epoch: epoch, sequence: i))
+      variant.label = sequence.label
+      return variant
     }
-    try self.init(variants, domain: domain, codec: codec)
+    try self.init(variants, domain: domain, codec: codec, labels: labels)
   }
 
   /// The seed of the variant of sequence `sequence` in `epoch`: SplitMix64 chained over the

@@ -16,12 +16,22 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
   public private(set) var conditionClasses: [Int32] = []
   public private(set) var conditionStart: [Int32] = []
   public private(set) var conditionCount: [Int32] = []
+  /// For a labelled run: the run's labels (`ModelConfig.labels`), and each pair's index into
+  /// them (−1: a sequence without a known label reads no label). Empty otherwise.
+  public let labelNames: [String]
+  public private(set) var labels: [Int32] = []
 
   public var count: Int { targets.count }
 
-  public init<D: SequenceDomain>(_ sequences: [SourceSequence<D.Step>], domain: D, codec: D.Codec) throws
+  /// - Parameter labels: the run's labels when its model reads them (a sequence's `label` is
+  ///   looked up in them); empty for a model without labels.
+  public init<D: SequenceDomain>(
+    _ sequences: [SourceSequence<D.Step>], domain: D, codec: D.Codec, labels: [String] = []
+  ) throws
   where D.Head.Target == Target {
     kind = domain.inputKind(codec)
+    labelNames = labels
+    let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
     // Sized once: growing by doubling would briefly hold up to twice the corpus.
     let pairs = sequences.reduce(0) { $0 + max($1.steps.count - 1, 0) }
     switch kind {
@@ -41,6 +51,9 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
           conditionStart += repeatElement(Int32(self.conditionClasses.count), count: steps.count - 1)
           conditionCount += repeatElement(Int32(condition.count), count: steps.count - 1)
           self.conditionClasses += condition.map { Int32($0) }
+        }
+        if !labels.isEmpty {
+          self.labels += repeatElement(sequence.label.flatMap { labelIndex[$0] } ?? -1, count: steps.count - 1)
         }
         for i in 0..<(steps.count - 1) {
           switch (try domain.input(steps[i], codec: codec), kind) {
@@ -80,6 +93,7 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
       condition.start[r] = conditionStart[p]
       condition.count[r] = conditionCount[p]
     }
+    if chunk.controlWidth > 0 { chunk.setControls(row: r, label: labels.isEmpty ? nil : Int(labels[p])) }
   }
 
   /// Points a chunk's condition rows at this corpus's classes (before filling it).
@@ -98,5 +112,6 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
     chunk.targets[r] = nil
     chunk.resets[r] = false
     chunk.condition?.count[r] = 0
+    if chunk.controlWidth > 0 { chunk.setControls(row: r, label: nil) }
   }
 }

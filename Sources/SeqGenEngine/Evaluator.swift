@@ -37,14 +37,14 @@ public struct Evaluator<Head: OutputHead> {
     guard streams > 0 else { return Loss(nats: 0, steps: 0) }
     let model = Model(config: config, head: head, params: params, maxSteps: seqLength, batch: streams, trainable: false)
     let state = RecurrentState(config, batch: streams)
-    let chunk = Chunk<Head.Target>(
-      kind: config.input, capacity: seqLength * streams, conditioned: config.condition != nil)
+    let chunk = Chunk<Head.Target>(for: config, capacity: seqLength * streams)
     var rng = SeededGenerator(seed: 0)
     var total = Loss(nats: 0, steps: 0)
     Batcher.evaluationChunks(corpus, batchSize: batchSize, seqLength: seqLength, into: chunk, only: only) { chunk in
       let rows = chunk.steps * chunk.batch
       model.forward(
-        chunk.input, condition: chunk.condition, steps: chunk.steps, batch: chunk.batch, state: state,
+        chunk.input, condition: chunk.condition, controls: chunk.controlRows, steps: chunk.steps, batch: chunk.batch,
+        state: state,
         resets: chunk.resets, rng: &rng)
       total.nats += chunk.targets.withUnsafeBufferPointer {
         model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<rows]), gradient: false)

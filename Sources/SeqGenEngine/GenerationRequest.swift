@@ -19,6 +19,8 @@ public struct GenerationRequest: Codable, Sendable, Equatable, DescribedSettings
   public var primeFile: String?
   /// Where the samples are written; nil streams them (domains that stream) or is refused.
   public var out: String?
+  /// The label the samples are written in, for a run trained with labels (`LabelSource`).
+  public var label: String?
   /// Set by a front end that may stop the generation early (a client gone, a time limit); not
   /// part of the request's JSON.
   public var cancellation: GenerationCancellation?
@@ -28,7 +30,7 @@ public struct GenerationRequest: Codable, Sendable, Equatable, DescribedSettings
   public init(
     checkpoint: RunDirectory.Which = .best, controls: SamplingControls = SamplingControls(), seed: UInt64 = 1,
     count: Int = 1,
-    prime: String? = nil, primeFile: String? = nil, out: String? = nil
+    prime: String? = nil, primeFile: String? = nil, out: String? = nil, label: String? = nil
   ) {
     self.checkpoint = checkpoint
     self.controls = controls
@@ -37,15 +39,17 @@ public struct GenerationRequest: Codable, Sendable, Equatable, DescribedSettings
     self.prime = prime
     self.primeFile = primeFile
     self.out = out
+    self.label = label
   }
 
   enum CodingKeys: String, CodingKey {
-    case checkpoint, controls, seed, count, prime, primeFile, out
+    case checkpoint, controls, seed, count, prime, primeFile, out, label
   }
 
   public static func == (a: Self, b: Self) -> Bool {
     a.checkpoint == b.checkpoint && a.controls == b.controls && a.seed == b.seed && a.count == b.count
-      && a.prime == b.prime && a.primeFile == b.primeFile && a.out == b.out && a.cancellation === b.cancellation
+      && a.prime == b.prime && a.primeFile == b.primeFile && a.out == b.out && a.label == b.label
+      && a.cancellation === b.cancellation
   }
 
   public init() { self.init(checkpoint: .best) }
@@ -58,6 +62,11 @@ public struct GenerationRequest: Codable, Sendable, Equatable, DescribedSettings
     Setting(
       "count", label: "Samples", help: "Number of samples, generated together as one batch.", kind: .integer,
       default: .number(1), minimum: 1, maximum: Double(maxCount)),
+    Setting(
+      "label", label: "Label",
+      help:
+        "For a run trained with labels (its files' folders, or a table): write in the style of this one; `seqgen inspect RUN` lists them. Left out, the model reads no label, which it never saw in training.",
+      kind: .text),
     Setting(
       "checkpoint", label: "Checkpoint",
       help: "Which checkpoint to sample from: best (lowest validation loss) or latest (the last saved).",

@@ -53,10 +53,12 @@ public final class Generator<D: SequenceDomain> {
   ///     at `length` steps.
   ///   - masked: output columns set to −∞ before every draw, so a categorical head never
   ///     draws those classes (a word model's `<unk>`).
+  ///   - label: the label every sample is written in, for a model trained with labels
+  ///     (`ModelConfig.labels`); nil reads none, which mixes what the labels taught.
   /// - Returns: the generated steps of each sample (without the prime).
   public func generate(
     prime: [D.Step], length: Int, count: Int, controls: SamplingControls, seed: UInt64,
-    condition: [Int]? = nil, masked: [Int] = [], isComplete: ([D.Step]) -> Bool = { _ in false },
+    condition: [Int]? = nil, masked: [Int] = [], label: String? = nil, isComplete: ([D.Step]) -> Bool = { _ in false },
     onStep: (Int, D.Step) -> Void = { _, _ in }, cancellation: GenerationCancellation? = nil
   ) throws -> [[D.Step]] {
     precondition(!prime.isEmpty && count >= 1)
@@ -71,9 +73,10 @@ public final class Generator<D: SequenceDomain> {
     let piece = min(prime.count, Self.primePiece)
     let model = Model(config: config, head: head, params: params, maxSteps: piece, batch: count, trainable: false)
     let state = RecurrentState(config, batch: count)
-    let chunk = Chunk<D.Head.Target>(
-      kind: config.input, capacity: piece * count, conditioned: config.condition != nil)
+    let chunk = Chunk<D.Head.Target>(for: config, capacity: piece * count)
     if let condition { chunk.condition?.set(condition, rows: piece * count) }
+    let labelIndex = try self.labelIndex(label)
+    for r in 0..<(piece * count) where chunk.controlWidth > 0 { chunk.setControls(row: r, label: labelIndex) }
     var rng = SeededGenerator(seed: seed)
 
     /// Writes `step` as the input of row t·count + b.
@@ -101,7 +104,8 @@ public final class Generator<D: SequenceDomain> {
         }
       }
       model.forward(
-        chunk.input, condition: chunk.condition, steps: steps, batch: count, state: state, resets: chunk.resets,
+        chunk.input, condition: chunk.condition, controls: chunk.controlRows, steps: steps, batch: count, state: state,
+        resets: chunk.resets,
         rng: &rng)
       start += steps
     }
@@ -132,16 +136,32 @@ public final class Generator<D: SequenceDomain> {
       }
       if !complete.contains(false) { break }
       model.forward(
-        chunk.input, condition: chunk.condition, steps: 1, batch: count, state: state, resets: chunk.resets,
+        chunk.input, condition: chunk.condition, controls: chunk.controlRows, steps: 1, batch: count, state: state,
+        resets: chunk.resets,
         rng: &rng)
       outputRow = 0
     }
     return samples
   }
 
-  /// Loss of the model on other sequences, the state carried through each.
+  /// The index of `label` among the model's labels; nil for none. Throws, listing the labels,
+  /// for a name the run does not have, or any name on a model trained without labels.
+  public func labelIndex(_ label: String?) throws(EngineError) -> Int? {
+    guard let label else { return nil }
+    guard let labels = config.labels else {
+      throw .invalidOption(name: "label", reason: "is given, but this run was trained without labels")
+    }
+    guard let index = labels.firstIndex(of: label) else {
+      throw .invalidOption(
+        name: "label", reason: "\"\(label)\" is not one of this run's labels: \(labels.joined(separator: ", "))")
+    }
+    return index
+  }
+
+  /// Loss of the model on other sequences, the state carried through each; a sequence of a
+  /// labelled model reads its `label` (none when nil).
   public func evaluate(_ sequences: [SourceSequence<D.Step>], batchSize: Int, seqLength: Int) throws -> Loss {
-    let corpus = try EncodedCorpus(sequences, domain: domain, codec: codec)
+    let corpus = try EncodedCorpus(sequences, domain: domain, codec: codec, labels: config.labels ?? [])
     return Evaluator(config: config, head: head, params: params, batchSize: batchSize, seqLength: seqLength).evaluate(
       corpus)
   }

@@ -16,10 +16,16 @@ public struct ModelConfig: Codable, Sendable, Equatable {
   /// The learned table class inputs are read through; nil: one-hot input (and manifests saved
   /// before embeddings existed).
   public var embedding: EmbeddingConfig?
+  /// The per-sequence labels the model reads (`LabelSource`), in input-column order: every
+  /// step's input gains a one-hot of its sequence's label, so `weight_ih_l0` learns a gate
+  /// offset per label (an embedding of the label folded into the first layer). nil: no labels
+  /// (and manifests saved before labels existed).
+  public var labels: [String]?
 
   public init(
     input: InputKind, hiddenSize: Int, numLayers: Int, dropout: Float, outputSize: Int,
-    headParameters: [ParameterSpec] = [], condition: ConditionConfig? = nil, embedding: EmbeddingConfig? = nil
+    headParameters: [ParameterSpec] = [], condition: ConditionConfig? = nil, embedding: EmbeddingConfig? = nil,
+    labels: [String]? = nil
   ) {
     self.input = input
     self.hiddenSize = hiddenSize
@@ -29,10 +35,15 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     self.headParameters = headParameters
     self.condition = condition
     self.embedding = embedding
+    self.labels = labels
   }
 
-  /// Width of what the first LSTM layer reads: the embedding's rows, or the input itself.
-  public var inputSize: Int { embedding?.size ?? input.width }
+  /// Width of the rows every step reads beside its input (`labels`' one-hot).
+  public var controlWidth: Int { labels?.count ?? 0 }
+
+  /// Width of what the first LSTM layer reads: the embedding's rows, or the input itself,
+  /// followed by the control rows.
+  public var inputSize: Int { (embedding?.size ?? input.width) + controlWidth }
 
   /// Width of the decoder's input: the top layer's h, or every layer's (skip connections) in a
   /// conditioned model.
@@ -106,6 +117,9 @@ public final class Model<Head: OutputHead> {
   let decoder: Linear
   /// The input table, when class inputs are embedded.
   let embedding: Embedding?
+  /// (capacity, inputSize) the first layer's input of a model with control rows: the step's
+  /// input (one-hot, embedded or dense) followed by its controls. Empty otherwise.
+  let joined: FloatBuffer
   public let maxSteps: Int
   public let maxBatch: Int
   /// Gradient of the loss with respect to the decoder output, (T·B, outputSize).
@@ -151,6 +165,7 @@ public final class Model<Head: OutputHead> {
       params: self.params, name: "decoder", weight: config.embedding?.tied == true ? "encoder.weight" : nil,
       inputSize: config.decoderInputSize, outputSize: config.outputSize, capacity: capacity, trainable: trainable)
     dLogits = FloatBuffer(count: trainable ? capacity * config.outputSize : 0)
+    joined = FloatBuffer(count: config.controlWidth > 0 ? capacity * config.inputSize : 0)
   }
 
   /// torch's default initialisation: U(−1/√H, 1/√H) for the LSTM and, since the decoder's
@@ -195,18 +210,23 @@ public final class Model<Head: OutputHead> {
   }
 
   /// Runs the chunk and returns the decoder output (T·B, outputSize); `dropoutSlice` as in
-  /// `LSTM.forward`. A conditioned model needs the rows' `condition`.
+  /// `LSTM.forward`. A conditioned model needs the rows' `condition`, a model with control rows
+  /// their `controls` (T·B, controlWidth).
   @discardableResult
   public func forward(
-    _ input: LayerInput, condition: ConditionRows? = nil, steps: Int, batch: Int, state: RecurrentState,
-    resets: UnsafePointer<Bool>, training: Bool = false, rng: inout SeededGenerator,
-    dropoutSlice: (batch: Int, first: Int)? = nil
+    _ input: LayerInput, condition: ConditionRows? = nil, controls: UnsafePointer<Float>? = nil, steps: Int,
+    batch: Int, state: RecurrentState, resets: UnsafePointer<Bool>, training: Bool = false,
+    rng: inout SeededGenerator, dropoutSlice: (batch: Int, first: Int)? = nil
   ) -> UnsafeMutablePointer<Float> {
     precondition(steps <= maxSteps && batch <= maxBatch, "chunk (\(steps), \(batch)) exceeds model capacity")
     var input = input
     if let embedding {
       guard case .indices(let indices) = input else { preconditionFailure("an embedding reads class indices") }
       input = .dense(embedding.forward(indices, rows: steps * batch))
+    }
+    if config.controlWidth > 0 {
+      guard let controls else { preconditionFailure("a model with control rows run without them") }
+      input = .dense(join(input, controls, rows: steps * batch))
     }
     let top: UnsafeMutablePointer<Float>
     switch stack {
@@ -262,11 +282,30 @@ public final class Model<Head: OutputHead> {
       lstm.backward(
         dOutput: decoder.dInput.pointer, steps: steps, batch: batch, resets: resets, dState: dState,
         inputGradient: inputGradient || embedding != nil)
-      embedding?.backward(lstm.dInput, rows: steps * batch)
+      embedding?.backward(lstm.dInput, rows: steps * batch, stride: config.inputSize)
     case .windowed(let windowed):
       precondition(!inputGradient, "a conditioned model does not compute input gradients")
       windowed.backward(dOutput: decoder.dInput.pointer, steps: steps, batch: batch, resets: resets, dState: dState)
     }
+  }
+
+  /// Fills `joined` with each row's input (one-hot for class indices) followed by its controls.
+  private func join(_ input: LayerInput, _ controls: UnsafePointer<Float>, rows: Int) -> UnsafePointer<Float> {
+    let width = config.inputSize
+    let C = config.controlWidth
+    let x = joined.pointer
+    for r in 0..<rows {
+      let row = x + r * width
+      switch input {
+      case .indices(let indices):
+        row.update(repeating: 0, count: width - C)
+        row[Int(indices[r])] = 1
+      case .dense(let dense):
+        row.update(from: dense + r * (width - C), count: width - C)
+      }
+      (row + width - C).update(from: controls + r * C, count: C)
+    }
+    return UnsafePointer(x)
   }
 
   /// The decoder output of the last forward, (T·B, outputSize).

@@ -20,7 +20,7 @@ extension SequenceDomain {
     try onPrime(primeSteps, generator)
     let samples = try generator.generate(
       prime: primeSteps, length: length, count: request.count, controls: controls ?? request.controls,
-      seed: request.seed, masked: masked(generator.codec), isComplete: isComplete,
+      seed: request.seed, masked: masked(generator.codec), label: request.label, isComplete: isComplete,
       onStep: { onStep($0, $1, generator) }, cancellation: request.cancellation)
     return (samples, primeSteps, generator)
   }

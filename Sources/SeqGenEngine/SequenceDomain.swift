@@ -206,11 +206,15 @@ public struct SourceSequence<Step: Sendable>: Sendable {
   /// What the file says the sequence is (for handwriting, its transcription), for a domain
   /// that conditions on it; nil when the file says nothing.
   public var annotation: String?
+  /// The name of the group the sequence belongs to (`LabelSource`), which a labelled model
+  /// reads at every step; nil in a run without labels.
+  public var label: String?
 
-  public init(source: String, steps: [Step], annotation: String? = nil) {
+  public init(source: String, steps: [Step], annotation: String? = nil, label: String? = nil) {
     self.source = source
     self.steps = steps
     self.annotation = annotation
+    self.label = label
   }
 }
 

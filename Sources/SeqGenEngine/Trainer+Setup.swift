@@ -31,6 +31,8 @@ extension Trainer {
     var plain: EncodedCorpus<D.Head.Target>
     var validation: EncodedCorpus<D.Head.Target>
     var heldOutFiles: [String]
+    /// The labels of the corpus's sequences, sorted (`ModelConfig.labels`); empty without them.
+    var labels: [String]
   }
 
   static func prepareCorpus(
@@ -42,12 +44,17 @@ extension Trainer {
       ?? domain.makeCodec(for: CorpusSplit(train: read, validation: heldOut))
     let train = try domain.tokenized(read, codec: codec)
     let validation = try domain.tokenized(heldOut, codec: codec)
-    let plain = try EncodedCorpus<D.Head.Target>(train, domain: domain, codec: codec)
+    let labels = Set(sequences.compactMap(\.label)).sorted()
+    if let unlabelled = sequences.first(where: { $0.label == nil }), !labels.isEmpty {
+      throw EngineError.badData(path: unlabelled.source, reason: "has no label, while other files have")
+    }
+    let plain = try EncodedCorpus<D.Head.Target>(train, domain: domain, codec: codec, labels: labels)
     guard plain.count > 0 else { throw EngineError.corpusTooSmall("the corpus has no steps to train on") }
     let files = Set(train.map(\.source)).isDisjoint(with: validation.map(\.source)) ? validation.map(\.source) : []
     return PreparedCorpus(
       split: CorpusSplit(train: train, validation: validation), codec: codec, plain: plain,
-      validation: try EncodedCorpus(validation, domain: domain, codec: codec), heldOutFiles: files)
+      validation: try EncodedCorpus(validation, domain: domain, codec: codec, labels: labels), heldOutFiles: files,
+      labels: labels)
   }
 
   // MARK: Restoring state
@@ -121,6 +128,7 @@ extension EncodedCorpus {
     for i in conditionClasses { mix(UInt64(UInt32(bitPattern: i))) }
     for i in conditionCount { mix(UInt64(UInt32(bitPattern: i))) }
     for f in dense { mix(UInt64(f.bitPattern)) }
+    for l in labels { mix(UInt64(UInt32(bitPattern: l))) }
     for (i, r) in resets.enumerated() where r { mix(UInt64(i)) }
     return String(h, radix: 16)
   }

@@ -25,13 +25,15 @@ extension Trainer {
     let step = manifest.progress.step
     if let augmentationSources, batcher.epochIsOver {
       train = try EncodedCorpus(
-        augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch + 1)
+        augmenting: augmentationSources, domain: domain, codec: codec, labels: model.config.labels ?? [],
+        runSeed: options.seed, epoch: batcher.epoch + 1)
       try batcher.startEpoch(pairs: train.count)
     }
     batcher.next(from: train, into: chunk, streams: streams)
     model.params.zeroGradients()
     model.forward(
-      chunk.input, condition: chunk.condition, steps: T, batch: B, state: state, resets: chunk.resets, training: true,
+      chunk.input, condition: chunk.condition, controls: chunk.controlRows, steps: T, batch: B, state: state,
+      resets: chunk.resets, training: true,
       rng: &rng,
       dropoutSlice: together ? (options.batchSize, streams.lowerBound) : nil)
     var count = chunk.targetCount

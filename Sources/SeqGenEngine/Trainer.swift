@@ -118,13 +118,13 @@ public final class Trainer<D: SequenceDomain> {
         dropout: options.dropout, outputSize: head.outputSize, headParameters: head.parameterSpecs,
         condition: domain.conditionClasses(codec).map {
           ConditionConfig(classes: $0, mixtures: options.windowMixtures ?? TrainingOptions.defaultWindowMixtures)
-        }, embedding: options.embedding)
+        }, embedding: options.embedding, labels: corpus.labels.isEmpty ? nil : corpus.labels)
       if let problem = config.problem { throw EngineError.invalidArgument(problem) }
       let localBatch = streams.count
       model = Model(config: config, head: head, maxSteps: options.seqLength, batch: localBatch)
       adam = Adam(parameterCount: model.params.count, beta1: options.beta1, beta2: options.beta2, eps: options.eps)
       state = RecurrentState(config, batch: localBatch)
-      chunk = Chunk(kind: config.input, capacity: options.seqLength * localBatch, conditioned: config.condition != nil)
+      chunk = Chunk(for: config, capacity: options.seqLength * localBatch)
 
       if let resumed {
         (manifest, rng) = try Self.restore(
@@ -151,7 +151,8 @@ public final class Trainer<D: SequenceDomain> {
       if let augmentationSources {
         // The current epoch's variants, laid out for their own length, with the cursor kept.
         train = try EncodedCorpus(
-          augmenting: augmentationSources, domain: domain, codec: codec, runSeed: options.seed, epoch: batcher.epoch)
+          augmenting: augmentationSources, domain: domain, codec: codec, labels: corpus.labels, runSeed: options.seed,
+          epoch: batcher.epoch)
         var layout = try Batcher(
           pairs: train.count, batchSize: B, seqLength: options.seqLength, unit: domain.stepUnit(of: codec))
         (layout.position, layout.epoch, layout.epochStart) = (batcher.position, batcher.epoch, batcher.epochStart)

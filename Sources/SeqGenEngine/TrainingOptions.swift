@@ -34,6 +34,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
   public var embeddingSize: Int?
   /// The decoder reuses the input table as its weight (nil: no).
   public var tieWeights: Bool?
+  /// Where each file's label comes from, for a model that reads one (nil: no labels).
+  public var labelFrom: LabelSource?
   public var checkpointEvery = 250
   public var logEvery = 25
 

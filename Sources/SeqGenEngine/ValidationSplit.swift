@@ -38,8 +38,12 @@ extension ValidationSplit {
       let held = Int((Double(n) * fraction).rounded())
       if held >= 1, n - held >= 2 {
         let k = n - held
-        train.append(SourceSequence(source: s.source, steps: Array(s.steps[..<k]), annotation: s.annotation))
-        validation.append(SourceSequence(source: s.source, steps: Array(s.steps[(k - 1)...]), annotation: s.annotation))
+        var head = s
+        head.steps = Array(s.steps[..<k])
+        var tail = s
+        tail.steps = Array(s.steps[(k - 1)...])
+        train.append(head)
+        validation.append(tail)
       } else {
         train.append(s)
       }

@@ -21,6 +21,9 @@ public struct GenerationSession: Sendable {
   /// The domain's generation options this run accepts when served (`SequenceDomain.servedSettings`),
   /// each described once.
   public let optionSettings: [Setting]
+  /// The shared request's settings this run accepts: the label only for a run trained with
+  /// labels, its help then naming them.
+  public let requestSettings: [Setting]
   /// The options a form starts from: what is quick to make and worth showing
   /// (`SequenceDomain.playgroundOptions`), with every default filled in.
   public let startingOptions: JSONValue
@@ -50,6 +53,14 @@ public struct GenerationSession: Sendable {
     primesFromText = D.primesFromText
     controls = type(of: head).acceptedControls.map(\.rawValue).sorted()
     optionSettings = configured.servedSettings(codec)
+    let labels = manifest.model.labels
+    requestSettings = GenerationRequest.settings.compactMap { setting in
+      guard setting.name == "label" else { return setting }
+      guard let labels else { return nil }
+      var named = setting
+      named.help += " This run's: \(labels.joined(separator: ", "))."
+      return named
+    }
     startingOptions = try JSONValue.encoding(D.GenerationOptions.decode(withDefaults: Data(D.playgroundOptions.utf8)))
     body = { request, json, folder, events in
       let given: D.GenerationOptions

@@ -105,7 +105,10 @@ public struct TrainingSession<D: SequenceDomain> {
       } else {
         domain = try domain.resolved(for: urls())
       }
-      return (domain, try domain.read(urls()))
+      let sequences = try domain.read(urls())
+      // A resumed run labels its files as it started; a different source given is refused below.
+      let labels = resume ? opened.resumed?.training.labelFrom : options.labelFrom
+      return (domain, try labels.map { try $0.labelled(sequences) } ?? sequences)
     }
     var runOptions = options
     var changes: [(name: String, old: String, new: String)] = []

@@ -58,7 +58,7 @@ public struct ServedRun: Sendable {
         SamplingControls.settings.filter { accepted.contains($0.name) }, startingFrom: .object([:]),
         place: "request.controls")
       + Self.describe(
-        GenerationRequest.settings.filter { $0.name != "checkpoint" }, startingFrom: .object([:]), place: "request")
+        session.requestSettings.filter { $0.name != "checkpoint" }, startingFrom: .object([:]), place: "request")
   }
 
   /// The settings with the values a form starts from: `start`'s, else each one's default.

@@ -23,6 +23,9 @@ public enum DomainConformance {
     try trainsAndGeneratesDeterministically(
       domain, sequences: sequences, dataPaths: corpus.map(\.path), trainingOptions: trainingOptions,
       sourceLocation: sourceLocation)
+    try trainsAndGeneratesWithLabels(
+      domain, sequences: sequences, dataPaths: corpus.map(\.path), trainingOptions: trainingOptions,
+      sourceLocation: sourceLocation)
     badFilesFailInOneLineNamingTheFile(domain, badFiles: badFiles, sourceLocation: sourceLocation)
     try generationOptionsAreDescribed(D.self, sourceLocation: sourceLocation)
   }
@@ -128,9 +131,49 @@ public enum DomainConformance {
     let inputsA = try a.flatMap { try $0.map { try domain.input($0, codec: generator.codec) } }
     let inputsB = try b.flatMap { try $0.map { try domain.input($0, codec: generator.codec) } }
     #expect(inputsA == inputsB, "same seed, same samples", sourceLocation: sourceLocation)
+    #expect(throws: EngineError.self, "a label given to a run without labels is refused") {
+      try generator.generate(prime: prime, length: 1, count: 1, controls: SamplingControls(), seed: 3, label: "x")
+    }
     let out = dir.appendingPathComponent("samples.out")
     try domain.write(a, codec: generator.codec, to: out)
     #expect(FileManager.default.fileExists(atPath: out.path), sourceLocation: sourceLocation)
+  }
+
+  /// Per-sequence labels work in every domain: a model trained on the sequences labelled "even"
+  /// and "odd" by their place lists both, samples differently under each from the same seed,
+  /// and refuses a label it does not have, naming the ones it has.
+  public static func trainsAndGeneratesWithLabels<D: SequenceDomain>(
+    _ domain: D, sequences: [SourceSequence<D.Step>], dataPaths: [String], trainingOptions: TrainingOptions? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let temporary = try TemporaryDirectory("seqgen-conformance-labels")
+    defer { temporary.remove() }
+    let dir = temporary.at("run")
+    var options = trainingOptions ?? .tiny(steps: 3)
+    options.steps = 3
+    var labelled = sequences
+    for i in labelled.indices { labelled[i].label = i % 2 == 0 ? "even" : "odd" }
+    if labelled.count == 1 { labelled.append(labelled[0]) }
+    labelled[labelled.count - 1].label = "odd"
+    let trainer = try Trainer(
+      domain: domain, sequences: labelled, dataPaths: dataPaths, options: options, run: RunDirectory(dir),
+      resume: false)
+    try trainer.run()
+    let generator = try Generator(domain: domain, checkpoint: RunDirectory(dir).checkpoint())
+    #expect(generator.config.labels == ["even", "odd"], sourceLocation: sourceLocation)
+    let prime = try domain.prime(PrimeRequest(), codec: generator.codec)
+    func inputs(_ label: String) throws -> [StepInput] {
+      let samples = try generator.generate(
+        prime: prime, length: 20, count: 2, controls: SamplingControls(), seed: 3, label: label)
+      return try samples.flatMap { try $0.map { try domain.input($0, codec: generator.codec) } }
+    }
+    #expect(try inputs("even") != (try inputs("odd")), "the label changes the samples", sourceLocation: sourceLocation)
+    do {
+      _ = try inputs("neither")
+      Issue.record("an unknown label should be refused", sourceLocation: sourceLocation)
+    } catch {
+      #expect("\(error)".contains("even, odd"), "\(error)", sourceLocation: sourceLocation)
+    }
   }
 
   /// Bad files fail with a one-line error naming the file, never a crash.

@@ -112,7 +112,7 @@ extension HandwritingDomain {
       let first = samples.count
       let rows = try generator.generate(
         prime: prime, length: limit, count: request.count, controls: request.controls,
-        seed: request.seed &+ UInt64(i), condition: style + classes,
+        seed: request.seed &+ UInt64(i), condition: style + classes, label: request.label,
         onStep: { b, step in
           events(.pen(sample: first + b, dx: Double(step.dx), dy: Double(step.dy), lift: step.eos))
         }, cancellation: request.cancellation)
