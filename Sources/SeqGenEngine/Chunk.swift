@@ -19,13 +19,17 @@ public final class Chunk<Target: Sendable> {
   /// Width of the rows every step reads beside its input (`ModelConfig.controlWidth`): 0 for
   /// a model without them.
   public let controlWidth: Int
-  /// (T·B, controlWidth) those rows: a one-hot of the row's label.
+  /// How many of them are the label's one-hot; the domain's controls follow.
+  public let labelWidth: Int
+  /// (T·B, controlWidth) those rows.
   let controls: FloatBuffer
 
-  public init(kind: InputKind, capacity: Int, conditioned: Bool = false, controlWidth: Int = 0) {
+  public init(kind: InputKind, capacity: Int, conditioned: Bool = false, controlWidth: Int = 0, labelWidth: Int = 0) {
+    precondition(labelWidth <= controlWidth)
     self.kind = kind
     self.capacity = capacity
     self.controlWidth = controlWidth
+    self.labelWidth = labelWidth
     controls = FloatBuffer(count: capacity * controlWidth)
     condition = conditioned ? ConditionRows(capacity: capacity) : nil
     indices = .allocate(capacity: capacity)
@@ -43,7 +47,8 @@ public final class Chunk<Target: Sendable> {
   /// A chunk for a model of `config`: its input kind, condition and control rows.
   public convenience init(for config: ModelConfig, capacity: Int) {
     self.init(
-      kind: config.input, capacity: capacity, conditioned: config.condition != nil, controlWidth: config.controlWidth)
+      kind: config.input, capacity: capacity, conditioned: config.condition != nil, controlWidth: config.controlWidth,
+      labelWidth: config.labels?.count ?? 0)
   }
 
   deinit {
@@ -68,11 +73,21 @@ public final class Chunk<Target: Sendable> {
   /// The control rows as the model reads them, or nil for a model without them.
   public var controlRows: UnsafePointer<Float>? { controlWidth > 0 ? UnsafePointer(controls.pointer) : nil }
 
-  /// Writes row `r`'s controls: the one-hot of `label`, or zeros (no label, or −1).
-  func setControls(row r: Int, label: Int?) {
+  /// Writes row `r`'s label part: the one-hot of `label`, or zeros (no label, or −1).
+  func setLabel(row r: Int, _ label: Int?) {
     let row = controls.pointer + r * controlWidth
-    row.update(repeating: 0, count: controlWidth)
-    if let label, label >= 0 { row[label] = 1 }
+    row.update(repeating: 0, count: labelWidth)
+    if let label, label >= 0 {
+      precondition(label < labelWidth, "label \(label) outside \(labelWidth)")
+      row[label] = 1
+    }
+  }
+
+  /// Writes row `r`'s domain controls (`controlWidth − labelWidth` values), or zeros for nil.
+  func setDomainControls(row r: Int, _ values: UnsafePointer<Float>?) {
+    let row = controls.pointer + r * controlWidth + labelWidth
+    let width = controlWidth - labelWidth
+    if let values { row.update(from: values, count: width) } else { row.update(repeating: 0, count: width) }
   }
 
   /// Number of rows with a target.

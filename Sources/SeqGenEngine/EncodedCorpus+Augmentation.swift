@@ -16,7 +16,9 @@ extension EncodedCorpus {
       variant.label = sequence.label
       return variant
     }
-    try self.init(variants, domain: domain, codec: codec, labels: labels)
+    try self.init(
+      variants, domain: domain, codec: codec, labels: labels,
+      leavingOutControls: Self.augmentationSeed(run: runSeed, epoch: epoch, sequence: sequences.count))
   }
 
   /// The seed of the variant of sequence `sequence` in `epoch`: SplitMix64 chained over the

@@ -20,17 +20,25 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
   /// them (−1: a sequence without a known label reads no label). Empty otherwise.
   public let labelNames: [String]
   public private(set) var labels: [Int32] = []
+  /// Width of the domain's control rows, and each pair's row (pairs × width); empty without them.
+  public let controlWidth: Int
+  public private(set) var controls: [Float] = []
 
   public var count: Int { targets.count }
 
-  /// - Parameter labels: the run's labels when its model reads them (a sequence's `label` is
-  ///   looked up in them); empty for a model without labels.
+  /// - Parameters:
+  ///   - labels: the run's labels when its model reads them (a sequence's `label` is looked up
+  ///     in them); empty for a model without labels.
+  ///   - leavingOutControls: a seed with which the domain leaves controls out at random
+  ///     (training); nil gives every control (validation, evaluation).
   public init<D: SequenceDomain>(
-    _ sequences: [SourceSequence<D.Step>], domain: D, codec: D.Codec, labels: [String] = []
+    _ sequences: [SourceSequence<D.Step>], domain: D, codec: D.Codec, labels: [String] = [],
+    leavingOutControls seed: UInt64? = nil
   ) throws
   where D.Head.Target == Target {
     kind = domain.inputKind(codec)
     labelNames = labels
+    controlWidth = domain.controlWidth(codec)
     let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
     // Sized once: growing by doubling would briefly hold up to twice the corpus.
     let pairs = sequences.reduce(0) { $0 + max($1.steps.count - 1, 0) }
@@ -41,10 +49,17 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
     targets.reserveCapacity(pairs)
     resets.reserveCapacity(pairs)
     let conditionClasses = domain.conditionClasses(codec)
-    for sequence in sequences {
+    if controlWidth > 0 { controls.reserveCapacity(pairs * controlWidth) }
+    for (n, sequence) in sequences.enumerated() {
       let steps = sequence.steps
       guard steps.count >= 2 else { continue }
       do {
+        if controlWidth > 0 {
+          let rows = domain.controls(
+            of: sequence, codec: codec, leavingOut: seed.map { Self.controlSeed(seed: $0, sequence: n) })
+          precondition(rows.count == steps.count * controlWidth, "domain gave \(rows.count) control values")
+          controls += rows[0..<((steps.count - 1) * controlWidth)]
+        }
         if let conditionClasses {
           let condition = try domain.condition(of: sequence, codec: codec)
           precondition(condition.allSatisfy { $0 >= 0 && $0 < conditionClasses }, "condition class out of range")
@@ -93,7 +108,17 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
       condition.start[r] = conditionStart[p]
       condition.count[r] = conditionCount[p]
     }
-    if chunk.controlWidth > 0 { chunk.setControls(row: r, label: labels.isEmpty ? nil : Int(labels[p])) }
+    if chunk.labelWidth > 0 { chunk.setLabel(row: r, labels.isEmpty ? nil : Int(labels[p])) }
+    if controlWidth > 0 {
+      controls.withUnsafeBufferPointer { chunk.setDomainControls(row: r, $0.baseAddress! + p * controlWidth) }
+    }
+  }
+
+  /// The seed with which sequence `sequence` leaves its controls out.
+  static func controlSeed(seed: UInt64, sequence: Int) -> UInt64 {
+    var g = SeededGenerator(seed: seed ^ 0xC047_2011_0000_0000)
+    g = SeededGenerator(seed: g.next() ^ UInt64(sequence))
+    return g.next()
   }
 
   /// Points a chunk's condition rows at this corpus's classes (before filling it).
@@ -112,6 +137,9 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
     chunk.targets[r] = nil
     chunk.resets[r] = false
     chunk.condition?.count[r] = 0
-    if chunk.controlWidth > 0 { chunk.setControls(row: r, label: nil) }
+    if chunk.controlWidth > 0 {
+      chunk.setLabel(row: r, nil)
+      chunk.setDomainControls(row: r, nil)
+    }
   }
 }

@@ -28,7 +28,9 @@ public final class Generator<D: SequenceDomain> {
     let codec = try m.codec(as: D.Codec.self, path: path)
     let head = domain.makeHead(codec)
     guard head.outputSize == m.model.outputSize, head.parameterSpecs == m.model.headParameters,
-      domain.inputKind(codec) == m.model.input, domain.conditionClasses(codec) == m.model.condition?.classes
+      domain.inputKind(codec) == m.model.input,
+      domain.conditionClasses(codec) == m.model.condition?.classes
+        && domain.controlWidth(codec) == m.model.controls ?? 0
     else {
       throw .badCheckpoint(path: path, reason: "codec and model sizes disagree")
     }
@@ -55,10 +57,14 @@ public final class Generator<D: SequenceDomain> {
   ///     draws those classes (a word model's `<unk>`).
   ///   - label: the label every sample is written in, for a model trained with labels
   ///     (`ModelConfig.labels`); nil reads none, which mixes what the labels taught.
+  ///   - stepControls: for a model that reads the domain's controls, the row fed beside each
+  ///     step (sample index, the step), called for every prime step of every sample and every
+  ///     drawn step in order; nil leaves every control free (zeros).
   /// - Returns: the generated steps of each sample (without the prime).
   public func generate(
     prime: [D.Step], length: Int, count: Int, controls: SamplingControls, seed: UInt64,
-    condition: [Int]? = nil, masked: [Int] = [], label: String? = nil, isComplete: ([D.Step]) -> Bool = { _ in false },
+    condition: [Int]? = nil, masked: [Int] = [], label: String? = nil,
+    stepControls: ((Int, D.Step) throws -> [Float])? = nil, isComplete: ([D.Step]) -> Bool = { _ in false },
     onStep: (Int, D.Step) -> Void = { _, _ in }, cancellation: GenerationCancellation? = nil
   ) throws -> [[D.Step]] {
     precondition(!prime.isEmpty && count >= 1)
@@ -76,7 +82,11 @@ public final class Generator<D: SequenceDomain> {
     let chunk = Chunk<D.Head.Target>(for: config, capacity: piece * count)
     if let condition { chunk.condition?.set(condition, rows: piece * count) }
     let labelIndex = try self.labelIndex(label)
-    for r in 0..<(piece * count) where chunk.controlWidth > 0 { chunk.setControls(row: r, label: labelIndex) }
+    for r in 0..<(piece * count) where chunk.controlWidth > 0 {
+      chunk.setLabel(row: r, labelIndex)
+      chunk.setDomainControls(row: r, nil)
+    }
+    let domainControls = config.controls ?? 0
     var rng = SeededGenerator(seed: seed)
 
     /// Writes `step` as the input of row t·count + b.
@@ -90,6 +100,11 @@ public final class Generator<D: SequenceDomain> {
         }
       }
       chunk.resets[r] = previous.map { domain.resetsState(before: step, after: $0, codec: codec) } ?? true
+      if domainControls > 0, let stepControls {
+        let row = try stepControls(b, step)
+        precondition(row.count == domainControls, "controls of \(row.count), the model reads \(domainControls)")
+        row.withUnsafeBufferPointer { chunk.setDomainControls(row: r, $0.baseAddress!) }
+      }
     }
 
     var start = 0

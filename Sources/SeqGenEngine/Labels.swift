@@ -65,8 +65,12 @@ public enum LabelSource: Codable, Sendable, Equatable {
   /// The table's labels by standardized absolute path.
   static func readTable(_ path: String) throws(EngineError) -> [String: String] {
     let url = URL(fileURLWithPath: path)
+    // The size is checked before reading, so a huge file is never loaded.
+    guard let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int else {
+      throw .badData(path: path, reason: "cannot read the file")
+    }
+    guard size <= 64 << 20 else { throw .badData(path: path, reason: "is over 64 MiB; a label table is small") }
     guard let data = try? Data(contentsOf: url) else { throw .badData(path: path, reason: "cannot read the file") }
-    guard data.count <= 64 << 20 else { throw .badData(path: path, reason: "is over 64 MiB; a label table is small") }
     guard let text = String(data: data, encoding: .utf8) else { throw .badData(path: path, reason: "is not UTF-8") }
     var table: [String: String] = [:]
     let folder = url.deletingLastPathComponent()

@@ -21,11 +21,14 @@ public struct ModelConfig: Codable, Sendable, Equatable {
   /// offset per label (an embedding of the label folded into the first layer). nil: no labels
   /// (and manifests saved before labels existed).
   public var labels: [String]?
+  /// Width of the domain's control rows (`SequenceDomain.controlWidth`), which follow the
+  /// label's one-hot; nil: none.
+  public var controls: Int?
 
   public init(
     input: InputKind, hiddenSize: Int, numLayers: Int, dropout: Float, outputSize: Int,
     headParameters: [ParameterSpec] = [], condition: ConditionConfig? = nil, embedding: EmbeddingConfig? = nil,
-    labels: [String]? = nil
+    labels: [String]? = nil, controls: Int? = nil
   ) {
     self.input = input
     self.hiddenSize = hiddenSize
@@ -36,10 +39,12 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     self.condition = condition
     self.embedding = embedding
     self.labels = labels
+    self.controls = controls
   }
 
-  /// Width of the rows every step reads beside its input (`labels`' one-hot).
-  public var controlWidth: Int { labels?.count ?? 0 }
+  /// Width of the rows every step reads beside its input: `labels`' one-hot, then the domain's
+  /// `controls`.
+  public var controlWidth: Int { (labels?.count ?? 0) + (controls ?? 0) }
 
   /// Width of what the first LSTM layer reads: the embedding's rows, or the input itself,
   /// followed by the control rows.

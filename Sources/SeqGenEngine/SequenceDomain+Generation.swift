@@ -11,7 +11,8 @@ extension SequenceDomain {
   ///   configured as the run was, its `codec` is the run's).
   public func sample(
     run: RunDirectory, request: GenerationRequest, prime: PrimeRequest, length: Int, controls: SamplingControls? = nil,
-    masked: (Codec) -> [Int] = { _ in [] }, isComplete: ([Step]) -> Bool = { _ in false },
+    masked: (Codec) -> [Int] = { _ in [] }, stepControls: ((Int, Step) throws -> [Float])? = nil,
+    isComplete: ([Step]) -> Bool = { _ in false },
     onPrime: ([Step], Generator<Self>) throws -> Void = { _, _ in },
     onStep: (Int, Step, Generator<Self>) -> Void = { _, _, _ in }
   ) throws -> (samples: [[Step]], prime: [Step], generator: Generator<Self>) {
@@ -20,7 +21,8 @@ extension SequenceDomain {
     try onPrime(primeSteps, generator)
     let samples = try generator.generate(
       prime: primeSteps, length: length, count: request.count, controls: controls ?? request.controls,
-      seed: request.seed, masked: masked(generator.codec), label: request.label, isComplete: isComplete,
+      seed: request.seed, masked: masked(generator.codec), label: request.label,
+      stepControls: stepControls, isComplete: isComplete,
       onStep: { onStep($0, $1, generator) }, cancellation: request.cancellation)
     return (samples, primeSteps, generator)
   }

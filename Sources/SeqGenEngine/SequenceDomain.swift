@@ -91,6 +91,15 @@ public protocol SequenceDomain: Sendable {
   /// characters); asked only when `conditionClasses` is not nil. Throws, naming the file, when
   /// the sequence has none.
   func condition(of sequence: SourceSequence<Step>, codec: Codec) throws -> [Int]
+  /// Width of the control rows a model of `codec` reads beside every step (Performance RNN's
+  /// note density and pitch histogram): what the domain measures from the data at training time
+  /// and takes from the user's request at generation time. 0 (the default): none.
+  func controlWidth(_ codec: Codec) -> Int
+  /// The control row of every step of `sequence` (steps × `controlWidth`), measured from the
+  /// data. With `leavingOut`, the domain leaves controls out at random, drawn from that seed
+  /// alone (as generation leaves out those the user does not ask for), so the model also runs
+  /// with them free; nil gives them all (validation, evaluation).
+  func controls(of sequence: SourceSequence<Step>, codec: Codec, leavingOut seed: UInt64?) -> [Float]
   /// Whether the state is zeroed before `step` when it follows `previous` inside a sequence
   /// (the state is always zeroed between sequences).
   func resetsState(before step: Step, after previous: Step, codec: Codec) -> Bool
@@ -182,6 +191,8 @@ extension SequenceDomain {
   { [] }
   public func resetsState(before step: Step, after previous: Step, codec: Codec) -> Bool { false }
   public func conditionClasses(_ codec: Codec) -> Int? { nil }
+  public func controlWidth(_ codec: Codec) -> Int { 0 }
+  public func controls(of sequence: SourceSequence<Step>, codec: Codec, leavingOut seed: UInt64?) -> [Float] { [] }
   public func condition(of sequence: SourceSequence<Step>, codec: Codec) throws -> [Int] { [] }
   public func streamed(_ step: Step, codec: Codec) -> String? { nil }
   public func text(of steps: ArraySlice<Step>, codec: Codec) -> String? {

@@ -48,7 +48,10 @@ extension Trainer {
     if let unlabelled = sequences.first(where: { $0.label == nil }), !labels.isEmpty {
       throw EngineError.badData(path: unlabelled.source, reason: "has no label, while other files have")
     }
-    let plain = try EncodedCorpus<D.Head.Target>(train, domain: domain, codec: codec, labels: labels)
+    // Training leaves controls out at random (so the model also runs with them free);
+    // validation reads them all.
+    let plain = try EncodedCorpus<D.Head.Target>(
+      train, domain: domain, codec: codec, labels: labels, leavingOutControls: options.seed)
     guard plain.count > 0 else { throw EngineError.corpusTooSmall("the corpus has no steps to train on") }
     let files = Set(train.map(\.source)).isDisjoint(with: validation.map(\.source)) ? validation.map(\.source) : []
     return PreparedCorpus(

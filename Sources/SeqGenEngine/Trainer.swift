@@ -118,7 +118,8 @@ public final class Trainer<D: SequenceDomain> {
         dropout: options.dropout, outputSize: head.outputSize, headParameters: head.parameterSpecs,
         condition: domain.conditionClasses(codec).map {
           ConditionConfig(classes: $0, mixtures: options.windowMixtures ?? TrainingOptions.defaultWindowMixtures)
-        }, embedding: options.embedding, labels: corpus.labels.isEmpty ? nil : corpus.labels)
+        }, embedding: options.embedding, labels: corpus.labels.isEmpty ? nil : corpus.labels,
+        controls: domain.controlWidth(codec) > 0 ? domain.controlWidth(codec) : nil)
       if let problem = config.problem { throw EngineError.invalidArgument(problem) }
       let localBatch = streams.count
       model = Model(config: config, head: head, maxSteps: options.seqLength, batch: localBatch)

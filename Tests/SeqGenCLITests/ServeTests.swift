@@ -333,6 +333,15 @@ import Testing
       server.port, "POST", "/api/runs/midi/generate",
       body: Self.json(["prime": ["name": "prime.mid", "base64": Data("not a midi file".utf8).base64EncodedString()]]))
     #expect(notMIDI.status == 400, "\(notMIDI.text)")
+    // The controls a notes run learns by default, with the command line's refusals.
+    #expect(options?[0].contains("density") == true && options?[0].contains("key") == true, "\(runs)")
+    let steered = try Self.request(
+      server.port, "POST", "/api/runs/midi/generate",
+      body: Self.json(["options": ["seconds": 2, "density": "3", "key": "D minor", "dynamics": "soft"]]))
+    #expect(steered.status == 200, "\(steered.text)")
+    let badKey = try Self.request(
+      server.port, "POST", "/api/runs/midi/generate", body: Self.json(["options": ["key": "H minor"]]))
+    #expect(badKey.status == 400 && (badKey.json["error"] as? String)?.contains("key") == true, "\(badKey.text)")
 
     let clip = try Self.request(
       server.port, "POST", "/api/runs/speech/generate",

@@ -8,9 +8,10 @@ import Testing
 @Suite struct LabelTests {
   enum Form: String, CaseIterable { case oneHot, embedded, dense }
 
-  /// A labelled 2-layer model for each input form: central differences against the analytic
-  /// gradients of every parameter (the label columns of `weight_ih_l0` among them) and, for
-  /// dense input, of the joined input rows (the step's values and its label's).
+  /// A labelled 2-layer model that also reads two domain control values per step, for each
+  /// input form: central differences against the analytic gradients of every parameter (the
+  /// label and control columns of `weight_ih_l0` among them) and, for dense input, of the joined
+  /// input rows (the step's values, its label's and its controls).
   @Test(arguments: Form.allCases)
   func labelledModelGradients(form: Form) {
     let classes = 5
@@ -18,8 +19,9 @@ import Testing
     let labels = ["bach", "blues", "folk"]
     let config = ModelConfig(
       input: form == .dense ? .dense(width: 3) : .categorical(classes: classes), hiddenSize: hidden, numLayers: 2,
-      dropout: 0, outputSize: classes, embedding: form == .embedded ? EmbeddingConfig(size: 3) : nil, labels: labels)
-    #expect(config.inputSize == 3 + (form == .oneHot ? 2 : 0) + 3)
+      dropout: 0, outputSize: classes, embedding: form == .embedded ? EmbeddingConfig(size: 3) : nil, labels: labels,
+      controls: 2)
+    #expect(config.inputSize == 3 + (form == .oneHot ? 2 : 0) + 3 + 2)
     let model = Model(config: config, head: CategoricalHead(classes: classes), maxSteps: 3, batch: 2)
     var rng = SeededGenerator(seed: 5)
     model.initialize(rng: &rng)
@@ -30,12 +32,15 @@ import Testing
     let rowLabels = [0, 2, 0, 2, 0, -1]
     for r in 0..<6 {
       chunk.indices[r] = Int32(inputs[r])
-      chunk.setControls(row: r, label: rowLabels[r])
+      chunk.setLabel(row: r, rowLabels[r])
+      let values = [rng.nextFloat() * 2 - 1, rng.nextFloat()]
+      values.withUnsafeBufferPointer { chunk.setDomainControls(row: r, $0.baseAddress!) }
       chunk.targets[r] = [3, 2, 1, nil, 4, 0][r]
       chunk.resets[r] = r == 3
     }
     for i in 0..<chunk.dense.count { chunk.dense[i] = rng.nextFloat() * 2 - 1 }
-    #expect(Array(UnsafeBufferPointer(start: chunk.controlRows, count: 6)) == [1, 0, 0, 0, 0, 1])
+    #expect(Array(UnsafeBufferPointer(start: chunk.controlRows, count: 8))[..<3] == [1, 0, 0])
+    #expect(Array(UnsafeBufferPointer(start: chunk.controlRows! + 5, count: 3)) == [0, 0, 1])
     func loss(gradient: Bool) -> Double {
       let state = RecurrentState(numLayers: 2, batch: 2, hiddenSize: hidden)
       model.forward(
@@ -51,16 +56,17 @@ import Testing
     if form == .dense {
       // The joined rows are (values, label one-hot); the test perturbs the chunk's values and
       // its control rows, which the model copies in on every forward.
-      let dJoined = Array(UnsafeBufferPointer(start: model.lstm.dInput, count: 6 * config.inputSize))
-      checks.append((chunk.dense, (0..<6).flatMap { dJoined[($0 * 6)..<($0 * 6 + 3)] }))
-      checks.append((chunk.controls, (0..<6).flatMap { dJoined[($0 * 6 + 3)..<($0 * 6 + 6)] }))
+      let width = config.inputSize
+      let dJoined = Array(UnsafeBufferPointer(start: model.lstm.dInput, count: 6 * width))
+      checks.append((chunk.dense, (0..<6).flatMap { dJoined[($0 * width)..<($0 * width + 3)] }))
+      checks.append((chunk.controls, (0..<6).flatMap { dJoined[($0 * width + 3)..<($0 * width + width)] }))
     }
     let worst = worstGradientError(checks, floor: 1e-2) { loss(gradient: false) }
     #expect(worst < 1e-2, "worst relative error \(worst)")
     // "blues" is never read: its column of weight_ih_l0 receives no gradient.
     let w = model.params.entry("lstm.weight_ih_l0")
     let g = model.params.gradients.array
-    for row in 0..<(4 * hidden) { #expect(g[w.offset + row * config.inputSize + config.inputSize - 2] == 0) }
+    for row in 0..<(4 * hidden) { #expect(g[w.offset + row * config.inputSize + config.inputSize - 4] == 0) }
   }
 
   /// The label reaches the output: the same input under two labels gives two predictions, and
@@ -75,7 +81,7 @@ import Testing
     chunk.setShape(steps: 1, batch: 3)
     for (r, label) in [0, 1, -1].enumerated() {
       chunk.indices[r] = 2
-      chunk.setControls(row: r, label: label)
+      chunk.setLabel(row: r, label)
     }
     let out = model.forward(
       chunk.input, controls: chunk.controlRows, steps: 1, batch: 3,
@@ -178,7 +184,7 @@ import Testing
       for b in 0..<c.batchSize {
         let r = t * c.batchSize + b
         chunk.indices[r] = Int32(g.inputs[t][b])
-        chunk.setControls(row: r, label: g.labels[t][b])
+        chunk.setLabel(row: r, g.labels[t][b])
         chunk.targets[r] = g.targets[t][b]
         chunk.resets[r] = g.resets[t][b]
       }

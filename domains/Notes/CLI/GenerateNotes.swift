@@ -31,12 +31,24 @@ struct GenerateNotes: ParsableCommand {
   @Option(help: ArgumentHelp(NoteGenerationOptions.setting("render"), valueName: "file.wav")) var render: String?
   @Option(help: ArgumentHelp(NoteGenerationOptions.setting("soundfont"), valueName: "path")) var soundfont: String?
   @Option(help: ArgumentHelp(NoteGenerationOptions.setting("midiFormat"))) var midiFormat = 1
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("density"), valueName: "notes/s|n@t,…")) var density: String?
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("key"), valueName: "key")) var key: String?
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("pitchClasses"), valueName: "w,…")) var pitchClasses: String?
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("dynamics"), valueName: "soft|medium|loud|velocity"))
+  var dynamics: String?
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("voices"))) var voices: Double?
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("chords"), valueName: "\"Am F C G\"")) var chords: String?
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("beatsPerChord"), valueName: "beats")) var beatsPerChord:
+    Double = 4
+  @Option(help: ArgumentHelp(NoteGenerationOptions.setting("bpm"))) var bpm: Double = 120
 
   var options: NoteGenerationOptions {
     NoteGenerationOptions(
       seconds: seconds, events: events, length: length, primeSeconds: primeSeconds, stripPrime: stripPrime,
       midiFormat: midiFormat,
-      pianoRoll: pianoRoll, render: render, soundfont: soundfont)
+      pianoRoll: pianoRoll, render: render, soundfont: soundfont, density: density, key: key,
+      pitchClasses: pitchClasses, dynamics: dynamics, voices: voices, chords: chords, beatsPerChord: beatsPerChord,
+      bpm: bpm)
   }
 
   func validate() throws { try validating { try options.validate() } }

@@ -42,6 +42,12 @@ struct TrainNotes: ParsableCommand {
   @Option(
     help: "Augment: each epoch, stretch every file in time by a random factor in 1 ± P percent (0...50; default 0).")
   var stretch: Double?
+  @Flag(
+    inversion: .prefixedNo,
+    help:
+      "Learn the controls generation may ask for (note density, key, dynamics, voices), measured from the music itself and left out at random so each may also be free (default on; --no-controls trains the plain Performance RNN)."
+  )
+  var controls: Bool?
 
   var encoding: PerformanceEncoding {
     PerformanceEncoding(
@@ -60,7 +66,7 @@ struct TrainNotes: ParsableCommand {
     let flags: [(String, Bool)] = [
       ("stepsPerSecond", stepsPerSecond != nil), ("maxShiftSteps", maxShiftSteps != nil),
       ("velocityBins", velocityBins != nil), ("keepDrums", keepDrums), ("ignoreSustain", ignoreSustain),
-      ("transpose", transpose != nil), ("stretch", stretch != nil),
+      ("transpose", transpose != nil), ("stretch", stretch != nil), ("controls", controls != nil),
     ]
     return Set(flags.filter(\.1).map(\.0))
   }
@@ -74,7 +80,9 @@ struct TrainNotes: ParsableCommand {
 
   func run() throws {
     try Training.run(
-      NoteDomain(encoding: encoding, keepDrums: keepDrums, sustain: !ignoreSustain, augmentation: augmentation),
+      NoteDomain(
+        encoding: encoding, keepDrums: keepDrums, sustain: !ignoreSustain, augmentation: augmentation,
+        controls: controls ?? true),
       flags: flags, given: given)
   }
 }

@@ -11,19 +11,23 @@ public struct NoteCodec: Codable, Sendable, Equatable {
   public var startEvent: NoteEvent
   /// The transposition and time stretch drawn afresh each epoch (nil: none). Training only.
   public var augmentation: NoteAugmentation?
+  /// Whether the model reads `NoteControls` beside every event (false in runs saved before
+  /// controls existed).
+  public var controls: Bool
 
   public init(
     encoding: PerformanceEncoding, keepDrums: Bool, sustain: Bool, startEvent: NoteEvent,
-    augmentation: NoteAugmentation? = nil
+    augmentation: NoteAugmentation? = nil, controls: Bool = false
   ) {
     self.encoding = encoding
     self.keepDrums = keepDrums
     self.sustain = sustain
     self.startEvent = startEvent
     self.augmentation = augmentation
+    self.controls = controls
   }
 
-  enum CodingKeys: String, CodingKey { case encoding, keepDrums, sustain, startClass, augmentation }
+  enum CodingKeys: String, CodingKey { case encoding, keepDrums, sustain, startClass, augmentation, controls }
 
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -43,6 +47,7 @@ public struct NoteCodec: Codable, Sendable, Equatable {
     do { try augmentation?.validate() } catch {
       throw DecodingError.dataCorruptedError(forKey: .augmentation, in: c, debugDescription: error.description)
     }
+    controls = try c.decodeIfPresent(Bool.self, forKey: .controls) ?? false
   }
 
   public func encode(to encoder: Encoder) throws {
@@ -52,5 +57,6 @@ public struct NoteCodec: Codable, Sendable, Equatable {
     try c.encode(sustain, forKey: .sustain)
     try c.encode(try encoding.index(of: startEvent), forKey: .startClass)
     try c.encodeIfPresent(augmentation, forKey: .augmentation)
+    try c.encode(controls, forKey: .controls)
   }
 }

@@ -23,6 +23,12 @@ extension NoteDomain {
     let soundFont = try options.render.map { _ in try NoteRenderer.findSoundFont(options.soundfont) }
     let manifest = try run.manifest()
     let codec = try manifest.codec(as: NoteCodec.self, path: run.url.path)
+    let asked = try options.controlRequest()
+    if !codec.controls, !asked.isEmpty {
+      throw EngineError.invalidArgument(
+        "this run was trained without controls (`noControls`), so it cannot follow `density`, `key`, `pitchClasses`, `dynamics`, `voices` or `chords`; train a new run to have them"
+      )
+    }
     let stepsPerSecond = Double(codec.encoding.stepsPerSecond)
     let seconds = options.duration
     let controls = request.controls
@@ -31,6 +37,18 @@ extension NoteDomain {
     if let topK = controls.topK { settings += ", top-k \(topK)" }
     if let topP = controls.topP { settings += ", top-p \(topP)" }
     if controls.argmax { settings += ", argmax" }
+    let given: [(String, String?)] = [
+      ("density", options.density), ("key", options.key), ("pitch classes", options.pitchClasses),
+      ("dynamics", options.dynamics), ("voices", options.voices.map { Setting.show($0) }),
+      (
+        "chords",
+        options.chords.map {
+          "\($0) (\(Setting.show(options.beatsPerChord)) beats at \(Setting.show(options.bpm)) bpm)"
+        }
+      ),
+    ]
+    for case (let name, let value?) in given { settings += ", \(name) \(value)" }
+    if let label = request.label { settings += ", label \(label)" }
     if let primePath {
       settings +=
         ", prime \(URL(fileURLWithPath: primePath).lastPathComponent)\(options.primeSeconds.map { " (\($0) s)" } ?? "")"
@@ -40,10 +58,18 @@ extension NoteDomain {
     // Grid steps generated so far per sample, kept as steps arrive (isComplete then costs O(1)).
     var clock = Array(repeating: 0, count: request.count)
     var last = 0
+    // The controls ride on each event fed in, at the time the piece has reached there (prime
+    // included); a control left out is free.
+    var fed = Array(repeating: 0, count: request.count)
     let (samples, prime, _) = try domain.sample(
       run: run, request: request,
       prime: PrimeRequest(file: primePath.map { URL(fileURLWithPath: $0) }, seconds: options.primeSeconds),
       length: options.eventLimit,
+      stepControls: { b, step in
+        let row = asked.row(at: Double(fed[b]) / stepsPerSecond)
+        if case .timeShift(let s) = step { fed[b] += s }
+        return row
+      },
       isComplete: { _ in seconds.map { Double(clock[last]) >= $0 * stepsPerSecond } ?? false },
       onStep: { b, step, _ in
         if case .timeShift(let s) = step { clock[b] += s }
@@ -70,7 +96,18 @@ extension NoteDomain {
           count > 1 ? " longest" : "")))
     if let pianoRoll = options.pianoRoll {
       let primeEnd = stripPrime ? nil : codec.encoding.seconds(of: prime)
-      try PianoRoll.write(notesPerSample, title: settings, primeEnd: primeEnd, to: URL(fileURLWithPath: pianoRoll))
+      // The requested chords are named on the roll where each begins.
+      var marks: [(seconds: Double, text: String)] = []
+      if let chords = asked.chords, let names = options.chords?.split(whereSeparator: { " ,|".contains($0) }) {
+        let end = notesPerSample.map { $0.map(\.end).max() ?? 0 }.max() ?? 0
+        var k = 0
+        while Double(k) * asked.secondsPerChord <= end, k < 10_000 {
+          marks.append((Double(k) * asked.secondsPerChord, String(names[k % chords.count])))
+          k += 1
+        }
+      }
+      try PianoRoll.write(
+        notesPerSample, title: settings, primeEnd: primeEnd, marks: marks, to: URL(fileURLWithPath: pianoRoll))
       files.append(URL(fileURLWithPath: pianoRoll))
       report(.notice("wrote piano roll to \(pianoRoll)"))
     }

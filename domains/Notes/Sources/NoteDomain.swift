@@ -38,16 +38,20 @@ public struct NoteDomain: SequenceDomain {
   public var augmentation: NoteAugmentation?
   /// How generated MIDI is written (format, the settings text in the track name).
   public var writer: MIDIWriter
+  /// New runs read `NoteControls` beside every event, so generation can ask for a density, a
+  /// key, dynamics and voices.
+  public var controls: Bool
 
   public init(
     encoding: PerformanceEncoding = PerformanceEncoding(), keepDrums: Bool = false, sustain: Bool = true,
-    augmentation: NoteAugmentation? = nil, writer: MIDIWriter = MIDIWriter()
+    augmentation: NoteAugmentation? = nil, writer: MIDIWriter = MIDIWriter(), controls: Bool = true
   ) {
     self.encoding = encoding
     self.keepDrums = keepDrums
     self.sustain = sustain
     self.augmentation = augmentation
     self.writer = writer
+    self.controls = controls
   }
 
   /// A domain that reads files exactly as the run with this codec was trained.
@@ -67,13 +71,14 @@ public struct NoteDomain: SequenceDomain {
       FixedSetting(
         "transpose", requested: String(augmentation?.transpose ?? 0), run: String(codec.augmentation?.transpose ?? 0)),
       FixedSetting("stretch", requested: percent(augmentation), run: percent(codec.augmentation)),
+      FixedSetting("controls", requested: String(controls), run: String(codec.controls)),
     ]
   }
 
   public init(codec: NoteCodec, writer: MIDIWriter = MIDIWriter()) {
     self.init(
       encoding: codec.encoding, keepDrums: codec.keepDrums, sustain: codec.sustain, augmentation: codec.augmentation,
-      writer: writer)
+      writer: writer, controls: codec.controls)
   }
 
   // MARK: Reading
@@ -133,7 +138,15 @@ public struct NoteDomain: SequenceDomain {
     let best = ranked.min { ($1.count, $0.index) < ($0.count, $1.index) }
     let start = best.map { encoding.event(at: $0.index) } ?? .velocity(bin: encoding.bin(ofVelocity: 64))
     return NoteCodec(
-      encoding: encoding, keepDrums: keepDrums, sustain: sustain, startEvent: start, augmentation: augmentation)
+      encoding: encoding, keepDrums: keepDrums, sustain: sustain, startEvent: start, augmentation: augmentation,
+      controls: controls)
+  }
+
+  public func controlWidth(_ codec: NoteCodec) -> Int { codec.controls ? NoteControls.width : 0 }
+
+  /// Every event's `NoteControls`, measured over the music that begins there.
+  public func controls(of sequence: SourceSequence<NoteEvent>, codec: NoteCodec, leavingOut seed: UInt64?) -> [Float] {
+    NoteControls.rows(of: sequence.steps, encoding: codec.encoding, leavingOut: seed)
   }
 
   // MARK: Augmentation

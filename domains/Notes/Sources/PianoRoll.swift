@@ -12,8 +12,11 @@ public enum PianoRoll {
   static let panelGap = 28.0
 
   /// The SVG document; `title` is drawn at the top (escaped). `primeEnd`, if given, draws a
-  /// dashed line where the prime ends and generation begins.
-  public static func svg(_ samples: [[Note]], title: String, primeEnd: Double? = nil) -> String {
+  /// dashed line where the prime ends and generation begins; each of `marks` (the requested
+  /// chords) is written above every panel at its time, with a faint line down the panel.
+  public static func svg(
+    _ samples: [[Note]], title: String, primeEnd: Double? = nil, marks: [(seconds: Double, text: String)] = []
+  ) -> String {
     let all = samples.flatMap { $0 }
     let duration = max(1, all.map(\.end).max() ?? 1)
     // About 40 px per second, but a long piece still fits in 4000 px.
@@ -66,6 +69,12 @@ public enum PianoRoll {
         }
         if labelled { s += "<text x=\"\(f(x))\" y=\"\(f(bottom + 11))\" text-anchor=\"middle\">\(second) s</text>\n" }
       }
+      for mark in marks where mark.seconds <= duration {
+        let x = left + mark.seconds * pxPerSecond
+        s +=
+          "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(panel.top))\" y2=\"\(f(bottom))\" stroke=\"#7d3c98\" stroke-width=\"0.5\" stroke-opacity=\"0.5\"/>\n"
+        s += "<text x=\"\(f(x + 2))\" y=\"\(f(panel.top - 3))\" fill=\"#7d3c98\">\(escape(mark.text))</text>\n"
+      }
       if let primeEnd {
         let x = left + primeEnd * pxPerSecond
         s +=
@@ -84,8 +93,11 @@ public enum PianoRoll {
   }
 
   /// Writes the SVG atomically.
-  public static func write(_ samples: [[Note]], title: String, primeEnd: Double? = nil, to url: URL) throws {
-    try AtomicFile.write(Data(svg(samples, title: title, primeEnd: primeEnd).utf8), to: url)
+  public static func write(
+    _ samples: [[Note]], title: String, primeEnd: Double? = nil, marks: [(seconds: Double, text: String)] = [],
+    to url: URL
+  ) throws {
+    try AtomicFile.write(Data(svg(samples, title: title, primeEnd: primeEnd, marks: marks).utf8), to: url)
   }
 
   private static func f(_ v: Double) -> String { String(format: "%.2f", v) }

@@ -131,7 +131,8 @@ import Testing
     #expect(Set(names).count == names.count)
     let full = NoteGenerationOptions(
       seconds: 1, events: 2, length: 3, primeSeconds: 4, stripPrime: true, midiFormat: 0, pianoRoll: "a.svg",
-      render: "b.wav", soundfont: "c.sf2")
+      render: "b.wav", soundfont: "c.sf2", density: "4", key: "D minor", pitchClasses: "1,1,1,1,1,1,1,1,1,1,1,1",
+      dynamics: "soft", voices: 4, chords: "Am F", beatsPerChord: 2, bpm: 90)
     guard case .object(let fields) = try JSONValue.encoding(full) else {
       Issue.record("not an object")
       return
