@@ -135,10 +135,10 @@ def main():
                      f"{100 * chance:.1f}%"))
         blues = BLUES.split()
         bars = 12 * 4 * 60 / BPM
-        args.seconds = bars
+        seconds, args.seconds = args.seconds, bars
         got = generate(args, folder, "blues", ["--chords", BLUES, "--beats-per-chord", "4"])
         blues_free = generate(args, folder, "bluesfree", [])
-    print(f"{args.run}: {args.count} pieces of {args.seconds:g} s per setting, temperature {args.temperature}"
+    print(f"{args.run}: {args.count} pieces of {seconds:g} s per setting, temperature {args.temperature}"
           + (f", label {args.label}" if args.label else ""))
     print("| request | achieved | every control free (chance) |")
     print("|---|---|---|")

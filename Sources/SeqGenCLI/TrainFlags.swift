@@ -53,7 +53,7 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
   var lrDecay: Float?
   @Option(help: "Steps between learning-rate decays (default \(Commands.recipe.lrDecayEvery)).")
   var lrDecayEvery: Int?
-  @Option(help: "Dropout between LSTM layers, training only (default \(TrainingOptions().dropout)).")
+  @Option(help: "Dropout between LSTM layers, training only (default \(Commands.recipe.dropout)).")
   var dropout: Float?
   @Option(help: "Clip the global gradient norm to this (default \(TrainingOptions().gradClip); 0 = off).")
   var gradClip: Float?
@@ -98,7 +98,7 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
     o.learningRate = learningRate ?? defaults.learningRate
     o.lrDecay = lrDecay ?? defaults.lrDecay
     o.lrDecayEvery = lrDecayEvery ?? defaults.lrDecayEvery
-    o.dropout = dropout ?? o.dropout
+    o.dropout = dropout ?? defaults.dropout
     o.gradClip = gradClip ?? o.gradClip
     o.valFraction = valFraction ?? o.valFraction
     o.valSplit = valSplit

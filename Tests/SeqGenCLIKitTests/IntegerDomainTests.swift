@@ -122,13 +122,14 @@ import Testing
     recipe.steps = 6000
     recipe.learningRate = 5e-3
     recipe.lrDecay = 0.5
+    recipe.dropout = 0.2
     let given = try TrainFlags<IntegerCommands>.parse([
       "--data", "d", "--out", "r", "--seq-length", "7", "--batch-size", "8",
     ])
     let o = given.options(defaults: recipe)
     #expect(
       o.seqLength == 7 && o.batchSize == 8 && o.hiddenSize == 64 && o.steps == 6000 && o.learningRate == 5e-3
-        && o.lrDecay == 0.5 && o.lrDecayEvery == TrainingOptions().lrDecayEvery)
+        && o.lrDecay == 0.5 && o.lrDecayEvery == TrainingOptions().lrDecayEvery && o.dropout == 0.2)
     // By default the flags fall back on the domain's own recipe, which its help shows.
     let own = IntegerDomain().trainingDefaults
     #expect(
