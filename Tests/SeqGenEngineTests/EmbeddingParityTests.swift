@@ -37,30 +37,47 @@ import Testing
       outputSize: c.vocabSize, embedding: EmbeddingConfig(size: c.embeddingSize, tied: c.tied))
     let model = Model(
       config: config, head: CategoricalHead(classes: c.vocabSize), maxSteps: c.seqLength, batch: c.batchSize)
-    #expect(model.params.entries.map(\.name).sorted() == g.weights.keys.sorted())
-    for e in model.params.entries {
-      (model.params.values.pointer + e.offset).update(from: g.weights[e.name]!.data.map(Float.init), count: e.count)
-    }
     let chunk = makeChunk(
       indices: g.inputs, targets: g.targets.map { $0.map { Optional($0) } },
       resets: g.inputs.map { $0.map { _ in false } }, classes: c.vocabSize)
-    let state = RecurrentState(numLayers: c.numLayers, batch: c.batchSize, hiddenSize: c.hiddenSize)
+    TorchParityTests.expectParity(
+      model, chunk: chunk, weights: g.weights, logits: g.logits, loss: g.loss, gradients: g.gradients)
+  }
+}
+
+extension TorchParityTests {
+  /// Loads torch's `weights` into `model`, runs `chunk` (its controls too) from a zero state, and
+  /// compares the logits, the mean loss over the chunk's rows and every parameter's gradient
+  /// with torch's.
+  static func expectParity(
+    _ model: Model<CategoricalHead>, chunk: Chunk<Int>, weights: [String: Tensor], logits: Tensor, loss: Double,
+    gradients: [String: Tensor], sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let (steps, batch) = (chunk.steps, chunk.batch)
+    #expect(model.params.entries.map(\.name).sorted() == weights.keys.sorted(), sourceLocation: sourceLocation)
+    for e in model.params.entries {
+      (model.params.values.pointer + e.offset).update(from: weights[e.name]!.data.map(Float.init), count: e.count)
+    }
+    let config = model.config
+    let state = RecurrentState(numLayers: config.numLayers, batch: batch, hiddenSize: config.hiddenSize)
     var rng = SeededGenerator(seed: 0)
-    let rows = c.seqLength * c.batchSize
-    let logits = model.forward(
-      chunk.input, steps: c.seqLength, batch: c.batchSize, state: state, resets: chunk.resets, rng: &rng)
+    let rows = steps * batch
+    let output = model.forward(
+      chunk.input, controls: chunk.controlRows, steps: steps, batch: batch, state: state, resets: chunk.resets,
+      rng: &rng)
     let parity = TorchParityTests()
-    parity.expectClose(Array(UnsafeBufferPointer(start: logits, count: rows * c.vocabSize)), g.logits.data, "logits")
+    parity.expectClose(
+      Array(UnsafeBufferPointer(start: output, count: rows * config.outputSize)), logits.data, "logits")
     let nats = chunk.targets.withUnsafeBufferPointer {
       model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<rows]), scale: 1 / Float(rows), gradient: true)
     }
-    parity.expectClose([Float(nats / Double(rows))], [g.loss], "loss")
+    parity.expectClose([Float(nats / Double(rows))], [loss], "loss")
     model.params.zeroGradients()
-    model.backward(steps: c.seqLength, batch: c.batchSize, resets: chunk.resets)
+    model.backward(steps: steps, batch: batch, resets: chunk.resets)
     for e in model.params.entries {
       parity.expectClose(
         Array(UnsafeBufferPointer(start: model.params.gradients.pointer + e.offset, count: e.count)),
-        g.gradients[e.name]!.data, "d \(e.name)")
+        gradients[e.name]!.data, "d \(e.name)")
     }
   }
 }

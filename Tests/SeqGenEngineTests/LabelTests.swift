@@ -174,10 +174,6 @@ import Testing
       labels: (0..<c.labels).map { "label \($0)" })
     let model = Model(
       config: config, head: CategoricalHead(classes: c.vocabSize), maxSteps: c.seqLength, batch: c.batchSize)
-    #expect(model.params.entries.map(\.name).sorted() == g.weights.keys.sorted())
-    for e in model.params.entries {
-      (model.params.values.pointer + e.offset).update(from: g.weights[e.name]!.data.map(Float.init), count: e.count)
-    }
     let chunk = Chunk<Int>(for: config, capacity: c.seqLength * c.batchSize)
     chunk.setShape(steps: c.seqLength, batch: c.batchSize)
     for t in 0..<c.seqLength {
@@ -189,24 +185,7 @@ import Testing
         chunk.resets[r] = g.resets[t][b]
       }
     }
-    let state = RecurrentState(numLayers: c.numLayers, batch: c.batchSize, hiddenSize: c.hiddenSize)
-    var rng = SeededGenerator(seed: 0)
-    let rows = c.seqLength * c.batchSize
-    let logits = model.forward(
-      chunk.input, controls: chunk.controlRows, steps: c.seqLength, batch: c.batchSize, state: state,
-      resets: chunk.resets, rng: &rng)
-    let parity = TorchParityTests()
-    parity.expectClose(Array(UnsafeBufferPointer(start: logits, count: rows * c.vocabSize)), g.logits.data, "logits")
-    let nats = chunk.targets.withUnsafeBufferPointer {
-      model.loss(targets: UnsafeBufferPointer(rebasing: $0[0..<rows]), scale: 1 / Float(rows), gradient: true)
-    }
-    parity.expectClose([Float(nats / Double(rows))], [g.loss], "loss")
-    model.params.zeroGradients()
-    model.backward(steps: c.seqLength, batch: c.batchSize, resets: chunk.resets)
-    for e in model.params.entries {
-      parity.expectClose(
-        Array(UnsafeBufferPointer(start: model.params.gradients.pointer + e.offset, count: e.count)),
-        g.gradients[e.name]!.data, "d \(e.name)")
-    }
+    TorchParityTests.expectParity(
+      model, chunk: chunk, weights: g.weights, logits: g.logits, loss: g.loss, gradients: g.gradients)
   }
 }
