@@ -53,7 +53,8 @@ extension NoteDomain {
       settings +=
         ", prime \(URL(fileURLWithPath: primePath).lastPathComponent)\(options.primeSeconds.map { " (\($0) s)" } ?? "")"
     }
-    let domain = NoteDomain(codec: codec, writer: MIDIWriter(format: options.midiFormat, settings: settings))
+    var domain = NoteDomain(codec: codec, writer: MIDIWriter(format: options.midiFormat, settings: settings))
+    domain.startVelocity = asked.velocity.map { Int($0.rounded()) }
 
     // Grid steps generated so far per sample, kept as steps arrive (isComplete then costs O(1)).
     var clock = Array(repeating: 0, count: request.count)

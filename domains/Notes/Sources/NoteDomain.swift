@@ -48,6 +48,9 @@ public struct NoteDomain: SequenceDomain {
   /// New runs read `NoteControls` beside every event, so generation can ask for a density, a
   /// key, dynamics and voices.
   public var controls: Bool
+  /// The velocity a generation without a prime file starts at, when one is asked for
+  /// (`--dynamics`); nil: the corpus's most common first event.
+  public var startVelocity: Int?
 
   public init(
     encoding: PerformanceEncoding = PerformanceEncoding(), keepDrums: Bool = false, sustain: Bool = true,
@@ -62,7 +65,11 @@ public struct NoteDomain: SequenceDomain {
   }
 
   /// A domain that reads files exactly as the run with this codec was trained.
-  public func configured(for codec: NoteCodec) -> NoteDomain { NoteDomain(codec: codec, writer: writer) }
+  public func configured(for codec: NoteCodec) -> NoteDomain {
+    var domain = NoteDomain(codec: codec, writer: writer)
+    domain.startVelocity = startVelocity
+    return domain
+  }
 
   /// The event grid, the channels and pedal read, and the augmentation are the run's.
   public func settingsFixed(by codec: NoteCodec) -> [FixedSetting] {
@@ -188,9 +195,14 @@ public struct NoteDomain: SequenceDomain {
 
   /// The events of a MIDI file (`file`, or `text` taken as a path), optionally only its first
   /// `seconds` (counted from its first note; notes still sounding there stay open for the model
-  /// to continue). Without a file: the corpus's most common first event.
+  /// to continue). Without a file: the corpus's most common first event, or, with
+  /// `startVelocity` and velocity classes, the VELOCITY event of that velocity, so the music
+  /// starts as loud as asked (the model keeps a velocity until it draws another).
   public func prime(_ request: PrimeRequest, codec: NoteCodec) throws -> [NoteEvent] {
-    guard let url = request.file ?? request.text.map({ URL(fileURLWithPath: $0) }) else { return [codec.startEvent] }
+    guard let url = request.file ?? request.text.map({ URL(fileURLWithPath: $0) }) else {
+      guard let startVelocity, codec.encoding.velocityBins > 0 else { return [codec.startEvent] }
+      return [.velocity(bin: codec.encoding.bin(ofVelocity: startVelocity))]
+    }
     let events = codec.encoding.encode(try NoteDomain(codec: codec).notes(of: url))
     guard let seconds = request.seconds else { return events }
     guard seconds > 0, seconds.isFinite else {

@@ -112,6 +112,16 @@ import Testing
     #expect(NoteControlRequest().row(at: 0).allSatisfy { $0 == 0 }, "left out: free")
   }
 
+  /// Asked for dynamics, a generation without a prime file starts at that velocity.
+  @Test func askedDynamicsSetTheStartingVelocity() throws {
+    let codec = NoteCodec(encoding: encoding, keepDrums: false, sustain: true, startEvent: .noteOn(pitch: 60))
+    var domain = NoteDomain(codec: codec)
+    #expect(try domain.prime(PrimeRequest(), codec: codec) == [.noteOn(pitch: 60)])
+    domain.startVelocity = 40
+    #expect(try domain.configured(for: codec).prime(PrimeRequest(), codec: codec) == [.velocity(bin: 10)])
+    #expect(encoding.bin(ofVelocity: 40) == 10)
+  }
+
   @Test(arguments: [
     (NoteGenerationOptions(density: "0"), "density"),
     (NoteGenerationOptions(density: "60"), "density"),
