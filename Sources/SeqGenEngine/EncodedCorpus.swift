@@ -16,9 +16,8 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
   public private(set) var conditionClasses: [Int32] = []
   public private(set) var conditionStart: [Int32] = []
   public private(set) var conditionCount: [Int32] = []
-  /// For a labelled run: the run's labels (`ModelConfig.labels`), and each pair's index into
-  /// them (−1: a sequence without a known label reads no label). Empty otherwise.
-  public let labelNames: [String]
+  /// For a labelled run: each pair's index into the run's labels (`ModelConfig.labels`; −1: a
+  /// sequence without a known label reads no label). Empty otherwise.
   public private(set) var labels: [Int32] = []
   /// Width of the domain's control rows, and each pair's row (pairs × width); empty without them.
   public let controlWidth: Int
@@ -37,7 +36,6 @@ public struct EncodedCorpus<Target: Sendable>: Sendable {
   ) throws
   where D.Head.Target == Target {
     kind = domain.inputKind(codec)
-    labelNames = labels
     controlWidth = domain.controlWidth(codec)
     let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
     // Sized once: growing by doubling would briefly hold up to twice the corpus.

@@ -56,7 +56,8 @@ public final class Generator<D: SequenceDomain> {
   ///   - masked: output columns set to −∞ before every draw, so a categorical head never
   ///     draws those classes (a word model's `<unk>`).
   ///   - label: the label every sample is written in, for a model trained with labels
-  ///     (`ModelConfig.labels`); nil reads none, which mixes what the labels taught.
+  ///     (`ModelConfig.labels`); nil reads no label (zeros), which the model never saw in
+  ///     training.
   ///   - stepControls: for a model that reads the domain's controls, the row fed beside each
   ///     step (sample index, the step), called for every prime step of every sample and every
   ///     drawn step in order; nil leaves every control free (zeros).
