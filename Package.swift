@@ -34,6 +34,8 @@ let package = Package(
     .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
     .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
     .systemLibrary(name: "CFluidSynth", pkgConfig: "fluidsynth", providers: [.apt(["libfluidsynth-dev"])]),
+    // codec2 (a speech codec whose frames are a few small quantiser indices: the speech domain's steps).
+    .systemLibrary(name: "CCodec2", pkgConfig: "codec2", providers: [.apt(["libcodec2-dev"])]),
     // SentencePiece (subword tokenizers, a C++ library): linked here, called through the C shim.
     .systemLibrary(
       name: "CSentencePieceSystem", pkgConfig: "sentencepiece", providers: [.apt(["libsentencepiece-dev"])]),
@@ -46,6 +48,8 @@ let package = Package(
     .target(name: "SeqGenEngine", dependencies: ["CBLAS", "LSTMMath", "AVX512Kernels"], swiftSettings: engineSettings),
     // The one libsndfile + libsamplerate wrapper (its main type, `SoundFile`, qualifies as `SoundIO.SoundFile`).
     .target(name: "SoundIO", dependencies: ["CSndFile", "CSampleRate"]),
+    // The one codec2 wrapper (encoding, decoding, a frame's fields).
+    .target(name: "Codec2", dependencies: ["CCodec2"]),
     // The one FluidSynth wrapper (rendering MIDI to audio).
     .target(name: "Synthesizer", dependencies: ["CFluidSynth"]),
     // The one SentencePiece wrapper (training, loading and encoding subword models).
@@ -99,6 +103,7 @@ let package = Package(
       path: "domains/Audio/Tests"),
     .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece"]),
     .testTarget(name: "SoundIOTests", dependencies: ["SoundIO", "SeqGenTestSupport"]),
+    .testTarget(name: "Codec2Tests", dependencies: ["Codec2", "SoundIO", "SeqGenTestSupport"]),
     .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SeqGenEngine", "SoundIO", "SeqGenTestSupport"]),
     // The command-line kit, with a test-only domain that plugs in through it.
     .testTarget(
