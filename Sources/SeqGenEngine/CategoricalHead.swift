@@ -21,39 +21,49 @@ public struct CategoricalHead: OutputHead {
   ) -> Double {
     var total = 0.0
     for (r, target) in targets.enumerated() {
-      let x = output + r * classes
       guard let target else {
         dOutput?.advanced(by: r * classes).update(repeating: 0, count: classes)
         continue
       }
-      precondition(target >= 0 && target < classes, "target class out of range")
-      var m = x[0]
-      for j in 1..<classes { m = max(m, x[j]) }
-      // exp(x − m), kept in dOutput when a gradient is wanted, so it is computed once.
-      let d = dOutput?.advanced(by: r * classes)
-      var lanes = VectorMath.V()
-      var j = 0
-      while j + 16 <= classes {
-        let e = VectorMath.exp(VectorMath.load(x + j) - m)
-        if let d { VectorMath.store(e, d + j) }
-        lanes += e
-        j += 16
-      }
-      var sum = lanes.sum()
-      while j < classes {
-        let e = VectorMath.exp(x[j] - m)
-        d?[j] = e
-        sum += e
-        j += 1
-      }
-      total += Double(m + logf(sum) - x[target])
-      if let d {
-        let inv = scale / sum
-        for j in 0..<classes { d[j] *= inv }
-        d[target] -= scale
-      }
+      total += Self.crossEntropy(
+        output + r * classes, classes: classes, target: target, scale: scale,
+        gradient: dOutput?.advanced(by: r * classes))
     }
     return total
+  }
+
+  /// −log softmax(x)[target] of one row of `classes` logits; with `gradient`, writes
+  /// scale · (softmax(x) − one-hot(target)) there.
+  @inline(__always)
+  static func crossEntropy(
+    _ x: UnsafePointer<Float>, classes: Int, target: Int, scale: Float, gradient d: UnsafeMutablePointer<Float>?
+  ) -> Double {
+    precondition(target >= 0 && target < classes, "target class out of range")
+    var m = x[0]
+    for j in 1..<classes { m = max(m, x[j]) }
+    // exp(x − m), kept in the gradient when one is wanted, so it is computed once.
+    var lanes = VectorMath.V()
+    var j = 0
+    while j + 16 <= classes {
+      let e = VectorMath.exp(VectorMath.load(x + j) - m)
+      if let d { VectorMath.store(e, d + j) }
+      lanes += e
+      j += 16
+    }
+    var sum = lanes.sum()
+    while j < classes {
+      let e = VectorMath.exp(x[j] - m)
+      d?[j] = e
+      sum += e
+      j += 1
+    }
+    let loss = Double(m + logf(sum) - x[target])
+    if let d {
+      let inv = scale / sum
+      for j in 0..<classes { d[j] *= inv }
+      d[target] -= scale
+    }
+    return loss
   }
 
   public func sample(

@@ -49,8 +49,8 @@ extension TorchParityTests {
   /// Loads torch's `weights` into `model`, runs `chunk` (its controls too) from a zero state, and
   /// compares the logits, the mean loss over the chunk's rows and every parameter's gradient
   /// with torch's.
-  static func expectParity(
-    _ model: Model<CategoricalHead>, chunk: Chunk<Int>, weights: [String: Tensor], logits: Tensor, loss: Double,
+  static func expectParity<Head: OutputHead>(
+    _ model: Model<Head>, chunk: Chunk<Head.Target>, weights: [String: Tensor], logits: Tensor, loss: Double,
     gradients: [String: Tensor], sourceLocation: SourceLocation = #_sourceLocation
   ) {
     let (steps, batch) = (chunk.steps, chunk.batch)
