@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "HandwritingDomain", targets: ["HandwritingDomain"]),
     .library(name: "NoteDomain", targets: ["NoteDomain"]),
     .library(name: "AudioDomain", targets: ["AudioDomain"]),
+    .library(name: "SpeechDomain", targets: ["SpeechDomain"]),
     .library(name: "SeqGenKit", targets: ["SeqGenKit"]),
     .library(name: "SeqGenCLI", targets: ["SeqGenCLI"]),
     .library(name: "SeqGenCommands", targets: ["SeqGenCommands"]),
@@ -61,6 +62,7 @@ let package = Package(
     .target(
       name: "NoteDomain", dependencies: ["SeqGenEngine", "SoundIO", "Synthesizer"], path: "domains/Notes/Sources"),
     .target(name: "AudioDomain", dependencies: ["SeqGenEngine", "SoundIO"], path: "domains/Audio/Sources"),
+    .target(name: "SpeechDomain", dependencies: ["SeqGenEngine", "SoundIO", "Codec2"], path: "domains/Speech/Sources"),
     // The browser playground: an HTTP server over the domains' generation library API.
     // The library layer under every front end: the domain catalog and the training session.
     .target(name: "SeqGenKit", dependencies: ["SeqGenEngine", "SeqGenMPI"]),
@@ -79,9 +81,13 @@ let package = Package(
       path: "domains/Handwriting/CLI"),
     .target(name: "NotesCLI", dependencies: ["NoteDomain", "SeqGenCLI", argumentParser], path: "domains/Notes/CLI"),
     .target(name: "AudioCLI", dependencies: ["AudioDomain", "SeqGenCLI", argumentParser], path: "domains/Audio/CLI"),
+    .target(
+      name: "SpeechCLI", dependencies: ["SpeechDomain", "Codec2", "SeqGenCLI", argumentParser],
+      path: "domains/Speech/CLI"),
     // The executable: the one list of domains.
     .executableTarget(
-      name: "seqgen", dependencies: ["SeqGenCommands", "TextCLI", "HandwritingCLI", "NotesCLI", "AudioCLI"]),
+      name: "seqgen",
+      dependencies: ["SeqGenCommands", "TextCLI", "HandwritingCLI", "NotesCLI", "AudioCLI", "SpeechCLI"]),
     .testTarget(
       name: "SeqGenEngineTests",
       dependencies: ["SeqGenEngine", "LSTMMath", "AVX512Kernels", "SeqGenTestSupport"]
@@ -101,6 +107,9 @@ let package = Package(
     .testTarget(
       name: "AudioDomainTests", dependencies: ["AudioDomain", "SoundIO", "SeqGenTestSupport"],
       path: "domains/Audio/Tests"),
+    .testTarget(
+      name: "SpeechDomainTests", dependencies: ["SpeechDomain", "Codec2", "SoundIO", "SeqGenTestSupport"],
+      path: "domains/Speech/Tests"),
     .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece"]),
     .testTarget(name: "SoundIOTests", dependencies: ["SoundIO", "SeqGenTestSupport"]),
     .testTarget(name: "Codec2Tests", dependencies: ["Codec2", "SoundIO", "SeqGenTestSupport"]),

@@ -231,23 +231,12 @@ public struct AudioDomain: SequenceDomain {
   public func writeClips(_ clips: [[Float]], rate: Int, to url: URL, tags: [SoundFile.Tag: String] = [:]) throws
     -> [URL]
   {
-    let urls = Self.clipURLs(url, count: clips.count)
+    let urls = OutputFiles.numbered(url, count: clips.count)
     for (clip, file) in zip(clips, urls) {
       do { try SoundFile.write(clip, channels: 1, sampleRate: rate, to: file, tags: tags) } catch {
         throw AudioError.sound(error)
       }
     }
     return urls
-  }
-
-  /// `url` for one clip; `name-1.ext`, `name-2.ext`, … for several.
-  public static func clipURLs(_ url: URL, count: Int) -> [URL] {
-    guard count > 1 else { return [url] }
-    let ext = url.pathExtension
-    let base = url.deletingPathExtension()
-    return (1...count).map {
-      base.deletingLastPathComponent().appendingPathComponent("\(base.lastPathComponent)-\($0)").appendingPathExtension(
-        ext)
-    }
   }
 }

@@ -375,8 +375,8 @@ let tinyCodec = AudioCodec(sampleRate: 0, frameSize: 4, mlpHiddenSize: 8, embedd
     let frame = AudioFrame(levels: [200, 60])
     try AudioDomain().write([[frame, frame], [frame]], codec: codec, to: dir.at("both.flac"))
     #expect(try SoundFile.readAudio(dir.at("both.flac")).frames == 4 + 4000 + 2)
-    #expect(AudioDomain.clipURLs(dir.at("c.wav"), count: 1) == [dir.at("c.wav")])
-    #expect(AudioDomain.clipURLs(dir.at("c.wav"), count: 2).map(\.lastPathComponent) == ["c-1.wav", "c-2.wav"])
+    #expect(OutputFiles.numbered(dir.at("c.wav"), count: 1) == [dir.at("c.wav")])
+    #expect(OutputFiles.numbered(dir.at("c.wav"), count: 2).map(\.lastPathComponent) == ["c-1.wav", "c-2.wav"])
   }
 
   // MARK: Statistics and the picture

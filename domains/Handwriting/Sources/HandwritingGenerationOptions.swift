@@ -104,24 +104,6 @@ extension HandwritingGenerationOptions {
   /// The texts to write: `text`, or the non-empty lines of `textFile` (which must be UTF-8 and
   /// hold at least one); nil when neither is given.
   public func texts() throws -> [String]? {
-    if let text { return [text] }
-    guard let textFile else { return nil }
-    let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: textFile)) } catch {
-      throw EngineError.invalidArgument(
-        "\(textFile): cannot read the text file (\((error as NSError).localizedDescription))")
-    }
-    guard let content = String(data: data, encoding: .utf8) else {
-      throw EngineError.invalidArgument("\(textFile): not UTF-8 text")
-    }
-    let lines = content.split(whereSeparator: \.isNewline).map(String.init).filter {
-      !$0.trimmingCharacters(in: .whitespaces).isEmpty
-    }
-    guard !lines.isEmpty else { throw EngineError.invalidArgument("\(textFile): no text to write (the file is empty)") }
-    if let long = lines.first(where: { $0.count > Self.maxTextLength }) {
-      throw EngineError.invalidArgument(
-        "\(textFile): a line of \(long.count) characters, more than \(Self.maxTextLength)")
-    }
-    return lines
+    try GivenTexts.read(text: text, textFile: textFile, maxLength: Self.maxTextLength)
   }
 }
