@@ -51,6 +51,10 @@ let package = Package(
     .target(name: "SoundIO", dependencies: ["CSndFile", "CSampleRate"]),
     // The one codec2 wrapper (encoding, decoding, a frame's fields).
     .target(name: "Codec2", dependencies: ["CCodec2"]),
+    // libespeak-ng (speech synthesis, phonemes): the speech domain's synthetic corpora.
+    .systemLibrary(name: "CESpeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
+    // The one espeak-ng wrapper.
+    .target(name: "ESpeak", dependencies: ["CESpeakNG"]),
     // The one FluidSynth wrapper (rendering MIDI to audio).
     .target(name: "Synthesizer", dependencies: ["CFluidSynth"]),
     // The one SentencePiece wrapper (training, loading and encoding subword models).
@@ -62,7 +66,9 @@ let package = Package(
     .target(
       name: "NoteDomain", dependencies: ["SeqGenEngine", "SoundIO", "Synthesizer"], path: "domains/Notes/Sources"),
     .target(name: "AudioDomain", dependencies: ["SeqGenEngine", "SoundIO"], path: "domains/Audio/Sources"),
-    .target(name: "SpeechDomain", dependencies: ["SeqGenEngine", "SoundIO", "Codec2"], path: "domains/Speech/Sources"),
+    .target(
+      name: "SpeechDomain", dependencies: ["SeqGenEngine", "SoundIO", "Codec2", "ESpeak"],
+      path: "domains/Speech/Sources"),
     // The browser playground: an HTTP server over the domains' generation library API.
     // The library layer under every front end: the domain catalog and the training session.
     .target(name: "SeqGenKit", dependencies: ["SeqGenEngine", "SeqGenMPI"]),
@@ -113,6 +119,7 @@ let package = Package(
     .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece"]),
     .testTarget(name: "SoundIOTests", dependencies: ["SoundIO", "SeqGenTestSupport"]),
     .testTarget(name: "Codec2Tests", dependencies: ["Codec2", "SoundIO", "SeqGenTestSupport"]),
+    .testTarget(name: "ESpeakTests", dependencies: ["ESpeak"]),
     .testTarget(name: "SeqGenCLITests", dependencies: ["seqgen", "SeqGenEngine", "SoundIO", "SeqGenTestSupport"]),
     // The command-line kit, with a test-only domain that plugs in through it.
     .testTarget(

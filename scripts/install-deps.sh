@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages SeqGen builds against, if any is missing.
 set -euo pipefail
-packages=(libopenblas-dev libcodec2-dev codec2 libsentencepiece-dev pkg-config libsndfile1-dev libsamplerate0-dev libfluidsynth-dev fluid-soundfont-gm librsvg2-bin chromium libopenmpi-dev openmpi-bin)
+packages=(libopenblas-dev libcodec2-dev codec2 libespeak-ng-dev libsentencepiece-dev pkg-config libsndfile1-dev libsamplerate0-dev libfluidsynth-dev fluid-soundfont-gm librsvg2-bin chromium libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
