@@ -5,6 +5,8 @@ import SeqGenCLI
 import SeqGenEngine
 import SpeechDomain
 
+extension SpeechCondition: ExpressibleByArgument {}
+
 /// `seqgen train speech`: an LSTM over codec2 frames, optionally told what to say.
 struct TrainSpeech: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -19,7 +21,9 @@ struct TrainSpeech: ParsableCommand {
       frames and the loss is bits per frame (the summary adds bits per second).
 
       With --condition text the model learns to say a given sentence: each clip's transcript \
-      conditions it through Graves' attention window over its characters (lower-cased). \
+      conditions it through Graves' attention window over its characters (lower-cased); with \
+      --condition phonemes, over its phonemes (espeak-ng's US English pronunciation, the same \
+      at training and generation), so spelling need not be learnt. \
       Transcripts come from an LJSpeech folder (metadata.csv of id|text|normalized text, the \
       clips in wavs/ID.wav) or a name.txt beside each name.wav; a clip without one is an \
       error. `seqgen espeak` writes such a corpus from a text file.
@@ -40,10 +44,10 @@ struct TrainSpeech: ParsableCommand {
   @Option(help: "codec2 bit rate of the frames: 3200 (20 ms frames, the default) or 1300 (40 ms, fewer and coarser).")
   var codec: Codec?
 
-  enum Condition: String, ExpressibleByArgument, CaseIterable { case text }
-
-  @Option(help: "Condition the model on each clip's transcript, so it says a given text (`text`).")
-  var condition: Condition?
+  @Option(
+    help:
+      "Condition the model on each clip's transcript, so it says a given text: its characters (`text`) or its phonemes as espeak-ng spells them (`phonemes`).")
+  var condition: SpeechCondition?
 
   @Option(
     help:
@@ -65,7 +69,7 @@ struct TrainSpeech: ParsableCommand {
   }
 
   func run() throws {
-    let domain = SpeechDomain(mode: (codec ?? .c3200).mode, conditionOnText: condition == .text)
+    let domain = SpeechDomain(mode: (codec ?? .c3200).mode, condition: condition)
     var options = flags.options(defaults: domain.trainingDefaults)
     options.windowMixtures = windowSize ?? TrainingOptions.defaultWindowMixtures
     try Training.run(

@@ -26,12 +26,13 @@ public struct SpeechDomain: SequenceDomain {
 
   /// The codec2 mode of a new run.
   public var mode: Codec2Mode
-  /// Train a model that says a given text: each clip's transcript conditions it through the window.
-  public var conditionOnText: Bool
+  /// Train a model that says a given text: each clip's transcript (its characters or its
+  /// phonemes) conditions it through the window; nil: babble.
+  public var condition: SpeechCondition?
 
-  public init(mode: Codec2Mode = .mode3200, conditionOnText: Bool = false) {
+  public init(mode: Codec2Mode = .mode3200, condition: SpeechCondition? = nil) {
     self.mode = mode
-    self.conditionOnText = conditionOnText
+    self.condition = condition
   }
 
   /// Chunks of 100 frames (2 s at 3200, 4 s at 1300): a few words, so the window sees where
@@ -42,19 +43,19 @@ public struct SpeechDomain: SequenceDomain {
     o.seqLength = 100
     o.batchSize = 16
     o.hiddenSize = 256
-    o.steps = conditionOnText ? 4000 : 1500
+    o.steps = condition != nil ? 4000 : 1500
     return o
   }
 
   public func configured(for codec: SpeechCodec) -> SpeechDomain {
-    SpeechDomain(mode: codec.mode, conditionOnText: codec.alphabet != nil)
+    SpeechDomain(mode: codec.mode, condition: codec.condition)
   }
 
   public func settingsFixed(by codec: SpeechCodec) -> [FixedSetting] {
     [
       FixedSetting("codec", requested: "codec2-\(mode.rawValue)", run: "codec2-\(codec.mode.rawValue)"),
       FixedSetting(
-        "condition", requested: conditionOnText ? "text" : "none", run: codec.alphabet == nil ? "none" : "text"),
+        "condition", requested: condition?.rawValue ?? "none", run: codec.condition?.rawValue ?? "none"),
     ]
   }
 
@@ -63,7 +64,7 @@ public struct SpeechDomain: SequenceDomain {
     for url in urls {
       for clip in try SpeechReader.clips(at: url) {
         let transcript = clip.transcript.map(SpeechCodec.normalized).flatMap { $0.isEmpty ? nil : $0 }
-        if conditionOnText, transcript == nil { throw SpeechError.noTranscript(path: clip.url.path) }
+        if condition != nil, transcript == nil { throw SpeechError.noTranscript(path: clip.url.path) }
         let frames = try SpeechReader.frames(clip.url, mode: mode)
         sequences.append(SourceSequence(source: clip.url.path, steps: frames, annotation: transcript))
       }
@@ -76,17 +77,19 @@ public struct SpeechDomain: SequenceDomain {
 
   public func makeCodec(for corpus: [SourceSequence<SpeechFrame>]) throws -> SpeechCodec {
     var codec = SpeechCodec(mode: mode)
-    guard conditionOnText else { return codec }
+    guard let condition else { return codec }
     var characters = Set<String>()
     var count = 0
     var frames = 0
     for s in corpus {
       guard let text = s.annotation, !text.isEmpty else { throw SpeechError.noTranscript(path: s.source) }
-      for c in text { characters.insert(String(c)) }
-      count += text.count
+      let symbols = try SpeechCodec.symbols(of: text, as: condition)
+      for c in symbols { characters.insert(String(c)) }
+      count += symbols.count
       frames += s.steps.count
     }
     codec.alphabet = characters.sorted()
+    codec.condition = condition
     codec.framesPerCharacter = Double(frames) / Double(max(count, 1))
     return codec
   }

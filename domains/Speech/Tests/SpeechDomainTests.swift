@@ -42,14 +42,33 @@ func ljSpeechFolder(_ dir: TemporaryDirectory, rows: [String]? = nil) throws -> 
     let dir = try TemporaryDirectory("seqgen-speech")
     defer { dir.remove() }
     let root = try ljSpeechFolder(dir, rows: ["added|Added!|added", "activated|Activated.|"])
-    let sequences = try SpeechDomain(conditionOnText: true).read([root])
+    let sequences = try SpeechDomain(condition: .text).read([root])
     #expect(sequences.map(\.annotation) == ["added", "activated."])
     #expect(sequences[0].source.hasSuffix("wavs/added.wav"))
     // 0.5 s or so of 20 ms frames of 14 fields each.
     #expect(sequences[0].steps.count > 10 && sequences[0].steps.allSatisfy { $0.fields.count == 14 })
-    let codec = try SpeechDomain(conditionOnText: true).makeCodec(for: sequences)
+    let codec = try SpeechDomain(condition: .text).makeCodec(for: sequences)
     #expect(codec.alphabet == [".", "a", "c", "d", "e", "i", "t", "v"])
     #expect(try codec.classes(of: "ACTIVATED.", source: "x") == [1, 2, 6, 5, 7, 1, 6, 4, 3, 0])
+  }
+
+  /// A phoneme model reads pronunciation: words spelt apart but said alike read the same.
+  @Test func phonemesReadPronunciation() throws {
+    let dir = try TemporaryDirectory("seqgen-speech")
+    defer { dir.remove() }
+    let root = try ljSpeechFolder(dir, rows: ["added|The knight.", "activated|A night, right?"])
+    let domain = SpeechDomain(condition: .phonemes)
+    let codec = try domain.makeCodec(for: try domain.read([root]))
+    #expect(codec.condition == .phonemes && codec.alphabet != nil)
+    let knight = try codec.classes(of: "knight", source: "x")
+    #expect(try knight == codec.classes(of: "Night!", source: "x"))
+    #expect(try knight != codec.classes(of: "right", source: "x"))
+    let back = try JSONDecoder().decode(SpeechCodec.self, from: JSONEncoder().encode(codec))
+    #expect(back == codec)
+    // A codec saved before phonemes existed reads text.
+    let old = try JSONDecoder().decode(SpeechCodec.self, from: Data(#"{"mode":"3200","alphabet":["a"]}"#.utf8))
+    #expect(old.condition == nil)
+    #expect(try old.classes(of: "A", source: "x") == [0])
   }
 
   @Test func readsTranscriptsBesideTheClips() throws {
@@ -61,9 +80,9 @@ func ljSpeechFolder(_ dir: TemporaryDirectory, rows: [String]? = nil) throws -> 
     try Data("Added\n".utf8).write(to: dir.at("a.txt"))
     let plain = try SpeechDomain().read([dir.url])
     #expect(plain.map(\.annotation) == ["added", nil])
-    #expect(throws: SpeechError.self) { try SpeechDomain(conditionOnText: true).read([dir.url]) }
+    #expect(throws: SpeechError.self) { try SpeechDomain(condition: .text).read([dir.url]) }
     do {
-      _ = try SpeechDomain(conditionOnText: true).read([dir.url])
+      _ = try SpeechDomain(condition: .text).read([dir.url])
     } catch {
       #expect("\(error)".hasPrefix(dir.at("b.flac").path + ": no transcript"), "\(error)")
     }
@@ -117,7 +136,7 @@ func ljSpeechFolder(_ dir: TemporaryDirectory, rows: [String]? = nil) throws -> 
 @Suite struct SpeechSayingTests {
   static func trainedRun(_ dir: TemporaryDirectory) throws -> RunDirectory {
     let root = try ljSpeechFolder(dir)
-    let domain = SpeechDomain(conditionOnText: true)
+    let domain = SpeechDomain(condition: .text)
     let sequences = try domain.read([root])
     var options = TrainingOptions.tiny(hiddenSize: 16, batchSize: 2, seqLength: 20, steps: 3)
     options.windowMixtures = 2
@@ -176,7 +195,7 @@ func ljSpeechFolder(_ dir: TemporaryDirectory, rows: [String]? = nil) throws -> 
     #expect(seconds > 1)
     let metadata = try String(contentsOf: out.appendingPathComponent("metadata.csv"), encoding: .utf8)
     #expect(metadata == "espeak-00001|The boat left.|The boat left.\nespeak-00003|A pipe here.|A pipe here.\n")
-    let sequences = try SpeechDomain(conditionOnText: true).read([out])
+    let sequences = try SpeechDomain(condition: .text).read([out])
     #expect(sequences.map(\.annotation) == ["the boat left.", "a pipe here."])
     #expect(throws: SpeechError.self) { try SyntheticCorpus().write(["Again."], to: out) }
     #expect(throws: SpeechError.self) { try SyntheticCorpus(voice: "xx-nowhere").write(["Hi."], to: dir.at("x")) }
