@@ -61,6 +61,7 @@ serve=(Sources/SeqGenServe/PlaygroundRequest.swift Sources/SeqGenServe/Playgroun
 build playground $(module_copy playground "${engine[@]}" "${serve[@]}") Fuzz/PlaygroundFuzzer.swift
 sndfile=(-I Sources/CSndFile -I Sources/CSampleRate $(pkg-config --cflags-only-I sndfile samplerate | sed 's/-I/-Xcc -I/g') -lsndfile -lsamplerate)
 build audio Sources/SoundIO/*.swift Fuzz/AudioFuzzer.swift -- "${sndfile[@]}"
+build speech Sources/SoundIO/*.swift Sources/Codec2/*.swift Fuzz/SpeechFuzzer.swift -- "${sndfile[@]}" -I Sources/CCodec2 $(pkg-config --cflags-only-I codec2 | sed 's/-I/-Xcc -I/g') -lcodec2
 
 run() { # name, seed corpus dirs...
   local name=$1; shift
@@ -87,3 +88,4 @@ run midi fixtures/notes/openmsx
 run ink fixtures/handwriting/hershey-lines
 run playground fixtures/fuzz/seeds/playground
 run audio fixtures/fuzz/seeds/audio fixtures/audio/drums
+run speech fixtures/fuzz/seeds/audio fixtures/audio/speech
