@@ -28,6 +28,21 @@ import Testing
     #expect(say.stdout.contains("real-time factor"), "\(say.stdout)")
     #expect(FileManager.default.fileExists(atPath: box.path("say.wav")))
 
+    // The playground offers a text box (no seconds) for this run and says the text.
+    let server = try ServeTests.Server([box.path("run")])
+    defer { server.stop() }
+    let runs = try JSONSerialization.jsonObject(with: try ServeTests.request(server.port, "GET", "/api/runs").body)
+    let options = ((runs as? [[String: Any]])?.first?["options"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+    #expect(options?.contains("text") == true && options?.contains("seconds") == false, "\(runs)")
+    let said = try ServeTests.request(
+      server.port, "POST", "/api/runs/run/generate", body: ServeTests.json(["options": ["text": "The sun."]]))
+    #expect(said.status == 200, "\(said.text)")
+    let files = (said.json["files"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+    #expect(files == ["speech.wav"], "\(said.text)")
+    let unsaid = try ServeTests.request(
+      server.port, "POST", "/api/runs/run/generate", body: ServeTests.json(["options": ["textFile": "/etc/passwd"]]))
+    #expect(unsaid.status == 400, "\(unsaid.text)")
+
     for (args, message) in [
       (["--out", box.path("x.wav")], "give --text or --text-file"),
       (["--text", "zzz", "--out", box.path("x.wav")], "is not in the model's alphabet"),
