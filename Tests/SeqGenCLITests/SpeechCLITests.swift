@@ -32,7 +32,9 @@ import Testing
     let server = try ServeTests.Server([box.path("run")])
     defer { server.stop() }
     let runs = try JSONSerialization.jsonObject(with: try ServeTests.request(server.port, "GET", "/api/runs").body)
-    let options = ((runs as? [[String: Any]])?.first?["options"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+    let options = ((runs as? [[String: Any]])?.first?["options"] as? [[String: Any]])?.compactMap {
+      $0["name"] as? String
+    }
     #expect(options?.contains("text") == true && options?.contains("seconds") == false, "\(runs)")
     let said = try ServeTests.request(
       server.port, "POST", "/api/runs/run/generate", body: ServeTests.json(["options": ["text": "The sun."]]))

@@ -46,7 +46,8 @@ struct TrainSpeech: ParsableCommand {
 
   @Option(
     help:
-      "Condition the model on each clip's transcript, so it says a given text: its characters (`text`) or its phonemes as espeak-ng spells them (`phonemes`).")
+      "Condition the model on each clip's transcript, so it says a given text: its characters (`text`) or its phonemes as espeak-ng spells them (`phonemes`)."
+  )
   var condition: SpeechCondition?
 
   @Option(

@@ -47,7 +47,9 @@ public struct SpeechCodec: Codable, Sendable, Equatable {
   public static func symbols(of text: String, as condition: SpeechCondition) throws(SpeechError) -> String {
     let normalized = normalized(text)
     guard condition == .phonemes else { return normalized }
-    do { return try ESpeak.phonemes(normalized, voice: phonemeVoice) } catch { throw .invalidSetting(error.description) }
+    do { return try ESpeak.phonemes(normalized, voice: phonemeVoice) } catch {
+      throw .invalidSetting(error.description)
+    }
   }
 
   /// The window's classes of `text`; a symbol outside the alphabet is an error naming
