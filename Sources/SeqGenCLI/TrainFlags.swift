@@ -129,3 +129,28 @@ public struct TrainFlags<Commands: DomainCommands>: ParsableArguments {
   }
 }
 extension ValidationSplit: ExpressibleByArgument {}
+
+/// `--window-size`: the attention window of a domain that conditions on a given text
+/// (handwriting, speech).
+public struct WindowFlags: ParsableArguments {
+  public init() {}
+
+  @Option(
+    help:
+      "Gaussians of the attention window of a --condition model (Graves used 10; default \(TrainingOptions.defaultWindowMixtures))."
+  )
+  public var windowSize: Int?
+
+  public func validate() throws {
+    if let windowSize, !(1...100).contains(windowSize) {
+      throw ValidationError("--window-size must be in 1...100, got \(windowSize)")
+    }
+  }
+
+  /// `options` with the window's size set, from the flag or the default.
+  public func applied(to options: TrainingOptions) -> TrainingOptions {
+    var options = options
+    options.windowMixtures = windowSize ?? TrainingOptions.defaultWindowMixtures
+    return options
+  }
+}

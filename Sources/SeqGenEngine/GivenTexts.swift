@@ -3,6 +3,19 @@ import Foundation
 /// The texts a conditioned model is asked to render (handwriting writes them, speech says
 /// them): one given inline, or the non-empty lines of a UTF-8 file.
 public enum GivenTexts {
+  /// The `text`, `textFile` and `skipUnknown` settings of a domain that renders given texts,
+  /// `text` and `textFile` helped in the domain's words (what the text is, what one line makes).
+  public static func settings(text: String, textFile: String) -> [Setting] {
+    [
+      Setting("text", label: "Text", help: text, kind: .text),
+      Setting("textFile", label: "Text file", help: textFile, kind: .file, advanced: true),
+      Setting(
+        "skipUnknown", label: "Skip unknown",
+        help: "Leave out characters of the text the model has no class for, instead of failing.", kind: .bool,
+        default: .bool(false), advanced: true),
+    ]
+  }
+
   /// `text`, or the non-empty lines of `textFile` (UTF-8, at least one line, each at most
   /// `maxLength` characters); nil when neither is given.
   public static func read(text: String?, textFile: String?, maxLength: Int) throws(EngineError) -> [String]? {

@@ -36,14 +36,7 @@ import Testing
     }
     #expect(relativeError(loss, reference(x)) < 1e-6)
     for j in width..<(2 * width) { #expect(d[j] == 0) }
-    var worst = 0.0
-    for i in 0..<(3 * width) {
-      var plus = x
-      var minus = x
-      plus[i] += 1e-6
-      minus[i] -= 1e-6
-      worst = max(worst, relativeError(Double(d[i]), 0.5 * (reference(plus) - reference(minus)) / 2e-6, floor: 1e-4))
-    }
+    let worst = worstReferenceGradientError(x, gradient: d.array, scale: 0.5, reference: reference)
     #expect(worst < 1e-5, "worst relative error \(worst)")
   }
 

@@ -51,3 +51,20 @@ func worstGradientError(
   }
   return worst
 }
+
+/// The worst relative error between `gradient[i]` and `scale` times the central difference
+/// (step 1e-6) of the float64 `reference` loss at `x`, over every i.
+func worstReferenceGradientError(_ x: [Double], gradient: [Float], scale: Double, reference: ([Double]) -> Double)
+  -> Double
+{
+  var worst = 0.0
+  for i in x.indices {
+    var plus = x
+    var minus = x
+    plus[i] += 1e-6
+    minus[i] -= 1e-6
+    let numeric = scale * (reference(plus) - reference(minus)) / 2e-6
+    worst = max(worst, relativeError(Double(gradient[i]), numeric, floor: 1e-4))
+  }
+  return worst
+}

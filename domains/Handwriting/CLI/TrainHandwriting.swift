@@ -53,25 +53,18 @@ struct TrainHandwriting: ParsableCommand {
   @Option(help: "Condition the model on each line's transcription, so it writes a given text (`text`).")
   var condition: Condition?
 
-  @Option(
-    help:
-      "Gaussians of the attention window of a --condition text model (Graves used 10; default \(TrainingOptions.defaultWindowMixtures))."
-  )
-  var windowSize: Int?
+  @OptionGroup var window: WindowFlags
 
   /// The settings given (a resumed run refuses those it fixed with another value).
   var given: Set<String> {
     let flags: [(String, Bool)] = [
       ("components", components != nil), ("maxOffset", maxOffset != nil), ("condition", condition != nil),
-      ("windowMixtures", windowSize != nil),
+      ("windowMixtures", window.windowSize != nil),
     ]
     return Set(flags.filter(\.1).map(\.0))
   }
 
   func validate() throws {
-    if let windowSize, !(1...100).contains(windowSize) {
-      throw ValidationError("--window-size must be in 1...100, got \(windowSize)")
-    }
     if let components, !(1...HandwritingCodec.maxComponents).contains(components) {
       throw ValidationError("--components must be in 1...\(HandwritingCodec.maxComponents), got \(components)")
     }
@@ -84,8 +77,7 @@ struct TrainHandwriting: ParsableCommand {
     let domain = HandwritingDomain(
       components: components ?? HandwritingDomain.defaultComponents, maxOffset: maxOffset,
       conditionOnText: condition == .text)
-    var options = flags.options(defaults: domain.trainingDefaults)
-    options.windowMixtures = windowSize ?? TrainingOptions.defaultWindowMixtures
+    let options = window.applied(to: flags.options(defaults: domain.trainingDefaults))
     try Training.run(
       domain, flags: flags, options: options, conditionedExample: "--text \"To be, or not to be\" --out line.svg",
       given: given)

@@ -50,37 +50,31 @@ public struct HandwritingGenerationOptions: Codable, Sendable, Equatable, Descri
 
   public init() { self.init(length: 500) }
 
-  public static let settings = [
-    Setting(
-      "text", label: "Text", help: "For a run trained with text conditioning: the text to write.", kind: .text),
-    Setting(
-      "textFile", label: "Text file", help: "Like text, one row per line of this UTF-8 file.", kind: .file,
-      advanced: true),
-    Setting(
-      "style", label: "Style",
-      help: "A transcribed line of strokes whose hand the text is written in (Graves' priming).", kind: .file,
-      advanced: true),
-    Setting(
-      "skipUnknown", label: "Skip unknown",
-      help: "Leave out characters of the text the model has no class for, instead of failing.", kind: .bool,
-      default: .bool(false), advanced: true),
-    Setting(
-      "length", label: "Points", help: "Points per sample when neither steps nor strokes is given.", kind: .integer,
-      default: .number(500), minimum: 1, maximum: Double(PlainGenerationOptions.maxLength)),
-    Setting(
-      "steps", label: "Steps", help: "Points per sample (the same as length).", kind: .integer, minimum: 1,
-      maximum: Double(maxSteps), advanced: true),
-    Setting(
-      "strokes", label: "Strokes", help: "Stop each sample after this many strokes (pen lifts).", kind: .integer,
-      minimum: 1, maximum: Double(maxStrokes)),
-    PlainGenerationOptions.setting("stripPrime"),
-    Setting(
-      "strokeWidth", label: "Stroke width", help: "SVG line width in data units (default: 1/40 of the row height).",
-      kind: .number, minimum: 0, exclusiveMinimum: true, advanced: true),
-    Setting(
-      "singleLine", label: "Single line", help: "Pen-plotter SVG: one bare path per stroke.", kind: .bool,
-      default: .bool(false), advanced: true),
-  ]
+  public static let settings =
+    GivenTexts.settings(
+      text: "For a run trained with text conditioning: the text to write.",
+      textFile: "Like text, one row per line of this UTF-8 file.") + [
+      Setting(
+        "style", label: "Style",
+        help: "A transcribed line of strokes whose hand the text is written in (Graves' priming).", kind: .file,
+        advanced: true),
+      Setting(
+        "length", label: "Points", help: "Points per sample when neither steps nor strokes is given.", kind: .integer,
+        default: .number(500), minimum: 1, maximum: Double(PlainGenerationOptions.maxLength)),
+      Setting(
+        "steps", label: "Steps", help: "Points per sample (the same as length).", kind: .integer, minimum: 1,
+        maximum: Double(maxSteps), advanced: true),
+      Setting(
+        "strokes", label: "Strokes", help: "Stop each sample after this many strokes (pen lifts).", kind: .integer,
+        minimum: 1, maximum: Double(maxStrokes)),
+      PlainGenerationOptions.setting("stripPrime"),
+      Setting(
+        "strokeWidth", label: "Stroke width", help: "SVG line width in data units (default: 1/40 of the row height).",
+        kind: .number, minimum: 0, exclusiveMinimum: true, advanced: true),
+      Setting(
+        "singleLine", label: "Single line", help: "Pen-plotter SVG: one bare path per stroke.", kind: .bool,
+        default: .bool(false), advanced: true),
+    ]
 
   /// The points generated per sample at most: `steps`, else room for `strokes`, else `length`.
   public var pointLimit: Int { steps ?? strokes.map { min($0 * 1000, Self.maxSteps) } ?? length }

@@ -50,29 +50,18 @@ struct TrainSpeech: ParsableCommand {
   )
   var condition: SpeechCondition?
 
-  @Option(
-    help:
-      "Gaussians of the attention window of a --condition text model (default \(TrainingOptions.defaultWindowMixtures))."
-  )
-  var windowSize: Int?
+  @OptionGroup var window: WindowFlags
 
   var given: Set<String> {
     let flags: [(String, Bool)] = [
-      ("codec", codec != nil), ("condition", condition != nil), ("windowMixtures", windowSize != nil),
+      ("codec", codec != nil), ("condition", condition != nil), ("windowMixtures", window.windowSize != nil),
     ]
     return Set(flags.filter(\.1).map(\.0))
   }
 
-  func validate() throws {
-    if let windowSize, !(1...100).contains(windowSize) {
-      throw ValidationError("--window-size must be in 1...100, got \(windowSize)")
-    }
-  }
-
   func run() throws {
     let domain = SpeechDomain(mode: (codec ?? .c3200).mode, condition: condition)
-    var options = flags.options(defaults: domain.trainingDefaults)
-    options.windowMixtures = windowSize ?? TrainingOptions.defaultWindowMixtures
+    let options = window.applied(to: flags.options(defaults: domain.trainingDefaults))
     try Training.run(
       domain, flags: flags, options: options,
       conditionedExample: "--text \"The boat left the harbour at dawn.\" --out say.wav", given: given)

@@ -33,22 +33,17 @@ public struct SpeechGenerationOptions: Codable, Sendable, Equatable, DescribedSe
 
   public init() { self.init(text: nil) }
 
-  public static let settings = [
-    Setting(
-      "text", label: "Text", help: "For a run trained on transcripts: the sentence to say.", kind: .text),
-    Setting(
-      "textFile", label: "Text file", help: "Like text, one clip per line of this UTF-8 file.", kind: .file,
-      advanced: true),
-    Setting(
-      "skipUnknown", label: "Skip unknown",
-      help: "Leave out characters of the text the model has no class for, instead of failing.", kind: .bool,
-      default: .bool(false), advanced: true),
-    Setting(
-      "seconds", label: "Seconds",
-      help: "Seconds per clip of a run without transcripts (default \(Int(defaultSeconds))); a said text ends itself.",
-      kind: .number, minimum: 0, maximum: maxSeconds, exclusiveMinimum: true),
-    PlainGenerationOptions.setting("stripPrime"),
-  ]
+  public static let settings =
+    GivenTexts.settings(
+      text: "For a run trained on transcripts: the sentence to say.",
+      textFile: "Like text, one clip per line of this UTF-8 file.") + [
+      Setting(
+        "seconds", label: "Seconds",
+        help:
+          "Seconds per clip of a run without transcripts (default \(Int(defaultSeconds))); a said text ends itself.",
+        kind: .number, minimum: 0, maximum: maxSeconds, exclusiveMinimum: true),
+      PlainGenerationOptions.setting("stripPrime"),
+    ]
 
   public func validate() throws(EngineError) {
     try checkRanges()
