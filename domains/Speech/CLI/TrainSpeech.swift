@@ -23,13 +23,14 @@ struct TrainSpeech: ParsableCommand {
       With --condition text the model learns to say a given sentence: each clip's transcript \
       conditions it through Graves' attention window over its characters (lower-cased); with \
       --condition phonemes, over its phonemes (espeak-ng's US English pronunciation, the same \
-      at training and generation), so spelling need not be learnt. \
+      at training and generation), so spelling need not be learnt: the one to choose, measured \
+      far faster to intelligible (docs/speech.md). \
       Transcripts come from an LJSpeech folder (metadata.csv of id|text|normalized text, the \
       clips in wavs/ID.wav) or a name.txt beside each name.wav; a clip without one is an \
       error. `seqgen espeak` writes such a corpus from a text file.
 
       Example: seqgen train speech --data fixtures/audio/speech --out runs/babble
-      Example: seqgen train speech --data data/espeak --condition text --out runs/tts
+      Example: seqgen train speech --data data/espeak --condition phonemes --out runs/tts
       """
   )
 
