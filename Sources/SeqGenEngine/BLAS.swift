@@ -22,6 +22,15 @@ public enum BLAS {
       }
       return
     }
+    if m == 1 {
+      // One row (generation at batch 1): a matrix-vector product. OpenBLAS's sgemm packs all
+      // of B for it on every call, which took 78% of a speech model's generation time.
+      let incA = Int32(transA ? lda : 1)
+      cblas_sgemv(
+        CblasRowMajor, transB ? CblasNoTrans : CblasTrans, Int32(transB ? n : k), Int32(transB ? k : n), alpha, b,
+        Int32(ldb), a, incA, beta, c, 1)
+      return
+    }
     cblas_sgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
