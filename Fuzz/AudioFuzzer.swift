@@ -7,10 +7,6 @@ import Foundation
 public func audioFuzzer(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let data = Data(bytes: bytes, count: size)
   guard let audio = try? SoundFile.read(data: data, name: "fuzz"), audio.frames <= 1 << 16 else { return 0 }
-  var mono = [Float](repeating: 0, count: audio.frames)
-  for f in 0..<audio.frames {
-    for c in 0..<audio.channels { mono[f] += audio.samples[f * audio.channels + c] / Float(audio.channels) }
-  }
-  _ = try? SoundFile.resample(mono, channels: 1, from: audio.sampleRate, to: 8000)
+  _ = try? SoundFile.resample(audio.mono, channels: 1, from: audio.sampleRate, to: 8000)
   return 0
 }

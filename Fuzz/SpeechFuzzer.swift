@@ -8,11 +8,8 @@ import Foundation
 public func speechFuzzer(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let data = Data(bytes: bytes, count: size)
   guard let audio = try? SoundFile.read(data: data, name: "fuzz"), audio.frames <= 1 << 16 else { return 0 }
-  var mono = [Float](repeating: 0, count: audio.frames)
-  for f in 0..<audio.frames {
-    for c in 0..<audio.channels { mono[f] += audio.samples[f * audio.channels + c] / Float(audio.channels) }
-  }
-  guard let x = try? SoundFile.resample(mono, channels: 1, from: audio.sampleRate, to: Codec2Mode.sampleRate) else {
+  guard let x = try? SoundFile.resample(audio.mono, channels: 1, from: audio.sampleRate, to: Codec2Mode.sampleRate)
+  else {
     return 0
   }
   let pcm = x.map { Int16(max(-32768, min(32767, ($0 * 32768).rounded()))) }

@@ -45,7 +45,27 @@ public enum SoundFile {
     /// Frames (samples per channel).
     public var frames: Int { channels > 0 ? samples.count / channels : 0 }
     public var seconds: Double { Double(frames) / Double(sampleRate) }
+
+    /// The mean of the channels, frame by frame.
+    public var mono: [Float] {
+      guard channels > 1 else { return samples }
+      let scale = 1 / Float(channels)
+      return (0..<frames).map { f in
+        var sum: Float = 0
+        for k in 0..<channels { sum += samples[f * channels + k] }
+        return sum * scale
+      }
+    }
   }
+
+  /// The extensions of the formats libsndfile reads (lower case, no dot): what a corpus folder
+  /// is searched for (a file named directly is read whatever its name).
+  public static let extensions: Set<String> = [
+    "wav", "wave", "flac", "ogg", "oga", "aif", "aiff", "aifc", "au", "snd", "caf", "w64", "rf64", "mp3", "opus",
+  ]
+
+  /// What a corpus file may hold: more channels than a surround mix is not audio we expect.
+  public static let corpusLimits = Limits(maxChannels: 8, maxSampleRate: 768_000, maxSamples: 1 << 28)
 
   /// Decodes an audio file: interleaved samples, channel count and sample rate.
   public static func read(_ url: URL, limits: Limits = Limits()) throws(SoundFileError) -> (

@@ -5,42 +5,22 @@ import SoundIO
 /// Finds audio files and turns each into mono samples at the model rate: libsndfile decode,
 /// mix-down, libsamplerate resampling, optional silence trim and peak normalisation.
 enum AudioReader {
-  /// Extensions searched in directories (a file named directly is read whatever its name).
-  static let extensions: Set<String> = [
-    "wav", "wave", "flac", "ogg", "oga", "aif", "aiff", "aifc", "au", "snd", "caf", "w64", "rf64", "mp3", "opus",
-  ]
-
-  /// What a corpus file may hold: more channels than a surround mix is not audio we expect.
-  static let limits = SoundFile.Limits(maxChannels: 8, maxSampleRate: 768_000, maxSamples: 1 << 28)
-
   /// The file itself, or the audio files under a directory, sorted by path.
   static func files(at url: URL) throws(AudioError) -> [URL] {
-    do { return try CorpusFiles.find(at: url, extensions: extensions) } catch {
-      throw .unreadable(path: url.path, reason: error.reason(kind: "audio", extensions: extensions))
+    do { return try CorpusFiles.find(at: url, extensions: SoundFile.extensions) } catch {
+      throw .unreadable(path: url.path, reason: error.reason(kind: "audio", extensions: SoundFile.extensions))
     }
   }
 
   /// Decodes a file, checked by `SoundFile` (header limits, truncation, NaN).
   static func decode(_ url: URL) throws(AudioError) -> SoundFile.Audio {
-    do { return try SoundFile.readAudio(url, limits: limits) } catch { throw .sound(error) }
-  }
-
-  /// The mean of the channels of interleaved audio.
-  static func mono(_ audio: SoundFile.Audio) -> [Float] {
-    let c = audio.channels
-    guard c > 1 else { return audio.samples }
-    let scale = 1 / Float(c)
-    return (0..<audio.frames).map { f in
-      var sum: Float = 0
-      for k in 0..<c { sum += audio.samples[f * c + k] }
-      return sum * scale
-    }
+    do { return try SoundFile.readAudio(url, limits: SoundFile.corpusLimits) } catch { throw .sound(error) }
   }
 
   /// Mono samples at the codec's rate, trimmed, normalised and emphasised as it says: the
   /// signal the model is trained on.
   static func samples(of audio: SoundFile.Audio, codec: AudioCodec, path: String) throws(AudioError) -> [Float] {
-    var x = mono(audio)
+    var x = audio.mono
     do {
       x = try Resampler(quality: .medium).resample(x, channels: 1, from: audio.sampleRate, to: codec.sampleRate)
     } catch {

@@ -6,11 +6,6 @@ import SoundIO
 /// Finds speech clips and their transcripts and codes each clip as codec2 frames: libsndfile
 /// decode, mix-down, libsamplerate to 8 kHz, 16-bit PCM, codec2, each frame's fields.
 enum SpeechReader {
-  /// Extensions searched in folders (a file named directly is read whatever its name).
-  static let extensions: Set<String> = [
-    "wav", "wave", "flac", "ogg", "oga", "aif", "aiff", "aifc", "au", "snd", "caf", "w64", "rf64", "mp3", "opus",
-  ]
-  static let limits = SoundFile.Limits(maxChannels: 8, maxSampleRate: 768_000, maxSamples: 1 << 28)
   /// Largest `metadata.csv` or transcript read (bytes), checked before reading.
   static let maxTextBytes = 64 << 20
 
@@ -28,8 +23,8 @@ enum SpeechReader {
     let metadata = url.appendingPathComponent("metadata.csv")
     if FileManager.default.fileExists(atPath: metadata.path) { return try ljSpeech(metadata) }
     let files: [URL]
-    do { files = try CorpusFiles.find(at: url, extensions: extensions) } catch {
-      throw .unreadable(path: url.path, reason: error.reason(kind: "audio", extensions: extensions))
+    do { files = try CorpusFiles.find(at: url, extensions: SoundFile.extensions) } catch {
+      throw .unreadable(path: url.path, reason: error.reason(kind: "audio", extensions: SoundFile.extensions))
     }
     return try files.map { file throws(SpeechError) in
       let text = file.deletingPathExtension().appendingPathExtension("txt")
@@ -89,12 +84,8 @@ enum SpeechReader {
   /// A clip as 8 kHz 16-bit PCM: decoded, mixed down, resampled.
   static func pcm(_ url: URL) throws(SpeechError) -> [Int16] {
     let audio: SoundFile.Audio
-    do { audio = try SoundFile.readAudio(url, limits: limits) } catch { throw .sound(error) }
-    var x = audio.samples
-    if audio.channels > 1 {
-      let c = audio.channels
-      x = (0..<audio.frames).map { f in (0..<c).reduce(Float(0)) { $0 + audio.samples[f * c + $1] } / Float(c) }
-    }
+    do { audio = try SoundFile.readAudio(url, limits: SoundFile.corpusLimits) } catch { throw .sound(error) }
+    var x = audio.mono
     do {
       x = try Resampler(quality: .medium).resample(x, channels: 1, from: audio.sampleRate, to: Codec2Mode.sampleRate)
     } catch {
