@@ -3,7 +3,7 @@
 
     ~/m21env/bin/pip install pretty_midi        # or any venv with pretty_midi
     ~/m21env/bin/python scripts/obedience.py RUN [--seqgen .build/release/seqgen]
-        [--count 20] [--seconds 30] [--label NAME] [--temperature 1]
+        [--count 20] [--seconds 30] [--label NAME] [--temperature 1] [--only voices,key]
 
 For each setting it generates --count pieces of --seconds (seeds 1..count, no prime) and
 measures what was played over those seconds: note density (notes starting per second), the
@@ -104,11 +104,15 @@ def main():
     parser.add_argument("--densities", default="1,2,4,8")
     parser.add_argument("--keys", default="D minor,A major,Eb major")
     parser.add_argument("--chords", default="Am F C G")
+    parser.add_argument("--voices", default="2,4")
+    parser.add_argument("--only", default="density,key,dynamics,voices,chords,blues",
+                        help="the requests to measure, comma-separated")
     args = parser.parse_args()
+    wanted = set(args.only.split(","))
     with tempfile.TemporaryDirectory() as folder:
         free = generate(args, folder, "free", [])
         rows = []
-        for d in [float(x) for x in args.densities.split(",")]:
+        for d in [float(x) for x in args.densities.split(",")] if "density" in wanted else []:
             got = generate(args, folder, f"density{d}", ["--density", str(d)])
             errors = [abs(r["density"] - d) / d for r in got]
             chance = [abs(r["density"] - d) / d for r in free]
@@ -116,34 +120,39 @@ def main():
                          f"median error {100 * statistics.median(errors):.0f}%",
                          f"{statistics.mean(r['density'] for r in free):.2f}/s, "
                          f"median error {100 * statistics.median(chance):.0f}%"))
-        for key in args.keys.split(","):
+        for key in args.keys.split(",") if "key" in wanted else []:
             got = generate(args, folder, "key" + key.replace(" ", ""), ["--key", key])
             rows.append((f"key {key}", f"{100 * in_key(got, key):.1f}% in key", f"{100 * in_key(free, key):.1f}%"))
-        for dyn, velocity in [("soft", 40), ("loud", 100)]:
+        for dyn, velocity in [("soft", 40), ("loud", 100)] if "dynamics" in wanted else []:
             got = generate(args, folder, dyn, ["--dynamics", dyn])
             rows.append((f"dynamics {dyn} ({velocity})", f"mean velocity {statistics.mean(r['velocity'] for r in got):.0f}",
                          f"{statistics.mean(r['velocity'] for r in free):.0f}"))
-        for voices in [2, 4]:
-            got = generate(args, folder, f"voices{voices}", ["--voices", str(voices)])
-            rows.append((f"voices {voices}", f"{statistics.mean(r['voices'] for r in got):.2f} sounding",
+        for voices in [float(x) for x in args.voices.split(",")] if "voices" in wanted else []:
+            got = generate(args, folder, f"voices{voices}", ["--voices", f"{voices:g}"])
+            rows.append((f"voices {voices:g}", f"{statistics.mean(r['voices'] for r in got):.2f} sounding",
                          f"{statistics.mean(r['voices'] for r in free):.2f}"))
-        progression = args.chords.split()
-        got = generate(args, folder, "chords", ["--chords", args.chords, "--beats-per-chord", "2"])
-        fraction, n = chord_fraction(got, progression, 2, args.seconds)
-        chance, _ = chord_fraction(free, progression, 2, args.seconds)
-        rows.append((f"chords {args.chords} (2 beats each)", f"{100 * fraction:.1f}% chord tones on beats ({n} notes)",
-                     f"{100 * chance:.1f}%"))
+        if "chords" in wanted:
+            progression = args.chords.split()
+            got = generate(args, folder, "chords", ["--chords", args.chords, "--beats-per-chord", "2"])
+            fraction, n = chord_fraction(got, progression, 2, args.seconds)
+            chance, _ = chord_fraction(free, progression, 2, args.seconds)
+            rows.append((f"chords {args.chords} (2 beats each)",
+                         f"{100 * fraction:.1f}% chord tones on beats ({n} notes)", f"{100 * chance:.1f}%"))
         blues = BLUES.split()
         bars = 12 * 4 * 60 / BPM
-        seconds, args.seconds = args.seconds, bars
-        got = generate(args, folder, "blues", ["--chords", BLUES, "--beats-per-chord", "4"])
-        blues_free = generate(args, folder, "bluesfree", [])
+        seconds = args.seconds
+        if "blues" in wanted:
+            args.seconds = bars
+            got = generate(args, folder, "blues", ["--chords", BLUES, "--beats-per-chord", "4"])
+            blues_free = generate(args, folder, "bluesfree", [])
     print(f"{args.run}: {args.count} pieces of {seconds:g} s per setting, temperature {args.temperature}"
           + (f", label {args.label}" if args.label else ""))
     print("| request | achieved | every control free (chance) |")
     print("|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
+    if "blues" not in wanted:
+        return
     print()
     print(f"12-bar blues ({BLUES}, 4 beats each at {BPM} bpm): chord tones among notes on beats, per bar")
     print("| bar | chord | requested | free |")

@@ -131,6 +131,10 @@ public protocol SequenceDomain: Sendable {
   func trainingReport(
     _ moment: TrainingMoment, split: CorpusSplit<Step>, codec: Codec, manifest: Manifest
   ) throws -> [String]
+  /// The recipe to try when a new run's corpus is unlike those `trainingDefaults` were tuned
+  /// on, judged from its training part (source code, not plays): nil by default, and for a
+  /// corpus the defaults suit.
+  func recipe(for split: CorpusSplit<Step>, codec: Codec) -> TrainingRecipe?
   /// Lines that put an evaluation loss in this domain's units, as `trainingReport` does for
   /// training. Empty by default.
   func evaluationReport(_ loss: Loss, sequences: [SourceSequence<Step>], codec: Codec, manifest: Manifest) -> [String]
@@ -186,6 +190,7 @@ extension SequenceDomain {
   public func trainingReport(
     _ moment: TrainingMoment, split: CorpusSplit<Step>, codec: Codec, manifest: Manifest
   ) throws -> [String] { [] }
+  public func recipe(for split: CorpusSplit<Step>, codec: Codec) -> TrainingRecipe? { nil }
   public func evaluationReport(_ loss: Loss, sequences: [SourceSequence<Step>], codec: Codec, manifest: Manifest)
     -> [String]
   { [] }

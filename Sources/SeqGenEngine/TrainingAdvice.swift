@@ -67,3 +67,56 @@ public enum TrainingAdvice {
       since, 100 * above, best, best)
   }
 }
+
+/// What a domain suggests for a corpus unlike those its defaults were tuned on (source code
+/// for a text domain tuned on plays, scores for a notes domain tuned on performances): a
+/// measured recipe, named by the corpus statistic that calls for it.
+public struct TrainingRecipe: Sendable {
+  /// What in the corpus calls for it ("90% of its lines are indented and 6.0% of its
+  /// characters are brackets, operators and underscores").
+  public var evidence: String
+  /// The kind of corpus the recipe is for ("source code").
+  public var kind: String
+  /// The domain's defaults with the recipe's changes made.
+  public var options: TrainingOptions
+  /// The domain's own settings the recipe asks for and the run does not have yet, by property
+  /// name, with their values in words.
+  public var domainSettings: [(name: String, value: String)]
+  /// What else to do (at generation), with the page that gives the recipe's measurements.
+  public var outcome: String
+
+  public init(
+    evidence: String, kind: String, options: TrainingOptions, domainSettings: [(name: String, value: String)] = [],
+    outcome: String
+  ) {
+    self.evidence = evidence
+    self.kind = kind
+    self.options = options
+    self.domainSettings = domainSettings
+    self.outcome = outcome
+  }
+}
+
+extension TrainingAdvice {
+  /// The advice line for `recipe`, or nil when the run already trains as it says: the
+  /// settings the recipe changes from the domain's `defaults`, wherever `run` differs, and
+  /// the domain settings it still asks for.
+  public static func recipe(_ recipe: TrainingRecipe, defaults: TrainingOptions, run: TrainingOptions) -> String? {
+    guard case .object(let base)? = try? JSONValue.encoding(defaults),
+      case .object(let wanted)? = try? JSONValue.encoding(recipe.options),
+      case .object(let given)? = try? JSONValue.encoding(run)
+    else { return nil }
+    let changed = wanted.keys.sorted().filter { wanted[$0] != base[$0] }
+    guard changed.contains(where: { wanted[$0] != given[$0] }) || !recipe.domainSettings.isEmpty else { return nil }
+    let settings =
+      changed.map { name in
+        switch wanted[name] {
+        case .number(let x)?: "`\(name)` \(Setting.show(x))"
+        case .string(let s)?: "`\(name)` \(s)"
+        default: "`\(name)`"
+        }
+      } + recipe.domainSettings.map { "`\($0.name)` \($0.value)" }
+    return "advice: this corpus looks like \(recipe.kind) (\(recipe.evidence)), "
+      + "not what the defaults are tuned on: try " + settings.joined(separator: ", ") + "; " + recipe.outcome
+  }
+}

@@ -213,6 +213,11 @@ public struct TrainingSession<D: SequenceDomain> {
           parameters: m.model.parameterCount, steps: trainer.trainingSteps, unit: unit, options: o,
           augments: trainer.domain.augments(trainer.codec))))
     guard trainer.collective.rank == 0 else { return }
+    if !resume, let recipe = trainer.domain.recipe(for: trainer.split, codec: trainer.codec),
+      let advice = TrainingAdvice.recipe(recipe, defaults: trainer.domain.trainingDefaults, run: o)
+    {
+      report(.line(advice))
+    }
     for line in try trainer.domain.trainingReport(
       .beforeTraining, split: trainer.split, codec: trainer.codec, manifest: trainer.manifest)
     {

@@ -55,3 +55,27 @@ import Testing
     #expect(TrainingAdvice.patience(longestWait: 0) == TrainingAdvice.patience)
   }
 }
+
+/// A domain's recipe for an unusual corpus is advised while the run differs from it.
+@Suite struct TrainingRecipeAdviceTests {
+  @Test func advisedUntilTheRunFollowsIt() throws {
+    let defaults = TrainingOptions()
+    var wanted = defaults
+    wanted.hiddenSize = 256
+    wanted.steps = 8000
+    wanted.dropout = 0.25
+    let recipe = TrainingRecipe(evidence: "why", kind: "a kind", options: wanted, outcome: "what it did")
+    let advice = try #require(TrainingAdvice.recipe(recipe, defaults: defaults, run: defaults))
+    #expect(
+      advice == "advice: this corpus looks like a kind (why), not what the defaults are tuned on: try "
+        + "`dropout` 0.25, `hiddenSize` 256, `steps` 8000; what it did")
+    // Partly followed: still advised, with every setting of the recipe.
+    var partly = defaults
+    partly.hiddenSize = 256
+    #expect(TrainingAdvice.recipe(recipe, defaults: defaults, run: partly) == advice)
+    // Followed (other settings changed as well): nothing to say.
+    var followed = wanted
+    followed.seed = 7
+    #expect(TrainingAdvice.recipe(recipe, defaults: defaults, run: followed) == nil)
+  }
+}

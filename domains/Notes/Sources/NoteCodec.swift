@@ -14,10 +14,15 @@ public struct NoteCodec: Codable, Sendable, Equatable {
   /// Whether the model reads `NoteControls` beside every event (false in runs saved before
   /// controls existed).
   public var controls: Bool
+  /// How long the training music holds a note at most, in seconds (the 99.9th percentile of its
+  /// note lengths, at most `PerformanceEncoding.maxGeneratedNoteSeconds`); nil in runs saved
+  /// before it was measured. A generated note is closed when it has sounded this long: a model
+  /// that forgets a NOTE_OFF then leaves a chorale's key stuck for 2.5 s, not Magenta's 5 s.
+  public var longestNote: Double?
 
   public init(
     encoding: PerformanceEncoding, keepDrums: Bool, sustain: Bool, startEvent: NoteEvent,
-    augmentation: NoteAugmentation? = nil, controls: Bool = false
+    augmentation: NoteAugmentation? = nil, controls: Bool = false, longestNote: Double? = nil
   ) {
     self.encoding = encoding
     self.keepDrums = keepDrums
@@ -25,9 +30,15 @@ public struct NoteCodec: Codable, Sendable, Equatable {
     self.startEvent = startEvent
     self.augmentation = augmentation
     self.controls = controls
+    self.longestNote = longestNote
   }
 
-  enum CodingKeys: String, CodingKey { case encoding, keepDrums, sustain, startClass, augmentation, controls }
+  /// How long a generated note may sound before it is closed.
+  public var maxGeneratedNoteSeconds: Double { longestNote ?? PerformanceEncoding.maxGeneratedNoteSeconds }
+
+  enum CodingKeys: String, CodingKey {
+    case encoding, keepDrums, sustain, startClass, augmentation, controls, longestNote
+  }
 
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -48,6 +59,12 @@ public struct NoteCodec: Codable, Sendable, Equatable {
       throw DecodingError.dataCorruptedError(forKey: .augmentation, in: c, debugDescription: error.description)
     }
     controls = try c.decodeIfPresent(Bool.self, forKey: .controls) ?? false
+    longestNote = try c.decodeIfPresent(Double.self, forKey: .longestNote)
+    if let longestNote, !(longestNote > 0 && longestNote <= PerformanceEncoding.maxGeneratedNoteSeconds) {
+      throw DecodingError.dataCorruptedError(
+        forKey: .longestNote, in: c,
+        debugDescription: "longest note \(longestNote) s outside (0, \(PerformanceEncoding.maxGeneratedNoteSeconds)]")
+    }
   }
 
   public func encode(to encoder: Encoder) throws {
@@ -58,5 +75,6 @@ public struct NoteCodec: Codable, Sendable, Equatable {
     try c.encode(try encoding.index(of: startEvent), forKey: .startClass)
     try c.encodeIfPresent(augmentation, forKey: .augmentation)
     try c.encode(controls, forKey: .controls)
+    try c.encodeIfPresent(longestNote, forKey: .longestNote)
   }
 }

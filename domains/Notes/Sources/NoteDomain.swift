@@ -153,7 +153,17 @@ public struct NoteDomain: SequenceDomain {
     let start = best.map { encoding.event(at: $0.index) } ?? .velocity(bin: encoding.bin(ofVelocity: 64))
     return NoteCodec(
       encoding: encoding, keepDrums: keepDrums, sustain: sustain, startEvent: start, augmentation: augmentation,
-      controls: controls)
+      controls: controls, longestNote: Self.longestNote(in: corpus, encoding: encoding))
+  }
+
+  /// The 99.9th percentile of the corpus's note lengths in seconds (so one fermata or stuck
+  /// key in a file does not set it), at most `PerformanceEncoding.maxGeneratedNoteSeconds`;
+  /// nil for a corpus without notes.
+  static func longestNote(in corpus: [SourceSequence<NoteEvent>], encoding: PerformanceEncoding) -> Double? {
+    let lengths = corpus.flatMap { encoding.decode($0.steps, maxNoteSeconds: nil).map(\.duration) }.sorted()
+    guard !lengths.isEmpty else { return nil }
+    let quantile = lengths[min(lengths.count - 1, Int(0.999 * Double(lengths.count)))]
+    return min(PerformanceEncoding.maxGeneratedNoteSeconds, quantile)
   }
 
   public func controlWidth(_ codec: NoteCodec) -> Int { codec.controls ? NoteControls.width : 0 }
@@ -246,9 +256,10 @@ public struct NoteDomain: SequenceDomain {
 
   /// The notes a generated sample plays. Its prime and its events are decoded together, so the
   /// prime's velocity and held keys carry over; with `stripPrime`, notes begun during the prime
-  /// are dropped and the rest moved to start at 0 s. Notes held over 5 s are closed.
+  /// are dropped and the rest moved to start at 0 s. Notes held longer than the corpus's
+  /// longest (`NoteCodec.longestNote`) are closed.
   public func notes(ofGenerated sample: [NoteEvent], prime: [NoteEvent], codec: NoteCodec, stripPrime: Bool) -> [Note] {
-    let notes = codec.encoding.decode(prime + sample)
+    let notes = codec.encoding.decode(prime + sample, maxNoteSeconds: codec.maxGeneratedNoteSeconds)
     guard stripPrime else { return notes }
     let primeSeconds = codec.encoding.seconds(of: prime)
     return notes.compactMap { n in
@@ -267,8 +278,10 @@ public struct NoteDomain: SequenceDomain {
     try w.write(notes, markers: markers, to: url)
   }
 
-  /// Decodes each sample (closing notes held over 5 s) and writes them as one MIDI file.
+  /// Decodes each sample (closing notes held longer than the corpus's longest) and writes them
+  /// as one MIDI file.
   public func write(_ samples: [[NoteEvent]], codec: NoteCodec, to url: URL) throws {
-    try writeMIDI(samples.map { codec.encoding.decode($0) }, codec: codec, to: url)
+    try writeMIDI(
+      samples.map { codec.encoding.decode($0, maxNoteSeconds: codec.maxGeneratedNoteSeconds) }, codec: codec, to: url)
   }
 }

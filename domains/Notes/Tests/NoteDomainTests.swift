@@ -17,6 +17,35 @@ import Testing
     try DomainConformance.check(NoteDomain(), corpus: corpus, badFiles: [bad, truncated, missing, dir.url])
   }
 
+  /// Generation closes a note held longer than the corpus holds one (its 99.9th percentile),
+  /// so a forgotten NOTE_OFF is not a key stuck for Magenta's 5 s; old runs keep 5 s.
+  @Test func generatedNotesAreClosedAtTheCorpussLongest() throws {
+    let domain = NoteDomain()
+    let corpus = try domain.read([Fixtures.openmsx])
+    let codec = try domain.makeCodec(for: corpus)
+    let longest = try #require(codec.longestNote)
+    let lengths = corpus.flatMap { codec.encoding.decode($0.steps, maxNoteSeconds: nil).map(\.duration) }
+    #expect(longest > 0.5 && longest < 5 && longest < lengths.max()!, "\(longest)")
+    #expect(Double(lengths.filter { $0 > longest }.count) <= 0.001 * Double(lengths.count) + 1)
+
+    let steps = codec.encoding.stepsPerSecond
+    let stuck: [NoteEvent] = [.noteOn(pitch: 60)] + Array(repeating: .timeShift(steps: steps), count: 8)
+    let closed = domain.notes(ofGenerated: stuck, prime: [], codec: codec, stripPrime: false)
+    #expect(closed.count == 1 && abs(closed[0].duration - longest) <= 1 / Double(steps), "\(closed)")
+
+    // Saved and read back; a run saved before it was measured closes at 5 s; a corrupt value is refused.
+    let json = try JSONEncoder().encode(codec)
+    #expect(try JSONDecoder().decode(NoteCodec.self, from: json) == codec)
+    var object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+    object["longestNote"] = nil
+    let old = try JSONDecoder().decode(NoteCodec.self, from: try JSONSerialization.data(withJSONObject: object))
+    #expect(old.longestNote == nil && old.maxGeneratedNoteSeconds == 5)
+    object["longestNote"] = 1e9
+    #expect(throws: DecodingError.self) {
+      try JSONDecoder().decode(NoteCodec.self, from: try JSONSerialization.data(withJSONObject: object))
+    }
+  }
+
   @Test func aFileIsOneSequenceAndTheCodecRemembersHowItWasRead() throws {
     let domain = NoteDomain(
       encoding: PerformanceEncoding(stepsPerSecond: 50, maxShiftSteps: 50, velocityBins: 16), keepDrums: true,
