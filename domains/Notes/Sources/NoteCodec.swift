@@ -17,7 +17,7 @@ public struct NoteCodec: Codable, Sendable, Equatable {
   /// How long the training music holds a note at most, in seconds (the 99.9th percentile of its
   /// note lengths, at most `PerformanceEncoding.maxGeneratedNoteSeconds`); nil in runs saved
   /// before it was measured. A generated note is closed when it has sounded this long: a model
-  /// that forgets a NOTE_OFF then leaves a chorale's key stuck for 2.5 s, not Magenta's 5 s.
+  /// that forgets a NOTE_OFF then leaves a chorale's key stuck for 2.4 s, not Magenta's 5 s.
   public var longestNote: Double?
 
   public init(
